@@ -1,0 +1,3 @@
+from backbeat.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,275 @@
+"""``backbeat …`` — one entry point for the apps and the tools.
+
+Exit codes: 0 ok, 2 bad input (the message on stderr names what and where),
+1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT):
+        super().__init__(message)
+        self.code = code
+
+
+def _open_db(args: argparse.Namespace):
+    from backbeat.store.db import Database, StoreError
+
+    try:
+        return Database(args.db)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _load_plan(args: argparse.Namespace):
+    """PROGRAM is a stored program's name or id, or a program file's path."""
+    from backbeat.domain.program import parse_program
+    from backbeat.engine.timeline import ClassPlan
+    from backbeat.store.library import load_library
+    from backbeat.store.programs import load_program
+
+    db = _open_db(args)
+    path = Path(args.program)
+    if path.suffix == ".json" and path.is_file():
+        program = parse_program(path.read_text("utf-8"), str(path))
+    else:
+        program = load_program(db, args.program)
+    return db, ClassPlan(program, args.day, load_library(db))
+
+
+def _fmt_time(seconds: float) -> str:
+    m, s = divmod(seconds, 60)
+    return f"{int(m):02d}:{s:04.1f}"
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    _db, plan = _load_plan(args)
+    timeline = plan.timeline()
+    if args.json:
+        json.dump(timeline.to_json(), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    print(f"{timeline.program} — day {timeline.day}: {timeline.day_name}")
+    print(f"{len(timeline.segments)} segments, {len(timeline.cues)} cues, "
+          f"{_fmt_time(timeline.duration_s)} in all\n")
+    print(f"{'start':>8} {'length':>7}  {'what':<13} {'block':<22} {'exercise':<34} detail")
+    steps: dict[int, list] = {}
+    for seg in timeline.segments:
+        steps.setdefault(seg.step, []).append(seg)
+    for segs in steps.values():
+        first = segs[0]
+        length = sum(s.duration_s for s in segs)
+        detail = ""
+        if first.set:
+            detail = f"set {first.set}/{first.sets}"
+        if first.reps:
+            unit = "cycles" if first.kind.value == "breath" else "reps"
+            detail += f", {first.reps} {unit}"
+        if first.side and first.kind.value != "work" or (first.side and len({s.side for s in segs}) == 1):
+            detail += f", {first.side.value}"
+        print(f"{_fmt_time(first.start_s):>8} {length:>6.0f}s  {first.kind.value:<13} "
+              f"{first.block[:22]:<22} {(first.exercise_name or '')[:34]:<34} {detail}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from backbeat.domain.program import parse_program
+    from backbeat.store.programs import save_program
+
+    path = Path(args.file)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{path}: cannot read the file ({exc})") from None
+    program = parse_program(text, str(path))
+    db = _open_db(args)
+    warnings = save_program(db, program)
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(f"imported {program.name!r} ({len(program.days)} days)")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from backbeat.store.programs import load_program
+
+    db = _open_db(args)
+    program = load_program(db, args.program)
+    text = json.dumps(program.to_document(), indent=2, ensure_ascii=False) + "\n"
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.out).write_text(text, "utf-8")
+        print(f"exported {program.name!r} to {args.out}")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from backbeat.domain.program import program_json_schema
+
+    text = json.dumps(program_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.out).write_text(text, "utf-8")
+    return EXIT_OK
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from backbeat.store import maintenance
+
+    db = _open_db(args) if args.action != "restore" else None
+    if args.action == "upgrade":
+        print(f"database {db.describe()} is at revision {maintenance.revision(db)}")
+    elif args.action == "check":
+        problems = maintenance.check(db)
+        for p in problems:
+            print(f"problem: {p}", file=sys.stderr)
+        if problems:
+            return EXIT_ERROR
+        print(f"database {db.describe()}: ok (revision {maintenance.revision(db)})")
+    elif args.action == "backup":
+        out = maintenance.backup(db, args.file)
+        print(f"backed up to {out}")
+    elif args.action == "restore":
+        from backbeat.paths import default_db_url
+
+        maintenance.restore(args.db or default_db_url(), args.file)
+        print(f"restored from {args.file}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from backbeat.store.demo import ensure_demo
+
+    db = _open_db(args)
+    ensure_demo(db)
+    args.program = args.program or "Precision Back"
+    return _run_tv(args, db)
+
+
+def cmd_tv(args: argparse.Namespace) -> int:
+    return _run_tv(args, _open_db(args))
+
+
+def _run_tv(args: argparse.Namespace, db) -> int:
+    from backbeat.ui.app import run_tv
+
+    return run_tv(db, program=args.program or "Precision Back", day=args.day,
+                  windowed=args.windowed, screen=args.screen,
+                  resume=getattr(args, "resume", False))
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise CliError(f"--size {text!r} is not WIDTHxHEIGHT like 1920x1080") from None
+    if not (320 <= w <= 7680 and 240 <= h <= 4320):
+        raise CliError(f"--size {text!r} is outside 320x240 – 7680x4320")
+    return w, h
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QSize
+
+    from backbeat.ui.app import snapshot_tv
+
+    w, h = _size(args.size)
+    db = _open_db(args)
+    if args.screen != "tv":
+        raise CliError(f"snapshot of {args.screen!r} is not available yet; try 'tv'")
+    image = snapshot_tv(db, program=args.program, day=args.day, at_s=args.at,
+                        size=QSize(w, h), paused=args.paused)
+    if not image.save(args.out):
+        raise CliError(f"cannot write {args.out}", EXIT_ERROR)
+    print(f"wrote {args.out} ({w}x{h}, class time {args.at:g} s)")
+    return EXIT_OK
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=None, help="database URL (default: BACKBEAT_DB, else a SQLite file in the user data dir)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="backbeat", description=__doc__.splitlines()[0])
+    _add_db(parser)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func: Callable, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help)
+        p.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("plan", cmd_plan, "print a class day as compiled: segments and cues")
+    p.add_argument("program", help="program name or id, or a .json program file")
+    p.add_argument("--day", type=int, default=1)
+    p.add_argument("--json", action="store_true", help="machine-readable (the plan contract)")
+
+    p = command("import", cmd_import, "import a backbeat.program/1 JSON file")
+    p.add_argument("file")
+
+    p = command("export", cmd_export, "export a program as backbeat.program/1 JSON")
+    p.add_argument("program")
+    p.add_argument("--out", required=True, help="file to write, or - for stdout")
+
+    p = command("schema", cmd_schema, "print the JSON Schema of backbeat.program/1 files")
+    p.add_argument("--out", default="-")
+
+    p = command("db", cmd_db, "database upkeep: upgrade, check, backup, restore")
+    p.add_argument("action", choices=["upgrade", "check", "backup", "restore"])
+    p.add_argument("file", nargs="?", help="backup file (backup: optional, restore: required)")
+
+    p = command("snapshot", cmd_snapshot, "render a screen offscreen to PNG at class time S")
+    p.add_argument("screen", choices=["tv", "kiosk", "trainer"])
+    p.add_argument("--at", type=float, default=0.0, help="class time in seconds")
+    p.add_argument("--size", default="1920x1080")
+    p.add_argument("--program", default="Precision Back")
+    p.add_argument("--day", type=int, default=1)
+    p.add_argument("--paused", action="store_true")
+    p.add_argument("--out", required=True)
+
+    for name, func, help in (
+        ("demo", cmd_demo, "set up the demo gym and run the sample class on the TV"),
+        ("tv", cmd_tv, "the session screen"),
+    ):
+        p = command(name, func, help)
+        p.add_argument("--program", default=None)
+        p.add_argument("--day", type=int, default=1)
+        p.add_argument("--windowed", action="store_true")
+        p.add_argument("--screen", type=int, default=None)
+        p.add_argument("--resume", action="store_true", help="continue the interrupted class")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from backbeat.domain.errors import InvalidInput
+
+    args = build_parser().parse_args(argv)
+    if getattr(args, "command", None) == "db" and args.action == "restore" and not args.file:
+        print("backbeat: error: db restore needs the backup FILE", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return args.func(args)
+    except InvalidInput as exc:
+        print(f"backbeat: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except CliError as exc:
+        print(f"backbeat: {exc}", file=sys.stderr)
+        return exc.code
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+
+

@@ -1,0 +1,195 @@
+"""SQLAlchemy 2 models. Changing them needs an Alembic migration
+(tests/test_store.py fails when models and migrations disagree)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class ExerciseRow(Base):
+    __tablename__ = "exercise"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    # The whole validated library entry (domain.exercise.Exercise) as JSON.
+    data: Mapped[dict[str, Any]]
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ProgramRow(Base):
+    __tablename__ = "program"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    days: Mapped[list[DayRow]] = relationship(
+        back_populates="program", order_by="DayRow.position", cascade="all, delete-orphan"
+    )
+
+
+class DayRow(Base):
+    __tablename__ = "program_day"
+    __table_args__ = (UniqueConstraint("program_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(80))
+    # get_ready_s, switch_sides_s, transition_s as written in the file
+    settings: Mapped[dict[str, Any]]
+    program: Mapped[ProgramRow] = relationship(back_populates="days")
+    blocks: Mapped[list[BlockRow]] = relationship(
+        back_populates="day", order_by="BlockRow.position", cascade="all, delete-orphan"
+    )
+
+
+class BlockRow(Base):
+    __tablename__ = "program_block"
+    __table_args__ = (UniqueConstraint("day_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_id: Mapped[int] = mapped_column(ForeignKey("program_day.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))
+    # rounds, rest_s, get_ready_s as written
+    settings: Mapped[dict[str, Any]]
+    day: Mapped[DayRow] = relationship(back_populates="blocks")
+    items: Mapped[list[PrescriptionRow]] = relationship(
+        back_populates="block", order_by="PrescriptionRow.position", cascade="all, delete-orphan"
+    )
+
+
+class PrescriptionRow(Base):
+    __tablename__ = "prescription"
+    __table_args__ = (UniqueConstraint("block_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("program_block.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
+    sets: Mapped[int | None] = mapped_column(Integer)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    tempo: Mapped[str | None] = mapped_column(String(20))
+    rest_s: Mapped[float | None] = mapped_column(Float)
+    # per_side, load, breath, breath_pattern, cycles, cues, notes as written
+    extra: Mapped[dict[str, Any]]
+    block: Mapped[BlockRow] = relationship(back_populates="items")
+    exercise: Mapped[ExerciseRow] = relationship()
+
+
+class AthleteRow(Base):
+    __tablename__ = "athlete"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ScreeningRow(Base):
+    __tablename__ = "screening"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"), index=True)
+    screened_on: Mapped[datetime] = mapped_column(DateTime)
+    disc_history: Mapped[bool] = mapped_column(Boolean, default=False)
+    # spinal mobility results, posture notes, left/right strength figures
+    findings: Mapped[dict[str, Any]]
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class SubstitutionRow(Base):
+    """The trainer's choice of what a flagged athlete does instead of an exercise."""
+
+    __tablename__ = "athlete_substitution"
+    __table_args__ = (UniqueConstraint("athlete_id", "exercise_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"), index=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
+    substitute_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ClassSessionRow(Base):
+    __tablename__ = "class_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id"), index=True)
+    day: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LiveStateRow(Base):
+    """Where a station's running class is; written on every segment change and pause."""
+
+    __tablename__ = "live_state"
+
+    station: Mapped[str] = mapped_column(String(60), primary_key=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("class_session.id"))
+    state: Mapped[dict[str, Any]]
+    segment_index: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SetLogRow(Base):
+    __tablename__ = "set_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Sent with every tap: a retried tap is recognised, never stored twice.
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id"), index=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("class_session.id"), index=True)
+    set_number: Mapped[int | None] = mapped_column(Integer)
+    side: Mapped[str | None] = mapped_column(String(5))
+    reps: Mapped[int] = mapped_column(Integer)
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    effort: Mapped[float | None] = mapped_column(Float)
+    form: Mapped[int | None] = mapped_column(Integer)
+    tempo: Mapped[str | None] = mapped_column(String(20))
+    logged_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    station: Mapped[str] = mapped_column(String(60), default="")
+    undone: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SettingRow(Base):
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[dict[str, Any]]

@@ -1,0 +1,136 @@
+"""Programs in the database: saved from and loaded back into domain models.
+
+A program is stored as rows (day › block › prescription) so that logs and
+sessions can point at them; each row keeps the fields the file gave, so that
+export → import → export gives the same file.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from backbeat.domain.errors import InvalidInput
+from backbeat.domain.program import Program, check_program, program_from_data
+from backbeat.store.db import Database
+from backbeat.store.library import load_library
+from backbeat.store.models import BlockRow, DayRow, ExerciseRow, PrescriptionRow, ProgramRow
+
+_ITEM_COLUMNS = ("sets", "reps", "duration_s", "tempo", "rest_s")
+_DAY_KEYS = ("get_ready_s", "switch_sides_s", "transition_s")
+_BLOCK_KEYS = ("rounds", "rest_s", "get_ready_s")
+
+
+class UnknownProgram(InvalidInput):
+    pass
+
+
+def save_program(db: Database, program: Program, *, replace: bool = True) -> list[str]:
+    """Store a program (replacing one of the same name). Returns editor warnings.
+
+    Everything is checked before anything is written, in one transaction:
+    a refused program leaves the database as it was.
+    """
+    warnings = check_program(program, load_library(db))
+    doc = program.to_document()
+    with db.session() as s:
+        slugs = {r.slug: r.id for r in s.scalars(select(ExerciseRow))}
+        names = {r.name.casefold(): r.id for r in s.scalars(select(ExerciseRow))}
+        old = s.scalar(select(ProgramRow).where(ProgramRow.name == program.name))
+        if old is not None:
+            if not replace:
+                raise InvalidInput(f"a program named {program.name!r} exists already", "name")
+            s.delete(old)
+            s.flush()
+        row = ProgramRow(
+            name=program.name, description=program.description, updated_at=datetime.now(UTC)
+        )
+        for d, day in enumerate(doc["days"]):
+            day_row = DayRow(
+                position=d,
+                name=day["name"],
+                settings={k: day[k] for k in _DAY_KEYS if k in day},
+            )
+            for b, block in enumerate(day["blocks"]):
+                block_row = BlockRow(
+                    position=b,
+                    name=block["name"],
+                    kind=block.get("kind", "straight"),
+                    settings={k: block[k] for k in _BLOCK_KEYS if k in block},
+                )
+                for i, item in enumerate(block["items"]):
+                    ref = item["exercise"]
+                    exercise_id = slugs.get(ref) or names[ref.casefold()]
+                    block_row.items.append(
+                        PrescriptionRow(
+                            position=i,
+                            exercise_id=exercise_id,
+                            **{k: item.get(k) for k in _ITEM_COLUMNS},
+                            extra={
+                                k: v
+                                for k, v in item.items()
+                                if k not in _ITEM_COLUMNS and k != "exercise"
+                            }
+                            | {"exercise_ref": ref},
+                        )
+                    )
+                day_row.blocks.append(block_row)
+            row.days.append(day_row)
+        s.add(row)
+    return warnings
+
+
+def _document(row: ProgramRow) -> dict:
+    days = []
+    for day in row.days:
+        blocks = []
+        for block in day.blocks:
+            items = []
+            for item in block.items:
+                extra = dict(item.extra)
+                entry = {"exercise": extra.pop("exercise_ref", item.exercise.slug)}
+                entry |= {k: getattr(item, k) for k in _ITEM_COLUMNS if getattr(item, k) is not None}
+                entry |= extra
+                items.append(entry)
+            b = {"name": block.name}
+            if block.kind != "straight":
+                b["kind"] = block.kind
+            blocks.append(b | block.settings | {"items": items})
+        days.append({"name": day.name} | day.settings | {"blocks": blocks})
+    doc = {"format": "backbeat.program/1", "name": row.name}
+    if row.description:
+        doc["description"] = row.description
+    return doc | {"days": days}
+
+
+def load_program(db: Database, ref: str | int) -> Program:
+    """A stored program by name (case-insensitive) or id."""
+    with db.read() as s:
+        query = select(ProgramRow).options(
+            selectinload(ProgramRow.days)
+            .selectinload(DayRow.blocks)
+            .selectinload(BlockRow.items)
+            .selectinload(PrescriptionRow.exercise)
+        )
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+            row = s.scalar(query.where(ProgramRow.id == int(ref)))
+        else:
+            row = s.scalar(query.where(func.lower(ProgramRow.name) == ref.casefold()))
+        if row is None:
+            known = ", ".join(repr(n) for n in list_programs(db)) or "none"
+            raise UnknownProgram(f"no program {ref!r} in the database (programs: {known})", "program")
+        return program_from_data(_document(row), f"program {row.name!r}")
+
+
+def list_programs(db: Database) -> list[str]:
+    with db.read() as s:
+        return list(s.scalars(select(ProgramRow.name).order_by(ProgramRow.name)))
+
+
+def delete_program(db: Database, name: str) -> None:
+    with db.session() as s:
+        row = s.scalar(select(ProgramRow).where(ProgramRow.name == name))
+        if row is not None:
+            s.delete(row)

@@ -1,0 +1,33 @@
+"""First-run content: the built-in exercise library and the sample programs."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from backbeat.domain.exercise import Library
+from backbeat.domain.program import parse_program
+from backbeat.paths import resources_dir
+from backbeat.store.db import Database
+from backbeat.store.library import save_library
+from backbeat.store.models import ExerciseRow, ProgramRow
+from backbeat.store.programs import save_program
+
+SAMPLE_PROGRAM = "Precision Back"
+
+
+def builtin_library() -> Library:
+    return Library.model_validate_json((resources_dir() / "library.json").read_text("utf-8"))
+
+
+def seed_if_empty(db: Database) -> bool:
+    """Seed a new database. Returns True when it seeded."""
+    with db.read() as s:
+        if s.scalar(select(func.count()).select_from(ExerciseRow)):
+            return False
+    save_library(db, builtin_library(), builtin=True)
+    with db.read() as s:
+        has_programs = s.scalar(select(func.count()).select_from(ProgramRow))
+    if not has_programs:
+        for path in sorted((resources_dir() / "programs").glob("*.json")):
+            save_program(db, parse_program(path.read_text("utf-8"), str(path)))
+    return True

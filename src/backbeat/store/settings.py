@@ -1,0 +1,34 @@
+"""Station and gym settings kept in the database, each declared once with its default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backbeat.store.db import Database
+from backbeat.store.models import SettingRow
+
+DEFAULTS: dict[str, Any] = {
+    "tv.screen": 0,  # which display the TV goes fullscreen on
+    "audio.volume": 0.9,
+    "audio.muted": False,
+    "units": "kg",
+}
+
+
+def get_setting(db: Database, key: str) -> Any:
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown setting {key!r}")
+    with db.read() as s:
+        row = s.get(SettingRow, key)
+        return row.value["v"] if row else DEFAULTS[key]
+
+
+def set_setting(db: Database, key: str, value: Any) -> None:
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown setting {key!r}")
+    with db.session() as s:
+        row = s.get(SettingRow, key)
+        if row is None:
+            s.add(SettingRow(key=key, value={"v": value}))
+        else:
+            row.value = {"v": value}

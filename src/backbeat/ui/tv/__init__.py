@@ -1,0 +1,1 @@
+"""The session screen on the gym TV."""

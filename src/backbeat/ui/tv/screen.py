@@ -1,0 +1,268 @@
+"""The session screen: one widget that paints the class from the runner's clock.
+
+Nothing here counts time: each frame asks the runner where the class is and
+paints :func:`backbeat.engine.display.describe` of it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QWidget
+
+from backbeat.engine.display import Display, describe
+from backbeat.engine.runner import ClassRunner, RunState
+from backbeat.ui import theme
+
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_CENTER = Qt.AlignmentFlag.AlignCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+@lru_cache(maxsize=512)
+def _fitted_size(text: str, width: int, height: int, bold: bool) -> int:
+    """The largest pixel size (≤ height) at which ``text`` fits ``width``."""
+    size = height
+    while size > 8:
+        if QFontMetricsF(theme.font(size, bold)).horizontalAdvance(text) <= width:
+            return size
+        size = int(size * 0.92)
+    return size
+
+
+def _mmss(seconds: int) -> str:
+    m, s = divmod(max(0, seconds), 60)
+    return f"{m}:{s:02d}"
+
+
+class TvScreen(QWidget):
+    def __init__(self, runner: ClassRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.status_lines: list[str] = []  # audio off, database unreachable …
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setMinimumSize(640, 360)
+        self.last_display: Display | None = None
+
+    def display(self) -> Display:
+        return describe(self.runner.now(), self.runner.timeline)
+
+    # --- painting ---------------------------------------------------------------
+    def paintEvent(self, _event) -> None:
+        d = self.display()
+        self.last_display = d
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        w, h = self.width(), self.height()
+        p.fillRect(0, 0, w, h, theme.BACKGROUND)
+        u = h / 100.0
+        self._top_bar(p, d, w, u)
+        if d.mode == "done":
+            self._done(p, d, w, u)
+        elif d.mode in ("work", "hold", "breath"):
+            self._active(p, d, w, u)
+        else:
+            self._between(p, d, w, u)
+        self._status(p, w, u)
+        if d.state is RunState.PAUSED or d.state is RunState.READY:
+            self._paused(p, d, w, h, u)
+        p.end()
+
+    def _text(self, p: QPainter, rect: QRectF, text: str, color: QColor, size: float,
+              align=_LEFT, bold: bool = True, fit: bool = True) -> None:
+        if not text:
+            return
+        px = int(size)
+        if fit:
+            px = _fitted_size(text, int(rect.width()), px, bold)
+        p.setFont(theme.font(px, bold))
+        p.setPen(color)
+        p.drawText(rect, align, text)
+
+    def _top_bar(self, p: QPainter, d: Display, w: float, u: float) -> None:
+        m = 4 * u
+        self._text(p, QRectF(m, 1.5 * u, w * 0.6, 5 * u),
+                   f"BLOCK {d.block_number}/{d.blocks_total} · {d.block.upper()}", theme.MUTED, 3.6 * u)
+        self._text(p, QRectF(w * 0.5, 1.5 * u, w * 0.5 - m, 5 * u),
+                   f"{_mmss(d.elapsed_s)} done  ·  {_mmss(d.left_s)} left", theme.MUTED, 3.6 * u,
+                   align=_RIGHT)
+        # the whole class as a strip of blocks, with a marker where we are
+        y, bh = 8 * u, 1.6 * u
+        timeline = self.runner.timeline
+        total = max(1, timeline.duration_ms)
+        now_x = m + (w - 2 * m) * d.class_progress
+        for i, (_name, start, end) in enumerate(timeline.blocks()):
+            x0 = m + (w - 2 * m) * start / total
+            x1 = m + (w - 2 * m) * end / total
+            rect = QRectF(x0, y, max(1.0, x1 - x0 - 0.5 * u), bh)
+            done = QColor(theme.MUTED) if i + 1 < d.block_number else QColor(theme.DIM)
+            if i + 1 == d.block_number:
+                done = QColor(theme.TEXT)
+                done.setAlphaF(0.35)
+            p.fillRect(rect, done)
+        p.fillRect(QRectF(now_x - 0.3 * u, y - 0.8 * u, 0.6 * u, bh + 1.6 * u), theme.TEXT)
+
+    def _phase_color(self, d: Display) -> QColor:
+        if d.phase is not None:
+            return theme.PHASE[d.phase.value]
+        return theme.MODE.get(d.mode, theme.TEXT)
+
+    def _active(self, p: QPainter, d: Display, w: float, u: float) -> None:
+        m = 4 * u
+        left_w = w * 0.60 - m
+        color = self._phase_color(d)
+        self._text(p, QRectF(m, 12 * u, left_w, 11 * u), d.exercise, theme.TEXT, 9 * u)
+        info = "   ".join(t for t in (d.set_text, d.rep_text) if t)
+        info_rect = QRectF(m, 24 * u, left_w, 8 * u)
+        self._text(p, info_rect, info, theme.TEXT, 6.2 * u, bold=True)
+        if d.side_text:
+            self._side_badge(p, d.side_text, QRectF(m + left_w - 24 * u, 24.5 * u, 24 * u, 7 * u), u)
+        # the phase: a shape and a word, both in the phase's colour
+        icon = QRectF(m, 37 * u, 18 * u, 22 * u)
+        self._phase_icon(p, d, icon, color)
+        self._text(p, QRectF(m + 21 * u, 35 * u, left_w - 21 * u, 26 * u), d.big_label, color, 23 * u)
+        self._text(p, QRectF(m, 63 * u, left_w, 6 * u), d.prescription, theme.MUTED, 4.4 * u)
+        self._cues(p, d.cues, QRectF(m, 71 * u, left_w, 20 * u), u)
+        # the ring: the phase's time running out, whole seconds in the middle
+        cx, cy, r = w * 0.80, 37 * u, 22 * u
+        self._ring(p, QPointF(cx, cy), r, d.progress, color, u)
+        self._text(p, QRectF(cx - r, cy - r * 0.7, 2 * r, 1.4 * r), str(d.seconds_left),
+                   theme.TEXT, 26 * u, align=_CENTER)
+        self._breath(p, d, QRectF(w * 0.62, 64 * u, w * 0.38 - m, 24 * u), u)
+        if d.cautions:
+            self._text(p, QRectF(m, 89 * u, w - 2 * m, 4 * u), "⚠ " + d.cautions[0],
+                       theme.WARNING, 3 * u)
+
+    def _between(self, p: QPainter, d: Display, w: float, u: float) -> None:
+        m = 4 * u
+        color = self._phase_color(d)
+        self._text(p, QRectF(m, 12 * u, w * 0.5, 12 * u), d.big_label, color, 10 * u)
+        # a giant countdown, readable from the back of the room
+        count = _mmss(d.seconds_left) if d.seconds_left >= 60 else str(d.seconds_left)
+        box = QRectF(m, 24 * u, w * 0.46, 52 * u)
+        self._ring(p, QPointF(box.center().x(), box.center().y()), 25 * u, d.progress, color, u)
+        self._text(p, QRectF(box.center().x() - 22 * u, box.center().y() - 16 * u, 44 * u, 32 * u),
+                   count, theme.TEXT, 30 * u, align=_CENTER)
+        if d.side_text and d.mode == "switch_sides":
+            self._side_badge(p, d.side_text, QRectF(m, 80 * u, 30 * u, 8 * u), u)
+        x = w * 0.54
+        rw = w - x - m
+        self._text(p, QRectF(x, 14 * u, rw, 6 * u), "NEXT", theme.MUTED, 4.5 * u)
+        self._text(p, QRectF(x, 21 * u, rw, 12 * u), d.next_title or "—", theme.TEXT, 8.5 * u)
+        self._text(p, QRectF(x, 34 * u, rw, 7 * u), d.next_set, theme.TEXT, 5.5 * u)
+        self._text(p, QRectF(x, 42 * u, rw, 7 * u), d.next_detail, theme.MUTED, 5.5 * u)
+        self._cues(p, d.cues, QRectF(x, 54 * u, rw, 24 * u), u)
+        if d.cautions:
+            self._text(p, QRectF(m, 86 * u, w - 2 * m, 5 * u), "⚠ " + d.cautions[0], theme.WARNING, 3.2 * u)
+
+    def _done(self, p: QPainter, d: Display, w: float, u: float) -> None:
+        self._text(p, QRectF(0, 30 * u, w, 18 * u), d.big_label, theme.MODE["done"], 16 * u, align=_CENTER)
+        self._text(p, QRectF(0, 52 * u, w, 10 * u), d.exercise, theme.TEXT, 7 * u, align=_CENTER)
+        self._text(p, QRectF(0, 64 * u, w, 6 * u), "Log your sets at the kiosk", theme.MUTED,
+                   4.5 * u, align=_CENTER)
+
+    def _cues(self, p: QPainter, cues: tuple[str, ...], rect: QRectF, u: float) -> None:
+        line = rect.height() / 3
+        for i, cue in enumerate(cues[:3]):
+            self._text(p, QRectF(rect.x(), rect.y() + i * line, rect.width(), line),
+                       "›  " + cue, theme.TEXT if i == 0 else theme.MUTED, min(line * 0.75, 5 * u),
+                       bold=i == 0)
+
+    def _side_badge(self, p: QPainter, side: str, rect: QRectF, u: float) -> None:
+        p.setPen(QPen(theme.TEXT, 0.5 * u))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRoundedRect(rect, u, u)
+        arrow = "◀ " if side == "LEFT" else ""
+        tail = " ▶" if side == "RIGHT" else ""
+        self._text(p, rect, f"{arrow}{side}{tail}", theme.TEXT, rect.height() * 0.7, align=_CENTER)
+
+    def _phase_icon(self, p: QPainter, d: Display, rect: QRectF, color: QColor) -> None:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(color)
+        cx, top, bottom = rect.center().x(), rect.top(), rect.bottom()
+        half = rect.width() * 0.45
+        if d.phase is not None and d.phase.value in ("pause_top", "pause_bottom") or d.mode == "hold":
+            bw = rect.width() * 0.25
+            p.drawRect(QRectF(cx - half, top + rect.height() * 0.15, bw, rect.height() * 0.7))
+            p.drawRect(QRectF(cx + half - bw, top + rect.height() * 0.15, bw, rect.height() * 0.7))
+            return
+        path = QPainterPath()
+        if d.phase is not None and d.phase.value == "concentric":
+            path.moveTo(cx, top)
+            path.lineTo(cx + half, top + rect.height() * 0.5)
+            path.lineTo(cx + half * 0.4, top + rect.height() * 0.5)
+            path.lineTo(cx + half * 0.4, bottom)
+            path.lineTo(cx - half * 0.4, bottom)
+            path.lineTo(cx - half * 0.4, top + rect.height() * 0.5)
+            path.lineTo(cx - half, top + rect.height() * 0.5)
+        elif d.phase is not None:
+            path.moveTo(cx, bottom)
+            path.lineTo(cx + half, top + rect.height() * 0.5)
+            path.lineTo(cx + half * 0.4, top + rect.height() * 0.5)
+            path.lineTo(cx + half * 0.4, top)
+            path.lineTo(cx - half * 0.4, top)
+            path.lineTo(cx - half * 0.4, top + rect.height() * 0.5)
+            path.lineTo(cx - half, top + rect.height() * 0.5)
+        else:  # breath drill: a circle that breathes with the class
+            size = rect.width() * (0.4 + 0.5 * d.breath_level)
+            p.drawEllipse(QPointF(cx, rect.center().y()), size / 2, size / 2)
+            return
+        path.closeSubpath()
+        p.drawPath(path)
+
+    def _ring(self, p: QPainter, c: QPointF, r: float, progress: float, color: QColor, u: float) -> None:
+        rect = QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(theme.DIM, 2.4 * u, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+        p.drawEllipse(rect)
+        left = 1.0 - progress
+        if left > 0:
+            p.setPen(QPen(color, 2.4 * u, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+            p.drawArc(rect, 90 * 16, int(round(left * 360 * 16)))
+
+    def _breath(self, p: QPainter, d: Display, rect: QRectF, u: float) -> None:
+        if not d.breath_label:
+            return
+        color = theme.BREATH.get(d.breath_label, theme.TEXT)
+        # a shape that grows on the inhale and shrinks on the exhale
+        max_r = rect.height() * 0.45
+        r = max_r * (0.3 + 0.7 * d.breath_level)
+        c = QPointF(rect.x() + max_r, rect.center().y())
+        p.setPen(QPen(theme.DIM, 0.4 * u))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawEllipse(c, max_r, max_r)
+        fill = QColor(color)
+        fill.setAlphaF(0.85)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(fill)
+        p.drawEllipse(c, r, r)
+        self._text(p, QRectF(rect.x() + 2 * max_r + 2 * u, rect.y(), rect.width() - 2 * max_r - 2 * u,
+                             rect.height()), d.breath_label, color, 9 * u)
+
+    def _status(self, p: QPainter, w: float, u: float) -> None:
+        if self.status_lines:
+            self._text(p, QRectF(4 * u, 94 * u, w - 8 * u, 4.5 * u), "  ·  ".join(self.status_lines),
+                       theme.WARNING, 2.8 * u, bold=False)
+
+    def _paused(self, p: QPainter, d: Display, w: float, h: float, u: float) -> None:
+        p.fillRect(QRectF(0, 0, w, h), QColor(0, 0, 0, 215))
+        word = "PAUSED" if d.state is RunState.PAUSED else "READY"
+        size = 17 * u
+        word_w = QFontMetricsF(theme.font(int(size))).horizontalAdvance(word)
+        bar_w, gap = 4.5 * u, 3.5 * u
+        # two bars beside the word: the pause shape, so the state reads without it
+        group = (2 * bar_w + gap + 4 * u if d.state is RunState.PAUSED else 0) + word_w
+        x = (w - group) / 2
+        if d.state is RunState.PAUSED:
+            for dx in (0, bar_w + gap):
+                p.fillRect(QRectF(x + dx, 30 * u, bar_w, 15 * u), theme.TEXT)
+            x += 2 * bar_w + gap + 4 * u
+        self._text(p, QRectF(x, 26 * u, word_w + u, 23 * u), word, theme.TEXT, size, fit=False)
+        keys = "SPACE start / resume   ·   → next   ·   ← back   ·   + 15 s rest   ·   F full screen   ·   Esc leave"
+        self._text(p, QRectF(4 * u, 58 * u, w - 8 * u, 6 * u), keys, theme.TEXT, 3.6 * u,
+                   align=_CENTER, bold=False)
+        at = f"{d.exercise} · {d.big_label.lower()}"
+        self._text(p, QRectF(4 * u, 66 * u, w - 8 * u, 6 * u), at, theme.MUTED, 3.6 * u, align=_CENTER)

@@ -1,0 +1,110 @@
+"""The TV window: coach controls (keyboard and presenter clicker), repaint
+timer, live-state saving and audio follow-up around :class:`TvScreen`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+from backbeat.engine.runner import ClassRunner, RunState
+from backbeat.ui.tv.screen import TvScreen
+
+#: Repaint period: about 60 Hz. The timer only repaints; it never counts time.
+REPAINT_MS = 16
+#: Besides every segment change and pause, the position is saved this often,
+#: so a resumed class lands within a second of where it stopped.
+SAVE_EVERY_MS = 1000
+
+_NEXT = {Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Down}
+_BACK = {Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Up}
+# Presenter clickers send PageUp/PageDown, and "." or B for their blank-screen button.
+_TOGGLE = {Qt.Key.Key_Space, Qt.Key.Key_Period, Qt.Key.Key_B, Qt.Key.Key_MediaPlay,
+           Qt.Key.Key_MediaTogglePlayPause}
+_EXTEND = {Qt.Key.Key_Plus, Qt.Key.Key_Equal}
+
+
+class TvWindow(QMainWindow):
+    def __init__(self, runner: ClassRunner, *, save: Callable[[dict, int], None] | None = None,
+                 status: Callable[[], list[str]] | None = None, audio=None):
+        super().__init__()
+        self.setWindowTitle(f"Backbeat — {runner.timeline.program}, day {runner.timeline.day}")
+        self.runner = runner
+        self.screen_widget = TvScreen(runner, self)
+        self.setCentralWidget(self.screen_widget)
+        self._save = save
+        self._status = status
+        self.audio = audio
+        self._last_key: tuple | None = None
+        self._since_save_ms = 0
+        self.confirm_leave: Callable[[], bool] = self._ask_leave
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(REPAINT_MS)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start()
+        self._save_timer = QTimer(self)
+        self._save_timer.setInterval(SAVE_EVERY_MS)
+        self._save_timer.timeout.connect(self.save_now)
+        self._save_timer.start()
+
+    # --- per frame ------------------------------------------------------------
+    def tick(self) -> None:
+        now = self.runner.now()
+        key = (now.segment.index, now.state, now.epoch)
+        if key != self._last_key:
+            self._last_key = key
+            self.save_now()
+            if self.audio is not None:
+                self.audio.follow(self.runner)
+        if self._status is not None:
+            self.screen_widget.status_lines = self._status()
+        self.screen_widget.update()
+
+    def save_now(self) -> None:
+        if self._save is not None:
+            self._save(self.runner.to_state(), self.runner.now().segment.index)
+
+    # --- coach controls --------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        r = self.runner
+        if key in _TOGGLE:
+            r.toggle()
+        elif key in _NEXT:
+            r.next()
+        elif key in _BACK:
+            r.back()
+        elif key in _EXTEND:
+            r.extend()
+        elif key == Qt.Key.Key_F:
+            self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
+        elif key == Qt.Key.Key_Escape:
+            if self.confirm_leave():
+                self.close()
+            return
+        else:
+            super().keyPressEvent(event)
+            return
+        self.tick()
+
+    def _ask_leave(self) -> bool:
+        answer = QMessageBox.question(
+            self, "Leave the class?",
+            "Leave the class? It can be resumed later with 'backbeat tv --resume'.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def closeEvent(self, event) -> None:
+        if self.runner.state is RunState.RUNNING:
+            self.runner.pause()
+        self.save_now()
+        self._timer.stop()
+        self._save_timer.stop()
+        if self.audio is not None:
+            self.audio.stop()
+        super().closeEvent(event)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path, monkeypatch):
+    """Every test gets its own data dir and never touches the user's database."""
+    monkeypatch.setenv("BACKBEAT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("BACKBEAT_DB", raising=False)
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'backbeat.db'}"
+
+
+@pytest.fixture
+def db(db_url):
+    from backbeat.store.db import Database
+
+    database = Database(db_url)
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def library():
+    from backbeat.store.seed import builtin_library
+
+    return builtin_library()
+
+
+@pytest.fixture(scope="session")
+def sample_program():
+    from backbeat.domain.program import parse_program
+    from backbeat.paths import resources_dir
+
+    return parse_program((resources_dir() / "programs" / "precision-back.json").read_text())

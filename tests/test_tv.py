@@ -1,0 +1,146 @@
+"""The TV screen driven with a fake clock: what it shows at chosen times, and
+the coach's keys."""
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+
+from backbeat.domain.program import parse_program
+from backbeat.engine.clock import FakeClock
+from backbeat.engine.runner import ClassRunner, RunState
+from backbeat.engine.timeline import ClassPlan
+from backbeat.ui.tv.window import TvWindow
+
+
+def _program(*blocks):
+    return parse_program(json.dumps({
+        "format": "backbeat.program/1", "name": "TV test",
+        "days": [{"name": "D", "get_ready_s": 10, "switch_sides_s": 5, "transition_s": 20,
+                  "blocks": list(blocks)}]}))
+
+
+@pytest.fixture
+def tv(qtbot, library):
+    def make(*blocks):
+        clock = FakeClock()
+        runner = ClassRunner(ClassPlan(_program(*blocks), 1, library), clock)
+        saved = []
+        window = TvWindow(runner, save=lambda state, i: saved.append((state, i)))
+        window.confirm_leave = lambda: True
+        qtbot.addWidget(window)
+        window.resize(1280, 720)
+        window.show()
+        runner.play()
+        window.saved = saved
+        return window, runner, clock
+    return make
+
+
+def shown(window):
+    window.tick()
+    window.screen_widget.grab()  # paints through the real paintEvent
+    return window.screen_widget.last_display
+
+
+def test_straight_sets(tv):
+    window, runner, clock = tv({"name": "Rows", "items": [
+        {"exercise": "chest-supported-row", "sets": 2, "reps": 4, "tempo": "3-1-1-2",
+         "rest_s": 60, "load": {"kind": "kg", "value": 20}}]})
+    d = shown(window)
+    assert d.mode == "get_ready" and d.big_label == "GET READY" and d.seconds_left == 10
+    assert d.next_title == "Chest-supported row"
+    clock.advance(10 + 0.5)  # first rep: ROW (concentric) 1 s
+    d = shown(window)
+    assert (d.exercise, d.set_text, d.rep_text) == ("Chest-supported row", "SET 1 / 2", "REP 1 / 4")
+    assert d.big_label == "ROW" and d.breath_label == "EXHALE" and d.seconds_left == 1
+    clock.advance(1.0)  # the squeeze, 2 s, breath held under load
+    d = shown(window)
+    assert d.big_label == "SQUEEZE" and d.breath_label == "BRACE" and d.seconds_left == 2
+    clock.advance(2.0 + 1.2)  # lowering, 3 s: 1.8 s left shows as 2
+    d = shown(window)
+    assert d.big_label == "RETURN" and d.breath_label == "INHALE" and d.seconds_left == 2
+    clock.advance(68 - 14.7)  # the rest runs 38–98 s: 30 s left
+    d = shown(window)
+    assert d.mode == "rest" and d.big_label == "REST" and d.seconds_left == 30
+    assert d.next_title == "Chest-supported row" and "Set 2 of 2" in d.next_set
+    assert d.next_detail == "4 reps · 3-1-1-2 · 20 kg"
+
+
+def test_unilateral_sides(tv):
+    window, runner, clock = tv({"name": "SA", "items": [
+        {"exercise": "single-arm-dumbbell-row", "sets": 1, "reps": 2, "tempo": "3-1-1-1",
+         "per_side": True}]})
+    clock.advance(10.5)
+    d = shown(window)
+    assert d.side_text == "LEFT" and d.big_label == "ROW"
+    clock.advance(2 * 6)
+    d = shown(window)
+    assert d.mode == "switch_sides" and d.side_text == "RIGHT" and d.seconds_left == 5
+    clock.advance(5)
+    d = shown(window)
+    assert d.side_text == "RIGHT" and d.rep_text == "REP 1 / 2"
+
+
+def test_superset(tv):
+    window, runner, clock = tv({"name": "A", "kind": "superset", "rounds": 2, "rest_s": 30, "items": [
+        {"exercise": "band-pull-apart", "reps": 1, "tempo": "3-0-1-2"},
+        {"exercise": "face-pull", "reps": 1, "tempo": "3-1-1-2"}]})
+    clock.advance(10 + 6 + 10 + 0.5)  # get ready, A1 (6 s), get ready, A2
+    d = shown(window)
+    assert d.exercise == "Face pull with retraction" and d.big_label == "PULL"
+    clock.advance(7 + 1)
+    d = shown(window)
+    assert d.mode == "rest" and d.next_title == "Band pull-apart" and "Set 2 of 2" in d.next_set
+
+
+def test_timed_hold(tv):
+    window, runner, clock = tv({"name": "Holds", "items": [
+        {"exercise": "scapular-retraction-hold", "sets": 2, "duration_s": 20, "rest_s": 30}]})
+    clock.advance(10 + 5)
+    d = shown(window)
+    assert d.mode == "hold" and d.big_label == "HOLD" and d.seconds_left == 15
+    assert d.set_text == "SET 1 / 2" and d.breath_label == "BREATHE"
+
+
+def test_breath_drill(tv):
+    window, runner, clock = tv({"name": "Open", "kind": "breath", "items": [
+        {"exercise": "box-breathing", "cycles": 2}]})
+    clock.advance(10 + 1)
+    d = shown(window)
+    assert d.mode == "breath" and d.big_label == "INHALE" and d.rep_text == "BREATH 1 / 2"
+    assert d.breath_level == pytest.approx(0.25)
+    clock.advance(4)
+    d = shown(window)
+    assert d.big_label == "HOLD" and d.breath_level == 1.0
+    clock.advance(4)
+    d = shown(window)
+    assert d.big_label == "EXHALE" and d.breath_level == pytest.approx(0.75)
+
+
+def test_keys(tv, qtbot):
+    window, runner, clock = tv({"name": "Rows", "items": [
+        {"exercise": "face-pull", "sets": 2, "reps": 2, "rest_s": 60}]})
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert runner.state is RunState.PAUSED
+    d = shown(window)
+    assert d.state is RunState.PAUSED
+    clock.advance(30)
+    assert runner.position_ms() == 0
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert runner.state is RunState.RUNNING
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert shown(window).mode == "work"
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)  # clicker: next
+    d = shown(window)
+    assert d.mode == "rest" and d.seconds_left == 60
+    qtbot.keyClick(window, Qt.Key.Key_Plus)
+    assert shown(window).seconds_left == 75
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)  # at the rest's start: back to the set
+    assert shown(window).mode == "work"
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert shown(window).mode == "get_ready"
+    assert window.saved and window.saved[-1][0]["position_ms"] == 0
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window.isVisible()
+    assert runner.state is RunState.PAUSED  # leaving pauses, so a resume continues here
