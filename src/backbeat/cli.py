@@ -154,19 +154,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db = _open_db(args)
     ensure_demo(db)
     args.program = args.program or "Precision Back"
-    return _run_tv(args, db)
+    return _run_tv(args, db, autostart=True)
 
 
 def cmd_tv(args: argparse.Namespace) -> int:
     return _run_tv(args, _open_db(args))
 
 
-def _run_tv(args: argparse.Namespace, db) -> int:
+def _run_tv(args: argparse.Namespace, db, autostart: bool = False) -> int:
     from backbeat.ui.app import run_tv
 
     return run_tv(db, program=args.program or "Precision Back", day=args.day,
                   windowed=args.windowed, screen=args.screen,
-                  resume=getattr(args, "resume", False))
+                  resume=getattr(args, "resume", False), autostart=autostart)
 
 
 def _size(text: str) -> tuple[int, int]:

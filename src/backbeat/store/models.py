@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
+    Index,
     ForeignKey,
     Integer,
     MetaData,
@@ -169,6 +171,10 @@ class LiveStateRow(Base):
 
 class SetLogRow(Base):
     __tablename__ = "set_log"
+    __table_args__ = (
+        Index("ix_set_log_athlete_time", "athlete_id", "logged_at"),
+        Index("ix_set_log_athlete_exercise_time", "athlete_id", "exercise_id", "logged_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Sent with every tap: a retried tap is recognised, never stored twice.
@@ -186,6 +192,37 @@ class SetLogRow(Base):
     logged_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     station: Mapped[str] = mapped_column(String(60), default="")
     undone: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CheckInRow(Base):
+    """An athlete checked in for a class on a day (the kiosk's roster)."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (UniqueConstraint("athlete_id", "class_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("class_session.id"))
+    class_date: Mapped[date] = mapped_column(Date, index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(DateTime)
+    station: Mapped[str] = mapped_column(String(60), default="")
+
+
+class AthletePrescriptionRow(Base):
+    """The trainer's decision on an athlete's next prescription for an exercise:
+    an accepted progression suggestion or an override."""
+
+    __tablename__ = "athlete_prescription"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"), index=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
+    tempo: Mapped[str | None] = mapped_column(String(20))
+    reps: Mapped[int | None] = mapped_column(Integer)
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(20))  # "accepted" | "override"
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
 
 class SettingRow(Base):

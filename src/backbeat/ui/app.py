@@ -32,7 +32,7 @@ def make_plan(db: Database, program: str, day: int) -> ClassPlan:
 
 
 def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
-           screen: int | None = None, resume: bool = False) -> int:
+           screen: int | None = None, resume: bool = False, autostart: bool = False) -> int:
     from backbeat.ui.tv.window import TvWindow
 
     app = application()
@@ -44,6 +44,8 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
         runner.play()
     else:
         runner = ClassRunner(make_plan(db, program, day), clock)
+        if autostart:
+            runner.play()
     writer = LiveStateWriter(db, TV_STATION)
 
     def status() -> list[str]:
