@@ -11,7 +11,9 @@ DEFAULTS: dict[str, Any] = {
     "tv.screen": 0,  # which display the TV goes fullscreen on
     "audio.volume": 0.9,
     "audio.muted": False,
-    "units": "kg",
+    "units": "kg",  # what kiosks and sheets show: "kg" or "lb" (the store keeps kg)
+    "trainer.pin": None,  # salted scrypt hash (domain.pin), set on first run
+    "trainer.pin_failures": {"count": 0, "last": 0.0},
 }
 
 
