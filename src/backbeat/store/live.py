@@ -21,16 +21,27 @@ def save_live_state(db: Database, station: str, state: dict[str, Any], segment_i
     with db.session() as s:
         row = s.get(LiveStateRow, station)
         now = datetime.now(UTC)
+        session_id = state.get("session_id")
         if row is None:
-            s.add(LiveStateRow(station=station, state=state, segment_index=segment_index, updated_at=now))
+            s.add(LiveStateRow(station=station, state=state, segment_index=segment_index,
+                               updated_at=now, session_id=session_id))
         else:
             row.state, row.segment_index, row.updated_at = state, segment_index, now
+            row.session_id = session_id
 
 
 def load_live_state(db: Database, station: str) -> dict[str, Any] | None:
+    """The station's saved state, with ``updated_at`` (ISO time of the save) added."""
     with db.read() as s:
         row = s.scalar(select(LiveStateRow).where(LiveStateRow.station == station))
-        return dict(row.state) if row else None
+        if row is None:
+            return None
+        return dict(row.state) | {"updated_at": row.updated_at.isoformat()}
+
+
+def resumable(state: dict[str, Any] | None) -> bool:
+    """A class was interrupted (running or paused, not finished)."""
+    return bool(state) and state.get("state") in ("running", "paused")
 
 
 def clear_live_state(db: Database, station: str) -> None:

@@ -9,12 +9,13 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 
 from backbeat.engine.clock import FakeClock, MonotonicClock
-from backbeat.engine.runner import ClassRunner
+from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.engine.timeline import ClassPlan
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
-from backbeat.store.live import LiveStateWriter, load_live_state
+from backbeat.store.live import LiveStateWriter, load_live_state, resumable
 from backbeat.store.programs import load_program
+from backbeat.store.sessions import end_session, start_session
 from backbeat.store.settings import get_setting, set_setting
 
 TV_STATION = "tv"
@@ -37,21 +38,30 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
 
     app = application()
     clock = MonotonicClock()
-    saved = load_live_state(db, TV_STATION) if resume else None
-    if saved is not None:
-        plan = make_plan(db, saved["program"], int(saved["day"]))
-        runner = ClassRunner.from_state(plan, clock, saved)
-        runner.play()
+    saved = load_live_state(db, TV_STATION)
+
+    def take_up(state: dict) -> ClassRunner:
+        plan = make_plan(db, state["program"], int(state["day"]))
+        return ClassRunner.from_state(plan, clock, state)  # paused where it was
+
+    offer = None
+    if resume and resumable(saved):
+        runner = take_up(saved)
+        session_id = saved.get("session_id")
     else:
         runner = ClassRunner(make_plan(db, program, day), clock)
-        if autostart:
+        session_id = start_session(db, runner.timeline.program, runner.timeline.day)
+        offer = saved if resumable(saved) else None
+        if autostart and offer is None:
             runner.play()
     writer = LiveStateWriter(db, TV_STATION)
+    notes = ["nothing to resume: starting afresh"] if resume and not resumable(saved) else []
 
     def status() -> list[str]:
-        return [writer.error] if writer.error else []
+        return notes + ([writer.error] if writer.error else [])
 
-    window = TvWindow(runner, save=writer.submit, status=status)
+    window = TvWindow(runner, save=writer.submit, status=status, resume_offer=offer,
+                      on_resume=take_up, session_id=session_id)
     screens = QGuiApplication.screens()
     if screen is not None:
         set_setting(db, "tv.screen", screen)
@@ -63,8 +73,11 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
         window.show()
     else:
         window.showFullScreen()
+    window.save_now()
     code = app.exec()
     writer.close()
+    if window.runner.state is RunState.ENDED and session_id is not None:
+        end_session(db, session_id)
     return code
 
 

@@ -45,6 +45,7 @@ class TvScreen(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(640, 360)
         self.last_display: Display | None = None
+        self.resume_offer: dict | None = None  # an interrupted class the coach may resume
 
     def display(self) -> Display:
         return describe(self.runner.now(), self.runner.timeline)
@@ -266,3 +267,10 @@ class TvScreen(QWidget):
                    align=_CENTER, bold=False)
         at = f"{d.exercise} · {d.big_label.lower()}"
         self._text(p, QRectF(4 * u, 66 * u, w - 8 * u, 6 * u), at, theme.MUTED, 3.6 * u, align=_CENTER)
+        offer = self.resume_offer
+        if offer is not None:
+            where = _mmss(int(float(offer.get("position_ms", 0)) // 1000))
+            text = (f"Interrupted class: {offer.get('program')}, day {offer.get('day')} at {where}"
+                    "   ·   R resume   ·   SPACE start afresh")
+            self._text(p, QRectF(4 * u, 76 * u, w - 8 * u, 7 * u), text, theme.WARNING, 4.2 * u,
+                       align=_CENTER)

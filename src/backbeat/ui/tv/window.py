@@ -15,8 +15,9 @@ from backbeat.ui.tv.screen import TvScreen
 #: Repaint period: about 60 Hz. The timer only repaints; it never counts time.
 REPAINT_MS = 16
 #: Besides every segment change and pause, the position is saved this often,
-#: so a resumed class lands within a second of where it stopped.
-SAVE_EVERY_MS = 1000
+#: so a resumed class lands well within a second of where it stopped. (One
+#: small row update on a background thread: cheap.)
+SAVE_EVERY_MS = 250
 
 _NEXT = {Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Down}
 _BACK = {Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Up}
@@ -28,7 +29,10 @@ _EXTEND = {Qt.Key.Key_Plus, Qt.Key.Key_Equal}
 
 class TvWindow(QMainWindow):
     def __init__(self, runner: ClassRunner, *, save: Callable[[dict, int], None] | None = None,
-                 status: Callable[[], list[str]] | None = None, audio=None):
+                 status: Callable[[], list[str]] | None = None, audio=None,
+                 resume_offer: dict | None = None,
+                 on_resume: Callable[[dict], ClassRunner] | None = None,
+                 session_id: int | None = None):
         super().__init__()
         self.setWindowTitle(f"Backbeat — {runner.timeline.program}, day {runner.timeline.day}")
         self.runner = runner
@@ -37,6 +41,11 @@ class TvWindow(QMainWindow):
         self._save = save
         self._status = status
         self.audio = audio
+        self.session_id = session_id
+        # an interrupted class found on start: R resumes it, SPACE starts afresh
+        self.resume_offer = resume_offer
+        self._on_resume = on_resume
+        self.screen_widget.resume_offer = resume_offer
         self._last_key: tuple | None = None
         self._since_save_ms = 0
         self.confirm_leave: Callable[[], bool] = self._ask_leave
@@ -65,13 +74,31 @@ class TvWindow(QMainWindow):
 
     def save_now(self) -> None:
         if self._save is not None:
-            self._save(self.runner.to_state(), self.runner.now().segment.index)
+            state = self.runner.to_state() | {"session_id": self.session_id}
+            self._save(state, self.runner.now().segment.index)
+
+    def resume(self) -> None:
+        """Take up the interrupted class where it was saved (paused there)."""
+        if self.resume_offer is None or self._on_resume is None:
+            return
+        self.set_runner(self._on_resume(self.resume_offer))
+        self.resume_offer = self.screen_widget.resume_offer = None
+
+    def set_runner(self, runner: ClassRunner) -> None:
+        self.runner = runner
+        self.screen_widget.runner = runner
+        self.setWindowTitle(f"Backbeat — {runner.timeline.program}, day {runner.timeline.day}")
+        self.tick()
 
     # --- coach controls --------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         r = self.runner
+        if self.resume_offer is not None and key == Qt.Key.Key_R:
+            self.resume()
+            return
         if key in _TOGGLE:
+            self.resume_offer = self.screen_widget.resume_offer = None
             r.toggle()
         elif key in _NEXT:
             r.next()

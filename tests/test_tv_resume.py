@@ -1,0 +1,73 @@
+"""A TV process is killed mid-class (as by a power cut) and `backbeat tv
+--resume` takes the class up where it was, within a second."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+
+def _live(path):
+    conn = sqlite3.connect(path, timeout=10)
+    try:
+        row = conn.execute("SELECT state, updated_at FROM live_state WHERE station='tv'").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    finally:
+        conn.close()
+    if row is None:
+        return None
+    updated = datetime.fromisoformat(row[1]).replace(tzinfo=UTC).timestamp()
+    return json.loads(row[0]), updated
+
+
+def _wait_for(predicate, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def _start(db_path, *args, tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BACKBEAT_DATA_DIR": str(tmp_path / "data")}
+    return subprocess.Popen([sys.executable, "-m", "backbeat", "--db", f"sqlite:///{db_path}", *args],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.mark.slow
+def test_killed_tv_resumes_within_a_second(tmp_path):
+    db = tmp_path / "gym.db"
+    tv = _start(db, "demo", "--windowed", tmp_path=tmp_path)
+    try:
+        # let the class run a few seconds of real time
+        _wait_for(lambda: (s := _live(db)) and s[0]["state"] == "running"
+                  and s[0]["position_ms"] >= 2500)
+        tv.send_signal(signal.SIGKILL)
+        killed_at = time.time()
+        tv.wait(timeout=10)
+    finally:
+        if tv.poll() is None:
+            tv.kill()
+    state, updated = _live(db)
+    assert state["state"] == "running"  # it died running: nothing had a chance to pause it
+    position_at_kill = state["position_ms"] + (killed_at - updated) * 1000
+
+    resumed = _start(db, "tv", "--resume", "--windowed", tmp_path=tmp_path)
+    try:
+        new_state, _ = _wait_for(lambda: (s := _live(db)) and s[1] > killed_at + 0.01 and s)
+    finally:
+        resumed.terminate()
+        out, err = resumed.communicate(timeout=20)
+    assert new_state["state"] == "paused", err.decode()[-2000:]
+    assert new_state["program"] == "Precision Back" and new_state["day"] == 1
+    assert abs(new_state["position_ms"] - position_at_kill) < 1000
+    assert new_state["session_id"] == state["session_id"]
