@@ -144,3 +144,56 @@ def test_keys(tv, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.isVisible()
     assert runner.state is RunState.PAUSED  # leaving pauses, so a resume continues here
+
+
+def test_exercise_media_shows_while_setting_up(qtbot, library, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    from backbeat.domain.exercise import Library
+    from backbeat.ui.tv.screen import TvScreen
+
+    picture = QImage(200, 120, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#00FF00"))
+    path = tmp_path / "face-pull.png"
+    picture.save(str(path))
+    exercises = [e.model_copy(update={"media": str(path)}) if e.slug == "face-pull" else e
+                 for e in library.exercises]
+    with_media = Library(exercises=exercises)
+    runner = ClassRunner(ClassPlan(_program({"name": "A", "items": [
+        {"exercise": "face-pull", "reps": 2}]}), 1, with_media), FakeClock())
+    runner.play()
+    screen = TvScreen(runner)
+    qtbot.addWidget(screen)
+    screen.resize(1280, 720)
+    image = screen.grab().toImage()
+    assert screen.last_display.mode == "get_ready"
+    assert screen.last_display.media == str(path)
+    greens = sum(1 for x in range(0, 1280, 8) for y in range(0, 720, 8)
+                 if image.pixelColor(x, y) == QColor("#00FF00"))
+    assert greens > 100  # the picture is on screen
+    missing = Library(exercises=[e.model_copy(update={"media": "no/such.gif"}) for e in library.exercises])
+    runner2 = ClassRunner(ClassPlan(_program({"name": "A", "items": [
+        {"exercise": "face-pull", "reps": 2}]}), 1, missing), FakeClock())
+    screen2 = TvScreen(runner2)
+    qtbot.addWidget(screen2)
+    screen2.resize(1280, 720)
+    screen2.grab()  # a missing file is simply not shown
+    assert screen2.last_display.media == "no/such.gif"
+
+
+def test_resume_offer_on_start(qtbot, library):
+    clock = FakeClock()
+    plan = ClassPlan(_program({"name": "A", "items": [{"exercise": "face-pull", "sets": 3, "reps": 2,
+                                                         "rest_s": 60}]}), 1, library)
+    saved = {"program": "TV test", "day": 1, "position_ms": 40_000, "state": "running",
+             "extensions": {}}
+    window = TvWindow(ClassRunner(plan, clock), resume_offer=saved,
+                      on_resume=lambda st: ClassRunner.from_state(plan, clock, st))
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    assert window.screen_widget.resume_offer is saved
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert window.runner.position_ms() == 40_000 and window.runner.state is RunState.PAUSED
+    assert window.resume_offer is None
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.runner.state is RunState.RUNNING

@@ -43,6 +43,8 @@ class Display:
     class_progress: float = 0.0
     prescription: str = ""  # "8 reps · 3-1-1-2 · 14 kg"
     cautions: tuple[str, ...] = field(default_factory=tuple)
+    media: str | None = None  # the (coming) exercise's image or GIF from the library
+    pattern: str = ""  # breath drills: "inhale 4 · exhale 6 · hold 2"
 
 
 def _clock(seconds: float) -> int:
@@ -155,8 +157,22 @@ def describe(now: Now, timeline: Timeline) -> Display:
         next_detail=next_detail,
         prescription=_prescription(timeline, seg),
         cautions=tuple(cue_ex.cautions[:1]) if cue_ex and cue_ex.risk_flags else (),
+        media=cue_ex.media if cue_ex else None,
+        pattern=_pattern_words(item, cue_ex) if seg.kind is SegmentKind.BREATH else "",
         **common,
     )
+
+
+def _pattern_words(item, ex) -> str:
+    from backbeat.domain.breath import parse_breath_pattern
+
+    name = (item.breath_pattern if item else None) or (ex.breath_pattern if ex else None)
+    if not name:
+        return ""
+    pattern = parse_breath_pattern(name)
+    words = [("in", pattern.inhale), ("hold", pattern.hold_in), ("out", pattern.exhale),
+             ("hold", pattern.hold_out)]
+    return " · ".join(f"{w} {s:g}" for w, s in words if s > 0)
 
 
 def _first_work(timeline: Timeline, seg: Segment) -> Segment | None:

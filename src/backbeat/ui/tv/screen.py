@@ -7,13 +7,15 @@ paints :func:`backbeat.engine.display.describe` of it.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QMovie, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from backbeat.engine.display import Display, describe
 from backbeat.engine.runner import ClassRunner, RunState
+from backbeat.paths import resources_dir
 from backbeat.ui import theme
 
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -30,6 +32,36 @@ def _fitted_size(text: str, width: int, height: int, bold: bool) -> int:
             return size
         size = int(size * 0.92)
     return size
+
+
+_MOVIES: dict[str, QMovie | None] = {}
+
+
+def media_path(name: str | None) -> Path | None:
+    """A library media file: absolute, or relative to resources/media/."""
+    if not name:
+        return None
+    path = Path(name)
+    if not path.is_absolute():
+        path = resources_dir() / "media" / name
+    return path if path.is_file() else None
+
+
+def media_frame(name: str | None) -> QPixmap | None:
+    """The current frame of an exercise's image or GIF (GIFs play on their own clock)."""
+    if not name:
+        return None
+    if name not in _MOVIES:
+        path = media_path(name)
+        movie = QMovie(str(path)) if path else None
+        if movie is not None and movie.isValid():
+            movie.setCacheMode(QMovie.CacheMode.CacheAll)
+            movie.start()
+        else:
+            movie = None
+        _MOVIES[name] = movie
+    movie = _MOVIES[name]
+    return movie.currentPixmap() if movie is not None else None
 
 
 def _mmss(seconds: int) -> str:
@@ -63,7 +95,9 @@ class TvScreen(QWidget):
         self._top_bar(p, d, w, u)
         if d.mode == "done":
             self._done(p, d, w, u)
-        elif d.mode in ("work", "hold", "breath"):
+        elif d.mode == "breath":
+            self._pacer(p, d, w, u)
+        elif d.mode in ("work", "hold"):
             self._active(p, d, w, u)
         else:
             self._between(p, d, w, u)
@@ -137,6 +171,38 @@ class TvScreen(QWidget):
             self._text(p, QRectF(m, 89 * u, w - 2 * m, 4 * u), "⚠ " + d.cautions[0],
                        theme.WARNING, 3 * u)
 
+    def _pacer(self, p: QPainter, d: Display, w: float, u: float) -> None:
+        """Breath drills: one big shape that fills on the inhale and empties on the exhale."""
+        m = 4 * u
+        left_w = w * 0.55 - m
+        color = theme.BREATH.get(d.big_label, theme.MODE["breath"])
+        self._text(p, QRectF(m, 12 * u, left_w, 11 * u), d.exercise, theme.TEXT, 9 * u)
+        self._text(p, QRectF(m, 24 * u, left_w, 8 * u), d.rep_text, theme.TEXT, 6.2 * u)
+        self._text(p, QRectF(m, 35 * u, left_w, 26 * u), d.big_label, color, 22 * u)
+        self._text(p, QRectF(m, 63 * u, left_w, 6 * u), d.pattern, theme.MUTED, 4.6 * u)
+        self._cues(p, d.cues, QRectF(m, 71 * u, left_w, 20 * u), u)
+        c = QPointF(w * 0.78, 52 * u)
+        big = 36 * u
+        p.setPen(QPen(theme.DIM, 0.6 * u))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawEllipse(c, big, big)
+        fill = QColor(color)
+        fill.setAlphaF(0.9)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(fill)
+        r = big * (0.25 + 0.75 * d.breath_level)
+        p.drawEllipse(c, r, r)
+        self._text(p, QRectF(c.x() - 15 * u, c.y() - 12 * u, 30 * u, 24 * u), str(d.seconds_left),
+                   theme.BACKGROUND if r > 14 * u else theme.TEXT, 20 * u, align=_CENTER)
+
+    def _media(self, p: QPainter, path: str | None, rect: QRectF) -> None:
+        frame = media_frame(path)
+        if frame is None or frame.isNull():
+            return
+        scaled = frame.size().scaled(rect.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRectF(rect.x(), rect.y(), scaled.width(), scaled.height())
+        p.drawPixmap(target.toRect(), frame)
+
     def _between(self, p: QPainter, d: Display, w: float, u: float) -> None:
         m = 4 * u
         color = self._phase_color(d)
@@ -156,6 +222,7 @@ class TvScreen(QWidget):
         self._text(p, QRectF(x, 34 * u, rw, 7 * u), d.next_set, theme.TEXT, 5.5 * u)
         self._text(p, QRectF(x, 42 * u, rw, 7 * u), d.next_detail, theme.MUTED, 5.5 * u)
         self._cues(p, d.cues, QRectF(x, 54 * u, rw, 24 * u), u)
+        self._media(p, d.media, QRectF(x, 62 * u, rw, 22 * u) if d.cues else QRectF(x, 54 * u, rw, 30 * u))
         if d.cautions:
             self._text(p, QRectF(m, 86 * u, w - 2 * m, 5 * u), "⚠ " + d.cautions[0], theme.WARNING, 3.2 * u)
 
