@@ -101,3 +101,9 @@ def test_restore_refuses_a_bad_backup(db_url, tmp_path):
     sqlite3.connect(junk).execute("CREATE TABLE x (y)").connection.commit()
     with pytest.raises(InvalidInput, match="not a sound Backbeat backup"):
         maintenance.restore(db_url, str(junk))
+
+
+def test_head_revision_constant_matches_the_migrations(db):
+    from backbeat.store.db import HEAD_REVISION, current_revision, head_revision
+
+    assert head_revision(db.engine) == HEAD_REVISION == current_revision(db.engine)

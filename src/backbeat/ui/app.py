@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from PySide6.QtCore import QSize
@@ -74,11 +75,29 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     else:
         window.showFullScreen()
     window.save_now()
+    if os.environ.get("BACKBEAT_EXIT_AFTER_FIRST_FRAME"):
+        # start-up benchmark: report the first painted frame and leave
+        def first_frame() -> None:
+            print(f"first-frame rss_kb={_rss_kb()}", flush=True)
+            app.quit()
+
+        window.screen_widget.on_first_frame = first_frame
     code = app.exec()
     writer.close()
     if window.runner.state is RunState.ENDED and session_id is not None:
         end_session(db, session_id)
     return code
+
+
+def _rss_kb() -> int:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return -1
 
 
 def snapshot_tv(db: Database, *, program: str, day: int, at_s: float, size: QSize,

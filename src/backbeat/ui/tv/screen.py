@@ -6,11 +6,21 @@ paints :func:`backbeat.engine.display.describe` of it.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QMovie, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QImage,
+    QMovie,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QWidget
 
 from backbeat.engine.display import Display, describe
@@ -34,6 +44,42 @@ def _fitted_size(text: str, width: int, height: int, bold: bool) -> int:
     return size
 
 
+class _TextImages:
+    """Rendered text, kept up to a byte budget (least recently used out first)."""
+
+    BUDGET_BYTES = 48 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self._images: OrderedDict[tuple, QImage] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, text: str, px: int, bold: bool, color: QColor) -> QImage:
+        key = (text, px, bold, color.rgba())
+        image = self._images.get(key)
+        if image is not None:
+            self._images.move_to_end(key)
+            return image
+        font = theme.font(px, bold)
+        metrics = QFontMetricsF(font)
+        width = max(1, int(metrics.horizontalAdvance(text) + 2))
+        height = max(1, int(metrics.height() + 1))
+        image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.setFont(font)
+        painter.setPen(color)
+        painter.drawText(QPointF(0, metrics.ascent()), text)
+        painter.end()
+        self._images[key] = image
+        self._bytes += image.sizeInBytes()
+        while self._bytes > self.BUDGET_BYTES and len(self._images) > 1:
+            _, old = self._images.popitem(last=False)
+            self._bytes -= old.sizeInBytes()
+        return image
+
+
+_TEXT_CACHE = _TextImages()
 _MOVIES: dict[str, QMovie | None] = {}
 
 
@@ -78,6 +124,7 @@ class TvScreen(QWidget):
         self.setMinimumSize(640, 360)
         self.last_display: Display | None = None
         self.resume_offer: dict | None = None  # an interrupted class the coach may resume
+        self.on_first_frame = None  # called once after the first paint (start-up benchmark)
 
     def display(self) -> Display:
         return describe(self.runner.now(), self.runner.timeline)
@@ -105,6 +152,9 @@ class TvScreen(QWidget):
         if d.state is RunState.PAUSED or d.state is RunState.READY:
             self._paused(p, d, w, h, u)
         p.end()
+        if self.on_first_frame is not None:
+            callback, self.on_first_frame = self.on_first_frame, None
+            callback()
 
     def _text(self, p: QPainter, rect: QRectF, text: str, color: QColor, size: float,
               align=_LEFT, bold: bool = True, fit: bool = True) -> None:
@@ -113,9 +163,18 @@ class TvScreen(QWidget):
         px = int(size)
         if fit:
             px = _fitted_size(text, int(rect.width()), px, bold)
-        p.setFont(theme.font(px, bold))
-        p.setPen(color)
-        p.drawText(rect, align, text)
+        # Large glyphs are drawn as paths on every frame; a cached image of the
+        # text is blitted instead (texts change at a reading pace, frames at 60 Hz).
+        image = _TEXT_CACHE.get(text, px, bold, color)
+        w, h = image.width() / image.devicePixelRatio(), image.height() / image.devicePixelRatio()
+        if align & Qt.AlignmentFlag.AlignHCenter:
+            x = rect.x() + (rect.width() - w) / 2
+        elif align & Qt.AlignmentFlag.AlignRight:
+            x = rect.right() - w
+        else:
+            x = rect.x()
+        y = rect.y() + (rect.height() - h) / 2
+        p.drawImage(QPointF(x, y), image)
 
     def _top_bar(self, p: QPainter, d: Display, w: float, u: float) -> None:
         m = 4 * u

@@ -1,0 +1,199 @@
+"""TV numbers (issue: the TV session screen):
+
+- no drift: a 60-minute class on a fake clock with random pauses/skips/extends,
+  and a real-clock run (BENCH_REAL_S, default 600 s) with pauses, driven by the
+  Qt event loop and the real repaint timer: the screen's position equals the
+  plan within 1 ms at the end;
+- TV paint time per frame, p95, offscreen: ≤ 6 ms at 1920×1080, ≤ 14 ms at 3840×2160;
+- start to first TV frame ≤ 0.8 s median; TV process memory ≤ 200 MB.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _sample_plan(repeat: int = 1):
+    from backbeat.domain.program import parse_program, program_from_data
+    from backbeat.engine.timeline import ClassPlan
+    from backbeat.paths import resources_dir
+    from backbeat.store.seed import builtin_library
+
+    program = parse_program((resources_dir() / "programs" / "precision-back.json").read_text())
+    if repeat > 1:
+        doc = program.to_document()
+        blocks = doc["days"][0]["blocks"]
+        doc["days"][0]["blocks"] = [
+            dict(b, name=f"{b['name']} ({r + 1})") for r in range(repeat) for b in blocks
+        ]
+        program = program_from_data(doc)
+    return ClassPlan(program, 1, builtin_library())
+
+
+def drift_fake_clock(seed: int = 3) -> tuple[float, float]:
+    """Returns (class minutes, |screen − plan| in ms at the end)."""
+    from backbeat.engine.clock import FakeClock
+    from backbeat.engine.runner import ClassRunner, RunState
+
+    plan = _sample_plan(repeat=2)
+    clock = FakeClock()
+    runner = ClassRunner(plan, clock)
+    rng = random.Random(seed)
+    runner.play()
+    expected_ns = 0
+    while runner.state is not RunState.ENDED:
+        op = rng.random()
+        total_ns = runner.timeline.duration_ms * 1_000_000
+        if op < 0.80:
+            dt = rng.uniform(0.001, 20.0)
+            clock.advance(dt)
+            if runner.state is RunState.RUNNING:
+                expected_ns = min(expected_ns + round(dt * 1e9), total_ns)
+        elif op < 0.88:
+            runner.toggle()
+        elif op < 0.93:
+            seg = runner.timeline.segment_at_ms(expected_ns / 1e6)
+            runner.next()
+            tl = runner.timeline
+            expected_ns = (tl.step_start_ms(seg.step + 1) if seg.step + 1 < tl.step_count
+                           else tl.duration_ms) * 1_000_000
+        elif op < 0.96:
+            runner.extend(15)
+        else:
+            runner.back()
+            expected_ns = round(runner.position_ms() * 1e6)
+        runner.now()  # the screen asks every frame
+    return plan.timeline().duration_s / 60, abs(runner.position_ns() - expected_ns) / 1e6
+
+
+def drift_real_clock(seconds: float) -> tuple[float, float, int]:
+    """Real monotonic clock, Qt event loop and the TV's repaint timer; pauses
+    every 20 s for 2 s. Reference: time.perf_counter() around each control."""
+    from PySide6.QtCore import QTimer
+
+    from backbeat.engine.clock import MonotonicClock
+    from backbeat.engine.runner import ClassRunner
+    from backbeat.ui.app import application
+    from backbeat.ui.tv.window import TvWindow
+
+    app = application()
+    runner = ClassRunner(_sample_plan(), MonotonicClock())
+    window = TvWindow(runner)
+    window.resize(1280, 720)
+    window.show()
+    running_s = 0.0
+    state = {"since": time.perf_counter(), "running": True, "frames": 0}
+    runner.play()
+    start = time.perf_counter()
+
+    def control() -> None:
+        nonlocal running_s
+        now = time.perf_counter()
+        if state["running"]:
+            running_s += now - state["since"]
+            runner.pause()
+        else:
+            runner.play()
+        state["since"] = now
+        state["running"] = not state["running"]
+        if now - start >= seconds:
+            if state["running"]:
+                runner.pause()
+                running_s += time.perf_counter() - state["since"]
+            app.quit()
+            return
+        QTimer.singleShot(2000 if not state["running"] else 20000, control)
+
+    QTimer.singleShot(20000 if seconds >= 20 else int(seconds * 1000), control)
+    app.exec()
+    window.close()
+    return seconds / 60, abs(runner.position_ms() - running_s * 1000), 0
+
+
+def paint_times(width: int, height: int, frames: int = 7 * 120) -> list[float]:
+    from PySide6.QtGui import QImage
+
+    from backbeat.engine.clock import FakeClock
+    from backbeat.engine.runner import ClassRunner
+    from backbeat.ui.app import application
+    from backbeat.ui.tv.screen import TvScreen
+
+    application()
+    runner = ClassRunner(_sample_plan(), FakeClock())
+    runner.play()
+    screen = TvScreen(runner)
+    screen.resize(width, height)
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    # consecutive 60 Hz frames in a spread of moments: breath drill, holds,
+    # reps, rests, get-ready (texts change every second, as in a class)
+    moments = [12.0, 140.0, 430.0, 445.2, 1000.0, 1085.0, 2000.0]
+    per_moment = max(1, frames // len(moments))
+    times = []
+    for start in moments:
+        for i in range(per_moment):
+            runner.seek_ms((start + i / 60) * 1000)
+            t0 = time.perf_counter()
+            screen.render(image)
+            times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def startup(runs: int = 5) -> tuple[float, int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BACKBEAT_EXIT_AFTER_FIRST_FRAME": "1",
+               "BACKBEAT_DATA_DIR": tmp, "BACKBEAT_DB": f"sqlite:///{tmp}/b.db"}
+        exe = [sys.executable, "-m", "backbeat", "tv", "--windowed"]
+        subprocess.run(exe, env=env, capture_output=True, timeout=120)  # first run creates the db
+        times, rss = [], []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(exe, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                    text=True)
+            line = proc.stdout.readline()
+            times.append(time.perf_counter() - t0)
+            proc.wait(timeout=60)
+            rss.append(int(line.split("rss_kb=")[1]))
+        return statistics.median(times), max(rss)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18]
+
+
+def main() -> bool:
+    rows = []
+    minutes, err = drift_fake_clock()
+    rows.append((f"drift, {minutes:.0f}-min class, fake clock, random controls", f"{err:.6f} ms", "≤ 1 ms", err <= 1))
+    real_s = float(os.environ.get("BENCH_REAL_S", "600"))
+    minutes, err, _ = drift_real_clock(real_s)
+    rows.append((f"drift, {minutes:.1f}-min real-clock run with pauses", f"{err:.3f} ms", "≤ 1 ms", err <= 1))
+    for (w, h), bar in (((1920, 1080), 6.0), ((3840, 2160), 14.0)):
+        times = paint_times(w, h)
+        v = p95(times)
+        rows.append((f"paint p95 at {w}x{h} (median {statistics.median(times):.2f} ms)",
+                     f"{v:.2f} ms", f"≤ {bar:g} ms", v <= bar))
+    median_s, rss_kb = startup()
+    rows.append(("start to first TV frame, median of 5", f"{median_s:.3f} s", "≤ 0.8 s", median_s <= 0.8))
+    rows.append(("TV process memory (RSS at first frame)", f"{rss_kb / 1024:.0f} MB", "≤ 200 MB",
+                  rss_kb / 1024 <= 200))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>12}  {'bar':>9}  ok")
+    for name, value, bar, ok in rows:
+        print(f"{name:<{width}}  {value:>12}  {bar:>9}  {'yes' if ok else 'NO'}")
+    return all(r[3] for r in rows)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.exit(0 if main() else 1)
