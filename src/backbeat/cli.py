@@ -186,6 +186,18 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
     w, h = _size(args.size)
     db = _open_db(args)
+    if args.screen == "trainer":
+        from backbeat.ui.trainer.app import snapshot_trainer
+
+        try:
+            image = snapshot_trainer(db, size=QSize(w, h), tab=args.tab,
+                                     program=args.program, day=args.day)
+        except KeyError as exc:
+            raise CliError(str(exc.args[0])) from None
+        if not image.save(args.out):
+            raise CliError(f"cannot write {args.out}", EXIT_ERROR)
+        print(f"wrote {args.out} ({w}x{h}, trainer)")
+        return EXIT_OK
     if args.screen != "tv":
         raise CliError(f"snapshot of {args.screen!r} is not available yet; try 'tv'")
     image = snapshot_tv(db, program=args.program, day=args.day, at_s=args.at,
@@ -194,6 +206,12 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         raise CliError(f"cannot write {args.out}", EXIT_ERROR)
     print(f"wrote {args.out} ({w}x{h}, class time {args.at:g} s)")
     return EXIT_OK
+
+
+def cmd_trainer(args: argparse.Namespace) -> int:
+    from backbeat.ui.trainer.app import run_trainer
+
+    return run_trainer(_open_db(args), windowed=args.windowed)
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -237,7 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--program", default="Precision Back")
     p.add_argument("--day", type=int, default=1)
     p.add_argument("--paused", action="store_true")
+    p.add_argument("--tab", default=None, help="trainer: the tab to show (e.g. Programs)")
     p.add_argument("--out", required=True)
+
+    p = command("trainer", cmd_trainer, "the trainer's desktop (asks for the trainer PIN)")
+    p.add_argument("--windowed", action="store_true")
 
     for name, func, help in (
         ("demo", cmd_demo, "set up the demo gym and run the sample class on the TV"),

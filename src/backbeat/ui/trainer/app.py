@@ -1,0 +1,46 @@
+"""Starting the trainer's desktop, and rendering it offscreen for docs and reviews."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QImage
+
+from backbeat.store.db import Database
+from backbeat.ui.app import application
+from backbeat.ui.trainer.pin_gate import PinGate
+from backbeat.ui.trainer.window import TrainerContext, TrainerWindow
+
+
+def run_trainer(db: Database, *, windowed: bool = False) -> int:
+    app = application()
+    context = TrainerContext(db)
+    gate = PinGate(context)
+    if not gate.exec():
+        return 0
+    window = TrainerWindow(context)
+    if windowed:
+        window.resize(1440, 900)
+        window.show()
+    else:
+        window.showMaximized()
+    return app.exec()
+
+
+def snapshot_trainer(db: Database, *, size: QSize, tab: str | None = None,
+                     program: str | None = None, day: int = 1) -> QImage:
+    """The trainer window offscreen. ``tab`` picks the tab; for the program
+    editor, ``program`` and ``day`` pick what it shows."""
+    application()
+    window = TrainerWindow(TrainerContext(db))
+    window.resize(size)
+    if tab:
+        widget = window.show_tab(tab)
+        focus = getattr(widget, "snapshot_focus", None)
+        if callable(focus):
+            focus(program=program, day=day)
+    window.show()
+    image = QImage(size, QImage.Format.Format_RGB32)
+    window.render(image)
+    window.confirm_discard = lambda _what: True
+    window.close()
+    return image

@@ -1,0 +1,175 @@
+"""The trainer PIN: set on first run, asked at every start, changeable.
+
+Wrong PINs back off (store.auth keeps the count in the database, so quitting
+does not reset it); while locked out the field is disabled and says how long.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backbeat.domain.errors import InvalidInput
+from backbeat.store.auth import check_trainer_pin, has_trainer_pin, set_trainer_pin
+
+#: How often the lockout countdown is redrawn. It reads the clock; it counts nothing.
+COUNTDOWN_REFRESH_MS = 250
+
+
+def _pin_field(placeholder: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setMaxLength(8)
+    field.setPlaceholderText(placeholder)
+    field.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+    font = field.font()
+    font.setPointSize(18)
+    field.setFont(font)
+    return field
+
+
+class PinGate(QDialog):
+    """Asks for the trainer PIN, or has it set when there is none yet.
+
+    ``accept()`` only after a right PIN (or a new PIN saved)."""
+
+    def __init__(self, context, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.db = context.db
+        self.first_run = not has_trainer_pin(self.db)
+        self.locked_until = 0.0
+        self.setWindowTitle("Backbeat — trainer")
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        font = self.heading.font()
+        font.setPointSize(14)
+        font.setBold(True)
+        self.heading.setFont(font)
+        layout.addWidget(self.heading)
+        form = QFormLayout()
+        self.pin = _pin_field("4 to 8 digits")
+        self.repeat = _pin_field("the same again")
+        if self.first_run:
+            self.heading.setText("Set the trainer PIN. It protects programs, athletes and logs.")
+            form.addRow("New PIN", self.pin)
+            form.addRow("Repeat", self.repeat)
+        else:
+            self.heading.setText("Trainer PIN")
+            form.addRow("PIN", self.pin)
+        layout.addLayout(form)
+        self.message = QLabel()
+        self.message.setObjectName("pin-message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #B00020; font-weight: bold;")
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(COUNTDOWN_REFRESH_MS)
+        self._countdown.timeout.connect(self.refresh)
+        self.pin.setFocus()
+
+    def submit(self) -> None:
+        if self.first_run:
+            self._set_first_pin()
+        else:
+            self._check()
+
+    def _set_first_pin(self) -> None:
+        if self.pin.text() != self.repeat.text():
+            self._say("The two PINs differ: type the same PIN twice.")
+            self.repeat.clear()
+            return
+        try:
+            set_trainer_pin(self.db, self.pin.text())
+        except InvalidInput as exc:
+            self._say(f"{exc.reason}.")
+            return
+        self.accept()
+
+    def _check(self) -> None:
+        if self.context.clock() < self.locked_until:
+            self.refresh()
+            return
+        result = check_trainer_pin(self.db, self.pin.text(), now=self.context.clock())
+        if result.ok:
+            self.accept()
+            return
+        self.pin.clear()
+        if result.wait_s > 0:
+            self.locked_until = self.context.clock() + result.wait_s
+            self._countdown.start()
+            self.refresh()
+        else:
+            self._say(f"{result.message[:1].upper()}{result.message[1:]}. Try again.")
+
+    def refresh(self) -> None:
+        """Show the lockout (or lift it) by the clock."""
+        left = self.locked_until - self.context.clock()
+        locked = left > 0
+        self.pin.setEnabled(not locked)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not locked)
+        if locked:
+            self._say(f"Too many wrong PINs. Wait {math.ceil(left)} s before the next try.")
+        else:
+            self._countdown.stop()
+            if self.message.text().startswith("Too many"):
+                self._say("Try again.")
+            self.pin.setFocus()
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+
+
+class ChangePinDialog(QDialog):
+    """Current PIN, new PIN twice."""
+
+    def __init__(self, context, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = context.db
+        self.setWindowTitle("Change the trainer PIN")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.current = _pin_field("the PIN you use now")
+        self.new = _pin_field("4 to 8 digits")
+        self.repeat = _pin_field("the same again")
+        form.addRow("Current PIN", self.current)
+        form.addRow("New PIN", self.new)
+        form.addRow("Repeat", self.repeat)
+        layout.addLayout(form)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #B00020; font-weight: bold;")
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        if self.new.text() != self.repeat.text():
+            self.message.setText("The two new PINs differ: type the same PIN twice.")
+            return
+        try:
+            set_trainer_pin(self.db, self.new.text(), old_pin=self.current.text())
+        except InvalidInput as exc:
+            self.message.setText(f"{exc.where}: {exc.reason}.")
+            return
+        self.accept()

@@ -1,0 +1,170 @@
+"""The trainer's desktop window: a shell of tabs behind the trainer PIN.
+
+Adding a tab
+------------
+Every tab is a ``QWidget`` built from a :class:`TrainerContext`. To add one,
+append a :class:`TabSpec` to :data:`TAB_FACTORIES` below, naming the widget's
+class (or any callable taking the context) as ``"module:attribute"``::
+
+    TabSpec("Athletes", "backbeat.ui.trainer.athletes:AthletesTab"),
+
+The string is imported only when the window is built, so tab modules may
+import this one without a cycle. Tabs appear in list order. At run time,
+:meth:`TrainerWindow.add_tab` adds an already-built widget.
+
+A tab may define any of these optional hooks:
+
+* ``on_shown()`` — called each time the tab becomes the current one (refresh
+  from the store here);
+* ``unsaved_changes() -> str | None`` — a short description of unsaved work;
+  closing the window asks before it is lost.
+
+Tabs talk to each other only through ``context.events`` (Qt signals): emit
+``programs_changed`` after saving a program, ``library_changed`` after saving an
+exercise, ``athletes_changed`` after editing athletes or screenings,
+``logs_changed`` after changing logs; connect to the ones you show.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, QProcess, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from backbeat.store.db import Database
+
+
+class TrainerEvents(QObject):
+    """What one tab tells the others. Emit after the store has the change."""
+
+    programs_changed = Signal(str)  # the program's name ("" when unknown or deleted)
+    library_changed = Signal()
+    athletes_changed = Signal()
+    logs_changed = Signal()
+
+
+def launch_tv_process(db: Database, program: str, day: int) -> bool:
+    """Start ``backbeat tv --program P --day D`` as its own process (the TV app)."""
+    args = ["-m", "backbeat", "--db", db.url, "tv", "--program", program, "--day", str(day)]
+    ok, _pid = QProcess.startDetached(sys.executable, args)
+    return bool(ok)
+
+
+@dataclass
+class TrainerContext:
+    """What every tab gets: the store, the shared events and the outside world."""
+
+    db: Database
+    events: TrainerEvents = field(default_factory=TrainerEvents)
+    #: starts the TV app for (program, day); tests replace it
+    launch_tv: Callable[[Database, str, int], bool] = launch_tv_process
+    #: wall clock in seconds (the PIN back-off reads it); tests replace it
+    clock: Callable[[], float] = time.time
+
+
+@dataclass(frozen=True)
+class TabSpec:
+    title: str
+    #: ``"module:attribute"`` or a callable; called with the TrainerContext
+    factory: str | Callable[[TrainerContext], QWidget]
+
+    def build(self, context: TrainerContext) -> QWidget:
+        factory = self.factory
+        if isinstance(factory, str):
+            module, _, attr = factory.partition(":")
+            factory = getattr(importlib.import_module(module), attr)
+        return factory(context)
+
+
+#: The trainer's tabs, in order. Append yours here (see the module docstring).
+TAB_FACTORIES: list[TabSpec] = []
+
+
+class TrainerWindow(QMainWindow):
+    def __init__(self, context: TrainerContext, tabs: list[TabSpec] | None = None):
+        super().__init__()
+        self.context = context
+        self.setWindowTitle("Backbeat — trainer")
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.setCentralWidget(self.tabs)
+        #: asks before closing with unsaved work; tests replace it
+        self.confirm_discard: Callable[[str], bool] = self._ask_discard
+        for spec in TAB_FACTORIES if tabs is None else tabs:
+            self.add_tab(spec.title, spec.build(context))
+        self._menus()
+
+    # --- tabs -------------------------------------------------------------------
+    def add_tab(self, title: str, widget: QWidget) -> int:
+        """Add a built tab; returns its index."""
+        widget.setObjectName(widget.objectName() or f"tab-{title.lower()}")
+        return self.tabs.addTab(widget, title)
+
+    def tab(self, title: str) -> QWidget | None:
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i).replace("&", "") == title:
+                return self.tabs.widget(i)
+        return None
+
+    def show_tab(self, title: str) -> QWidget:
+        widget = self.tab(title)
+        if widget is None:
+            titles = [self.tabs.tabText(i) for i in range(self.tabs.count())]
+            raise KeyError(f"no tab {title!r} (tabs: {', '.join(titles)})")
+        self.tabs.setCurrentWidget(widget)
+        return widget
+
+    def _tab_shown(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        hook = getattr(widget, "on_shown", None)
+        if callable(hook):
+            hook()
+
+    # --- menus ------------------------------------------------------------------
+    def _menus(self) -> None:
+        menu = self.menuBar().addMenu("&Trainer")
+        change = QAction("Change trainer &PIN…", self)
+        change.triggered.connect(self.change_pin)
+        menu.addAction(change)
+        menu.addSeparator()
+        quit_ = QAction("&Quit", self)
+        quit_.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_.triggered.connect(self.close)
+        menu.addAction(quit_)
+
+    def change_pin(self) -> None:
+        from backbeat.ui.trainer.pin_gate import ChangePinDialog
+
+        ChangePinDialog(self.context, self).exec()
+
+    # --- closing ----------------------------------------------------------------
+    def unsaved_changes(self) -> list[str]:
+        out = []
+        for i in range(self.tabs.count()):
+            hook = getattr(self.tabs.widget(i), "unsaved_changes", None)
+            what = hook() if callable(hook) else None
+            if what:
+                out.append(f"{self.tabs.tabText(i)}: {what}")
+        return out
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        pending = self.unsaved_changes()
+        if pending and not self.confirm_discard("\n".join(pending)):
+            event.ignore()
+            return
+        event.accept()
+
+    def _ask_discard(self, what: str) -> bool:
+        answer = QMessageBox.question(
+            self, "Unsaved changes",
+            f"These changes are not saved:\n\n{what}\n\nClose and lose them?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
