@@ -197,3 +197,36 @@ def test_resume_offer_on_start(qtbot, library):
     assert window.resume_offer is None
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert window.runner.state is RunState.RUNNING
+
+
+def test_coach_chooses_program_and_day_before_starting(qtbot, library):
+    from backbeat.paths import resources_dir
+
+    sample = parse_program((resources_dir() / "programs" / "precision-back.json").read_text())
+    other = _program({"name": "A", "items": [{"exercise": "face-pull", "reps": 2}]})
+    programs = {sample.name: sample, other.name: other}
+    clock = FakeClock()
+    started = []
+
+    def make(program, day):
+        return ClassRunner(ClassPlan(programs[program], day, library), clock)
+
+    window = TvWindow(make("Precision Back", 1), classes=[("Precision Back", 1), ("Precision Back", 2),
+                                                          ("TV test", 1)],
+                      make_runner=make, on_start=lambda r: started.append(r.timeline.day) or 7)
+    qtbot.addWidget(window)
+    assert window.screen_widget.choosing
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)  # the clicker's next: day 2
+    assert (window.runner.timeline.program, window.runner.timeline.day) == ("Precision Back", 2)
+    window.screen_widget.grab()
+    assert "Posterior chain" in window.runner.timeline.day_name
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # wraps round
+    assert window.runner.timeline.day == 1 and window.runner.timeline.program == "Precision Back"
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert window.runner.timeline.program == "TV test"
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.runner.state is RunState.RUNNING and started == [1] and window.session_id == 7
+    assert not window.screen_widget.choosing
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # now next means next step
+    assert window.runner.now().segment.kind.value == "work"

@@ -15,7 +15,7 @@ from backbeat.engine.timeline import ClassPlan
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
 from backbeat.store.live import LiveStateWriter, load_live_state, resumable
-from backbeat.store.programs import load_program
+from backbeat.store.programs import list_programs, load_program
 from backbeat.store.sessions import end_session, start_session
 from backbeat.store.settings import get_setting, set_setting
 
@@ -27,6 +27,15 @@ def application() -> QApplication:
     app.setApplicationName("Backbeat")
     app.setDesktopFileName("backbeat")
     return app
+
+
+def class_choices(db: Database) -> list[tuple[str, int]]:
+    """Every (program, day) the TV can run, in the order the coach steps through them."""
+    choices = []
+    for name in list_programs(db):
+        program = load_program(db, name)
+        choices += [(program.name, d) for d in range(1, len(program.days) + 1)]
+    return choices
 
 
 def make_plan(db: Database, program: str, day: int) -> ClassPlan:
@@ -45,16 +54,23 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
         plan = make_plan(db, state["program"], int(state["day"]))
         return ClassRunner.from_state(plan, clock, state)  # paused where it was
 
+    def fresh(program: str, day: int) -> ClassRunner:
+        return ClassRunner(make_plan(db, program, day), clock)
+
+    def on_start(r: ClassRunner) -> int:
+        return start_session(db, r.timeline.program, r.timeline.day)
+
     offer = None
+    session_id = None
     if resume and resumable(saved):
         runner = take_up(saved)
         session_id = saved.get("session_id")
     else:
-        runner = ClassRunner(make_plan(db, program, day), clock)
-        session_id = start_session(db, runner.timeline.program, runner.timeline.day)
+        runner = fresh(program, day)
         offer = saved if resumable(saved) else None
         if autostart and offer is None:
             runner.play()
+            session_id = on_start(runner)
     writer = LiveStateWriter(db, TV_STATION)
     notes = ["nothing to resume: starting afresh"] if resume and not resumable(saved) else []
 
@@ -62,7 +78,8 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
         return notes + ([writer.error] if writer.error else [])
 
     window = TvWindow(runner, save=writer.submit, status=status, resume_offer=offer,
-                      on_resume=take_up, session_id=session_id)
+                      on_resume=take_up, session_id=session_id, classes=class_choices(db),
+                      make_runner=fresh, on_start=on_start)
     screens = QGuiApplication.screens()
     if screen is not None:
         set_setting(db, "tv.screen", screen)
@@ -84,8 +101,8 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
         window.screen_widget.on_first_frame = first_frame
     code = app.exec()
     writer.close()
-    if window.runner.state is RunState.ENDED and session_id is not None:
-        end_session(db, session_id)
+    if window.runner.state is RunState.ENDED and window.session_id is not None:
+        end_session(db, window.session_id)
     return code
 
 

@@ -124,6 +124,7 @@ class TvScreen(QWidget):
         self.setMinimumSize(640, 360)
         self.last_display: Display | None = None
         self.resume_offer: dict | None = None  # an interrupted class the coach may resume
+        self.choosing = False  # before the start: next/back pick another class
         self.on_first_frame = None  # called once after the first paint (start-up benchmark)
 
     def display(self) -> Display:
@@ -374,25 +375,48 @@ class TvScreen(QWidget):
             self._text(p, QRectF(4 * u, 94 * u, w - 8 * u, 4.5 * u), "  ·  ".join(self.status_lines),
                        theme.WARNING, 2.8 * u, bold=False)
 
+    def _ready(self, p: QPainter, d: Display, w: float, u: float) -> None:
+        """Before the start: which class this is, big, and how to start or pick another."""
+        t = self.runner.timeline
+        self._text(p, QRectF(4 * u, 13 * u, w - 8 * u, 11 * u), t.program, theme.TEXT, 9 * u,
+                   align=_CENTER)
+        self._text(p, QRectF(4 * u, 25 * u, w - 8 * u, 8 * u), t.day_name, theme.TEXT, 6 * u,
+                   align=_CENTER, bold=False)
+        facts = f"{round(t.duration_s / 60)} min  ·  {len(t.blocks())} blocks  ·  first: {d.exercise}"
+        self._text(p, QRectF(4 * u, 34 * u, w - 8 * u, 6 * u), facts, theme.MUTED, 4 * u, align=_CENTER)
+        self._text(p, QRectF(0, 43 * u, w, 20 * u), "SPACE TO START", theme.MODE["done"], 13 * u,
+                   align=_CENTER)
+        if self.choosing:
+            self._text(p, QRectF(4 * u, 66 * u, w - 8 * u, 7 * u),
+                       "◀  ▶   (← → or the clicker)  choose another class", theme.TEXT, 4.4 * u,
+                       align=_CENTER)
+
     def _paused(self, p: QPainter, d: Display, w: float, h: float, u: float) -> None:
-        p.fillRect(QRectF(0, 0, w, h), QColor(0, 0, 0, 215))
-        word = "PAUSED" if d.state is RunState.PAUSED else "READY"
+        ready = d.state is RunState.READY
+        p.fillRect(QRectF(0, 0, w, h), QColor(0, 0, 0, 238 if ready else 215))
+        if ready:
+            self._ready(p, d, w, u)
+            self._resume_offer(p, w, u)
+            return
+        word = "PAUSED"
         size = 17 * u
         word_w = QFontMetricsF(theme.font(int(size))).horizontalAdvance(word)
         bar_w, gap = 4.5 * u, 3.5 * u
         # two bars beside the word: the pause shape, so the state reads without it
-        group = (2 * bar_w + gap + 4 * u if d.state is RunState.PAUSED else 0) + word_w
+        group = 2 * bar_w + gap + 4 * u + word_w
         x = (w - group) / 2
-        if d.state is RunState.PAUSED:
-            for dx in (0, bar_w + gap):
-                p.fillRect(QRectF(x + dx, 30 * u, bar_w, 15 * u), theme.TEXT)
-            x += 2 * bar_w + gap + 4 * u
+        for dx in (0, bar_w + gap):
+            p.fillRect(QRectF(x + dx, 30 * u, bar_w, 15 * u), theme.TEXT)
+        x += 2 * bar_w + gap + 4 * u
         self._text(p, QRectF(x, 26 * u, word_w + u, 23 * u), word, theme.TEXT, size, fit=False)
-        keys = "SPACE start / resume   ·   → next   ·   ← back   ·   + 15 s rest   ·   F full screen   ·   Esc leave"
+        keys = "SPACE resume   ·   → next   ·   ← back   ·   + 15 s rest   ·   F full screen   ·   Esc leave"
         self._text(p, QRectF(4 * u, 58 * u, w - 8 * u, 6 * u), keys, theme.TEXT, 3.6 * u,
                    align=_CENTER, bold=False)
         at = f"{d.exercise} · {d.big_label.lower()}"
         self._text(p, QRectF(4 * u, 66 * u, w - 8 * u, 6 * u), at, theme.MUTED, 3.6 * u, align=_CENTER)
+        self._resume_offer(p, w, u)
+
+    def _resume_offer(self, p: QPainter, w: float, u: float) -> None:
         offer = self.resume_offer
         if offer is not None:
             where = _mmss(int(float(offer.get("position_ms", 0)) // 1000))

@@ -32,7 +32,10 @@ class TvWindow(QMainWindow):
                  status: Callable[[], list[str]] | None = None, audio=None,
                  resume_offer: dict | None = None,
                  on_resume: Callable[[dict], ClassRunner] | None = None,
-                 session_id: int | None = None):
+                 session_id: int | None = None,
+                 classes: list[tuple[str, int]] | None = None,
+                 make_runner: Callable[[str, int], ClassRunner] | None = None,
+                 on_start: Callable[[ClassRunner], int | None] | None = None):
         super().__init__()
         self.setWindowTitle(f"Backbeat — {runner.timeline.program}, day {runner.timeline.day}")
         self.runner = runner
@@ -47,7 +50,11 @@ class TvWindow(QMainWindow):
         self._on_resume = on_resume
         self.screen_widget.resume_offer = resume_offer
         self._last_key: tuple | None = None
-        self._since_save_ms = 0
+        # before the class starts, next/back (keyboard or clicker) choose the class
+        self.classes = classes or []
+        self._make_runner = make_runner
+        self._on_start = on_start
+        self._show_choice()
         self.confirm_leave: Callable[[], bool] = self._ask_leave
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -90,6 +97,21 @@ class TvWindow(QMainWindow):
         self.setWindowTitle(f"Backbeat — {runner.timeline.program}, day {runner.timeline.day}")
         self.tick()
 
+    def _choosing(self) -> bool:
+        return (self.runner.state is RunState.READY and self._make_runner is not None
+                and len(self.classes) > 1)
+
+    def _show_choice(self) -> None:
+        self.screen_widget.choosing = self._choosing()
+
+    def choose(self, step: int) -> None:
+        """Move to the next/previous (program, day) before the class starts."""
+        current = (self.runner.timeline.program, self.runner.timeline.day)
+        i = self.classes.index(current) if current in self.classes else 0
+        program, day = self.classes[(i + step) % len(self.classes)]
+        self.set_runner(self._make_runner(program, day))
+        self._show_choice()
+
     # --- coach controls --------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -97,9 +119,16 @@ class TvWindow(QMainWindow):
         if self.resume_offer is not None and key == Qt.Key.Key_R:
             self.resume()
             return
+        if self._choosing() and (key in _NEXT or key in _BACK):
+            self.choose(1 if key in _NEXT else -1)
+            return
         if key in _TOGGLE:
             self.resume_offer = self.screen_widget.resume_offer = None
+            starting = r.state is RunState.READY
             r.toggle()
+            if starting and self._on_start is not None:
+                self.session_id = self._on_start(r)
+            self._show_choice()
         elif key in _NEXT:
             r.next()
         elif key in _BACK:
