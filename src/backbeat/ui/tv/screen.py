@@ -214,7 +214,7 @@ class TvScreen(QWidget):
         info_rect = QRectF(m, 24 * u, left_w, 8 * u)
         self._text(p, info_rect, info, theme.TEXT, 6.2 * u, bold=True)
         if d.side_text:
-            self._side_badge(p, d.side_text, QRectF(m + left_w - 24 * u, 24.5 * u, 24 * u, 7 * u), u)
+            self._side_badge(p, d.side_text, QRectF(m + left_w - 30 * u, 23.5 * u, 30 * u, 9 * u), u)
         # the phase: a shape and a word, both in the phase's colour
         icon = QRectF(m, 37 * u, 18 * u, 22 * u)
         self._phase_icon(p, d, icon, color)
@@ -300,12 +300,14 @@ class TvScreen(QWidget):
                        bold=i == 0)
 
     def _side_badge(self, p: QPainter, side: str, rect: QRectF, u: float) -> None:
-        p.setPen(QPen(theme.TEXT, 0.5 * u))
-        p.setBrush(Qt.BrushStyle.NoBrush)
+        """The working side, inverted (light plate, dark word) so it reads first."""
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(theme.TEXT)
         p.drawRoundedRect(rect, u, u)
         arrow = "◀ " if side == "LEFT" else ""
         tail = " ▶" if side == "RIGHT" else ""
-        self._text(p, rect, f"{arrow}{side}{tail}", theme.TEXT, rect.height() * 0.7, align=_CENTER)
+        self._text(p, rect.adjusted(u, 0, -u, 0), f"{arrow}{side}{tail}", theme.BACKGROUND,
+                   rect.height() * 0.72, align=_CENTER)
 
     def _phase_icon(self, p: QPainter, d: Display, rect: QRectF, color: QColor) -> None:
         p.setPen(Qt.PenStyle.NoPen)
