@@ -1,0 +1,148 @@
+"""A set an athlete taps in at the kiosk, and the rules it must meet.
+
+Loads are kept in kg; the kiosk shows and steps them in the gym's units
+(kg or lb). Refusals say what is wrong in the words used at the rack:
+"0 reps is not a set", "900 kg is more than this gym logs", "Lat pulldown
+works both sides at once".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from backbeat.domain.errors import InvalidInput
+from backbeat.domain.exercise import Exercise, Laterality
+from backbeat.domain.program import MAX_LOAD_KG, MAX_REPS
+from backbeat.domain.tempo import StartPhase
+
+KG_PER_LB = 0.45359237
+#: Effort is rated of 10 (RPE); below 6 is a warm-up, not a logged working set.
+EFFORT_MIN, EFFORT_MAX = 6.0, 10.0
+FORM_MIN, FORM_MAX = 1, 5
+
+
+class Units(StrEnum):
+    KG = "kg"
+    LB = "lb"
+
+
+#: What one tap of the small and the big load step adds, in the gym's units:
+#: kg gyms load in 0.5 kg micro-plates and 2.5 kg steps; lb gyms in 1 lb and 5 lb.
+LOAD_STEPS: dict[Units, tuple[float, float]] = {Units.KG: (0.5, 2.5), Units.LB: (1.0, 5.0)}
+#: Shown loads are rounded to this many of the gym's units (kg: 0.25, lb: 0.5).
+DISPLAY_GRAIN: dict[Units, float] = {Units.KG: 0.25, Units.LB: 0.5}
+
+
+def units_of(value: str) -> Units:
+    try:
+        return Units(value)
+    except ValueError:
+        raise InvalidInput(f"units are kg or lb, not {value!r}", "units") from None
+
+
+def kg_to_units(kg: float, units: Units) -> float:
+    """A stored kg load as the gym reads it, rounded to the plate grain."""
+    raw = kg if units is Units.KG else kg / KG_PER_LB
+    grain = DISPLAY_GRAIN[units]
+    return round(round(raw / grain) * grain, 4)
+
+
+def units_to_kg(value: float, units: Units) -> float:
+    return value if units is Units.KG else value * KG_PER_LB
+
+
+def format_load(kg: float | None, units: Units) -> str:
+    if kg is None or kg == 0:
+        return "no load"
+    return f"{kg_to_units(kg, units):g} {units.value}"
+
+
+class Side(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
+def loggable(exercise: Exercise) -> bool:
+    """Sets of reps are logged; holds and breath drills have nothing to count."""
+    return exercise.start is not StartPhase.NONE and not exercise.is_breath_drill
+
+
+@dataclass(frozen=True)
+class SetEntry:
+    """One tapped set, as sent to the store (and kept in the kiosk's outbox)."""
+
+    key: str  # idempotency key: the same tap retried is stored once
+    athlete_id: int
+    exercise: str  # library slug
+    reps: int
+    load_kg: float | None = None
+    side: str | None = None
+    effort: float | None = None
+    form: int | None = None
+    set_number: int | None = None
+    tempo: str | None = None
+    session_id: int | None = None
+    station: str = ""
+    logged_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> SetEntry:
+        return cls(**data)
+
+    @property
+    def logged_at_dt(self) -> datetime:
+        when = datetime.fromisoformat(self.logged_at)
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def check_set(exercise: Exercise, *, reps: int, load_kg: float | None, side: str | None,
+              effort: float | None = None, form: int | None = None,
+              units: Units = Units.KG) -> None:
+    """Refuse a set that cannot be right, saying why as a coach would."""
+    name = exercise.name
+    if not loggable(exercise):
+        raise InvalidInput(f"{name} is a hold or a breath drill: there are no reps to log", "exercise")
+    if not isinstance(reps, int) or reps < 1:
+        raise InvalidInput(f"{reps} reps is not a set: tap + to count the reps you did", "reps")
+    if reps > MAX_REPS:
+        raise InvalidInput(f"{reps} reps is more than a set here ({MAX_REPS} at most): check the count",
+                           "reps")
+    if load_kg is not None:
+        if not math.isfinite(load_kg) or load_kg < 0:
+            raise InvalidInput("a load cannot be below zero", "load")
+        if load_kg > MAX_LOAD_KG + 1e-6:
+            shown = f"{kg_to_units(load_kg, units):g} {units.value}"
+            most = f"{kg_to_units(MAX_LOAD_KG, units):g} {units.value}"
+            raise InvalidInput(f"{shown} is more than this gym logs ({most} at most): check the load",
+                               "load")
+    if exercise.laterality is Laterality.UNILATERAL:
+        if side not in (Side.LEFT, Side.RIGHT):
+            raise InvalidInput(f"{name} is one side at a time: tap LEFT or RIGHT", "side")
+    elif side is not None:
+        if exercise.laterality is Laterality.ALTERNATING:
+            raise InvalidInput(f"{name} alternates sides rep by rep: log both sides together, "
+                               "no left or right", "side")
+        raise InvalidInput(f"{name} works both sides at once: no left or right", "side")
+    if effort is not None and not (EFFORT_MIN <= effort <= EFFORT_MAX and effort * 2 == int(effort * 2)):
+        raise InvalidInput(f"effort is rated {EFFORT_MIN:g} to {EFFORT_MAX:g} (RPE), not {effort:g}",
+                           "effort")
+    if form is not None and not (isinstance(form, int) and FORM_MIN <= form <= FORM_MAX):
+        raise InvalidInput(f"form is rated {FORM_MIN} to {FORM_MAX}, not {form}", "form")
+
+
+def step_load(kg: float | None, steps: int, units: Units, *, big: bool = False) -> float:
+    """The load after ``steps`` taps of a stepper (negative: down), in kg.
+
+    Steps are taken from the load as shown (rounded to the gym's grain), so a
+    load logged in kg and stepped in lb does not drift by conversion; never
+    below zero.
+    """
+    step = LOAD_STEPS[units][1 if big else 0]
+    value = max(0.0, kg_to_units(kg or 0.0, units) + steps * step)
+    return units_to_kg(round(value, 4), units)

@@ -1,0 +1,46 @@
+"""Check-ins: who tapped in for today's class at a kiosk (the kiosk's roster)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from backbeat.domain.errors import InvalidInput
+from backbeat.store.db import Database
+from backbeat.store.models import CheckInRow
+
+
+def check_in(db: Database, athlete_id: int, *, day: date | None = None, station: str = "",
+             session_id: int | None = None) -> bool:
+    """Check the athlete in for the day's class. True if new; checking in twice
+    (two kiosks, a double tap) keeps one check-in."""
+    day = day or date.today()
+    values = dict(athlete_id=athlete_id, class_date=day, checked_in_at=datetime.now(UTC),
+                  station=station, session_id=session_id)
+    dialect = db.engine.dialect.name
+    ins = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(CheckInRow).values(**values)
+    stmt = ins.on_conflict_do_nothing(index_elements=["athlete_id", "class_date"])
+    try:
+        with db.engine.begin() as conn:
+            return conn.execute(stmt).rowcount == 1
+    except IntegrityError:
+        raise InvalidInput(f"no athlete with id {athlete_id}", "athlete") from None
+
+
+def check_out(db: Database, athlete_id: int, *, day: date | None = None) -> bool:
+    """Take back a check-in made by mistake."""
+    day = day or date.today()
+    with db.engine.begin() as conn:
+        result = conn.execute(delete(CheckInRow).where(
+            CheckInRow.athlete_id == athlete_id, CheckInRow.class_date == day))
+        return result.rowcount == 1
+
+
+def checked_in(db: Database, *, day: date | None = None) -> set[int]:
+    """Ids of the athletes checked in for the day's class."""
+    day = day or date.today()
+    with db.read() as s:
+        return set(s.scalars(select(CheckInRow.athlete_id).where(CheckInRow.class_date == day)))

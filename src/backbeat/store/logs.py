@@ -1,0 +1,269 @@
+"""Set logs: the kiosk's taps in the database, and what the kiosk reads back.
+
+Every write is one single-statement transaction, so a writer never holds a
+read snapshot it must upgrade (SQLite's "database is locked" trap with many
+stations): it waits its turn on the busy timeout instead. A tap carries an
+idempotency key; the insert ignores a key already stored, so a retried or
+re-sent tap is stored exactly once. On SQLite the connection is switched to
+``synchronous=FULL`` for the tap, so a confirmed set survives a power cut too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from backbeat.domain.errors import InvalidInput
+from backbeat.domain.exercise import Library
+from backbeat.domain.program import Load, LoadKind
+from backbeat.domain.setlog import SetEntry, loggable
+from backbeat.engine.timeline import ClassPlan, SegmentKind, Timeline
+from backbeat.store.db import Database
+from backbeat.store.library import load_library
+from backbeat.store.live import load_live_state
+from backbeat.store.models import ExerciseRow, SetLogRow
+from backbeat.store.programs import load_program
+
+#: The station whose live state tells kiosks what the class is doing.
+TV_STATION = "tv"
+#: The TV saves its position at least once a second while it is open; a state
+#: older than this is a TV that was closed or crashed, not a running class.
+LIVE_STALE_S = 120.0
+
+
+def _insert(db: Database):
+    name = db.engine.dialect.name
+    if name == "sqlite":
+        return sqlite.insert(SetLogRow)
+    if name == "postgresql":
+        return postgresql.insert(SetLogRow)
+    return insert(SetLogRow)
+
+
+def _durable_connection(db: Database):
+    conn = db.engine.connect()
+    if db.engine.dialect.name == "sqlite":
+        # outside any transaction (the safety level cannot change inside one)
+        conn.exec_driver_sql("PRAGMA synchronous=FULL")
+    return conn
+
+
+def log_set(db: Database, entry: SetEntry) -> bool:
+    """Store one tapped set durably. True if stored now, False if that tap's key
+    was stored before (a retry). Refuses an unknown exercise or athlete."""
+    exercise_id = (select(ExerciseRow.id).where(ExerciseRow.slug == entry.exercise)
+                   .scalar_subquery())
+    values = dict(
+        idempotency_key=entry.key, athlete_id=entry.athlete_id, exercise_id=exercise_id,
+        session_id=entry.session_id, set_number=entry.set_number, side=entry.side,
+        reps=entry.reps, load_kg=entry.load_kg, effort=entry.effort, form=entry.form,
+        tempo=entry.tempo, logged_at=entry.logged_at_dt, station=entry.station, undone=False,
+    )
+    stmt = _insert(db).values(**values)
+    if hasattr(stmt, "on_conflict_do_nothing"):
+        stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"])
+    with _durable_connection(db) as conn:
+        try:
+            result = conn.execute(stmt)
+            conn.commit()
+        except IntegrityError as exc:
+            conn.rollback()
+            if "idempotency_key" in str(exc.orig):  # dialects without ON CONFLICT
+                return False
+            raise InvalidInput(
+                f"this set names an athlete or exercise the gym no longer has "
+                f"(athlete {entry.athlete_id}, {entry.exercise})", "set") from None
+    return result.rowcount == 1
+
+
+def undo_set(db: Database, key: str) -> bool:
+    """Mark the tapped set undone (kept, not deleted: the history stays honest).
+    True if a stored set was found; repeating it changes nothing."""
+    stmt = update(SetLogRow).where(SetLogRow.idempotency_key == key).values(undone=True)
+    with _durable_connection(db) as conn:
+        result = conn.execute(stmt)
+        conn.commit()
+    return result.rowcount == 1
+
+
+@dataclass(frozen=True)
+class LoggedSet:
+    key: str
+    exercise: str
+    reps: int
+    load_kg: float | None
+    side: str | None
+    effort: float | None
+    form: int | None
+    set_number: int | None
+    logged_at: datetime
+    station: str
+    undone: bool = False
+
+
+def recent_logs(db: Database, athlete_id: int, exercise: str, limit: int = 5) -> list[LoggedSet]:
+    """The athlete's newest sets of an exercise (undone ones left out), newest first."""
+    with db.read() as s:
+        rows = s.execute(
+            select(SetLogRow, ExerciseRow.slug)
+            .join(ExerciseRow, ExerciseRow.id == SetLogRow.exercise_id)
+            .where(SetLogRow.athlete_id == athlete_id, ExerciseRow.slug == exercise,
+                   SetLogRow.undone.is_(False))
+            .order_by(SetLogRow.logged_at.desc(), SetLogRow.id.desc())
+            .limit(limit)
+        ).all()
+    return [
+        LoggedSet(r.idempotency_key, slug, r.reps, r.load_kg, r.side, r.effort, r.form,
+                  r.set_number, r.logged_at.replace(tzinfo=r.logged_at.tzinfo or UTC), r.station)
+        for r, slug in rows
+    ]
+
+
+def suggested_load(db: Database, athlete_id: int, exercise: str, *,
+                   side: str | None = None) -> float | None:
+    """The load to start the steppers at, in kg: for now the last load the
+    athlete used on this exercise (on this side, for one-side work), or None."""
+    with db.read() as s:
+        q = (select(SetLogRow.load_kg)
+             .join(ExerciseRow, ExerciseRow.id == SetLogRow.exercise_id)
+             .where(SetLogRow.athlete_id == athlete_id, ExerciseRow.slug == exercise,
+                    SetLogRow.undone.is_(False), SetLogRow.load_kg.is_not(None)))
+        if side is not None:
+            q = q.where(SetLogRow.side == side)
+        return s.scalar(q.order_by(SetLogRow.logged_at.desc(), SetLogRow.id.desc()).limit(1))
+
+
+def count_logs(db: Database, *, station_prefix: str = "", undone: bool | None = None) -> int:
+    """How many set rows are stored (from stations whose name starts with the prefix)."""
+    with db.read() as s:
+        q = select(func.count()).select_from(SetLogRow)
+        if station_prefix:
+            q = q.where(SetLogRow.station.startswith(station_prefix, autoescape=True))
+        if undone is not None:
+            q = q.where(SetLogRow.undone.is_(undone))
+        return s.scalar(q)
+
+
+def find_log(db: Database, key: str) -> LoggedSet | None:
+    """The set stored for a tap's key (undone or not), or None."""
+    with db.read() as s:
+        row = s.execute(
+            select(SetLogRow, ExerciseRow.slug)
+            .join(ExerciseRow, ExerciseRow.id == SetLogRow.exercise_id)
+            .where(SetLogRow.idempotency_key == key)
+        ).first()
+    if row is None:
+        return None
+    r, slug = row
+    return LoggedSet(r.idempotency_key, slug, r.reps, r.load_kg, r.side, r.effort, r.form,
+                     r.set_number, r.logged_at, r.station, r.undone)
+
+
+# --- what the class is doing ---------------------------------------------------
+@dataclass(frozen=True)
+class ClassSet:
+    """The set a running class is on, as the kiosk offers it for logging."""
+
+    program: str
+    day: int
+    session_id: int | None
+    running: bool  # False: the coach paused the class
+    exercise: str  # slug
+    exercise_name: str
+    block: str
+    set_number: int | None
+    sets: int | None
+    side: str | None
+    reps: int | None
+    tempo: str | None
+    per_side: bool
+    load: Load | None
+    #: every loggable exercise of the class, in class order (quick switching)
+    exercises: tuple[str, ...]
+
+    @property
+    def load_kg(self) -> float | None:
+        if self.load is not None and self.load.kind is LoadKind.KG:
+            return float(self.load.value)
+        return None
+
+
+_PLANS: dict[tuple[str, str, int], tuple[ClassPlan, dict]] = {}
+
+
+def _timeline(db: Database, program: str, day: int, extensions: dict[int, int]) -> Timeline:
+    key = (db.url, program, day)
+    if key not in _PLANS:
+        plan = ClassPlan(load_program(db, program), day, load_library(db))
+        _PLANS[key] = (plan, {})
+    plan, placed = _PLANS[key]
+    ext_key = tuple(sorted(extensions.items()))
+    if ext_key not in placed:
+        placed.clear()
+        placed[ext_key] = plan.timeline(extensions)
+    return placed[ext_key]
+
+
+def _as_utc(text: str) -> datetime:
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def class_now(db: Database, *, now: datetime | None = None) -> ClassSet | None:
+    """What the TV's class is on now, or None when no class runs.
+
+    The TV saves its position on every segment change and once a second; while
+    it runs, the position now is the saved one plus the time since the save.
+    The set offered is the latest set done or under way (athletes log in the
+    rest after it), or the first set to come when none has started yet.
+    """
+    state = load_live_state(db, TV_STATION)
+    if not state or state.get("state") not in ("running", "paused"):
+        return None
+    now = now or datetime.now(UTC)
+    age_s = (now - _as_utc(state["updated_at"])).total_seconds()
+    if age_s > LIVE_STALE_S:
+        return None
+    running = state["state"] == "running"
+    try:
+        timeline = _timeline(db, state["program"], int(state["day"]),
+                             {int(k): int(v) for k, v in state.get("extensions", {}).items()})
+    except InvalidInput:
+        return None  # the program was deleted under a running class
+    position = float(state.get("position_ms", 0)) + (max(0.0, age_s) * 1000 if running else 0)
+    seg = timeline.segment_at_ms(position)
+
+    def is_set(s) -> bool:
+        ex = timeline.exercises.get(s.exercise or "")
+        return s.kind is SegmentKind.WORK and ex is not None and loggable(ex)
+
+    target = next((s for s in reversed(timeline.segments[: seg.index + 1]) if is_set(s)), None)
+    if target is None:
+        target = next((s for s in timeline.segments[seg.index:] if is_set(s)), None)
+    if target is None:
+        return None
+    ex = timeline.exercises[target.exercise]
+    item = timeline.items.get((target.block_index, target.item_index))
+    order: list[str] = []
+    for s in timeline.segments:
+        if is_set(s) and s.exercise not in order:
+            order.append(s.exercise)
+    per_side = bool(item and item.per_side) or target.side is not None and ex.laterality.value == "unilateral"
+    return ClassSet(
+        program=timeline.program, day=timeline.day, session_id=state.get("session_id"),
+        running=running, exercise=ex.slug, exercise_name=ex.name, block=target.block,
+        set_number=target.set, sets=target.sets,
+        side=target.side.value if target.side and per_side else None,
+        reps=item.reps if item else None,
+        tempo=(item.tempo if item else None) or ex.default_tempo,
+        per_side=per_side, load=item.load if item else None, exercises=tuple(order),
+    )
+
+
+def loggable_exercises(library: Library) -> list[str]:
+    """Slugs the kiosk offers when no class runs: everything with reps to count."""
+    return [ex.slug for ex in library.exercises if loggable(ex)]

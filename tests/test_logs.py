@@ -1,0 +1,244 @@
+"""Set logs, check-ins, the outbox and the rules of a tapped set."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from backbeat.domain.errors import InvalidInput
+from backbeat.domain.setlog import (
+    SetEntry,
+    Units,
+    check_set,
+    format_load,
+    kg_to_units,
+    step_load,
+    units_to_kg,
+)
+from backbeat.store.athletes import add_athlete
+from backbeat.store.checkins import check_in, check_out, checked_in
+from backbeat.store.live import save_live_state
+from backbeat.store.logs import (
+    class_now,
+    count_logs,
+    find_log,
+    log_set,
+    recent_logs,
+    suggested_load,
+    undo_set,
+)
+from backbeat.store.outbox import Outbox, TapSender
+
+
+def _entry(athlete_id, exercise="lat-pulldown", **kw) -> SetEntry:
+    return SetEntry(key=kw.pop("key", uuid.uuid4().hex), athlete_id=athlete_id, exercise=exercise,
+                    reps=kw.pop("reps", 8), **kw)
+
+
+# --- rules ---------------------------------------------------------------------
+def test_refusals_speak_the_gyms_words(library):
+    pulldown = library.get("lat-pulldown")
+    row = library.get("single-arm-dumbbell-row")
+    bird = library.get("bird-dog")
+    with pytest.raises(InvalidInput, match="0 reps is not a set"):
+        check_set(pulldown, reps=0, load_kg=30, side=None)
+    with pytest.raises(InvalidInput, match="900 kg is more than this gym logs"):
+        check_set(pulldown, reps=8, load_kg=900, side=None)
+    with pytest.raises(InvalidInput, match=r"1984 lb is more than this gym logs \(661\.5 lb"):
+        check_set(pulldown, reps=8, load_kg=900, side=None, units=Units.LB)
+    with pytest.raises(InvalidInput, match="Lat pulldown.* works both sides at once"):
+        check_set(pulldown, reps=8, load_kg=30, side="left")
+    with pytest.raises(InvalidInput, match="one side at a time: tap LEFT or RIGHT"):
+        check_set(row, reps=8, load_kg=12, side=None)
+    with pytest.raises(InvalidInput, match="alternates sides"):
+        check_set(bird, reps=5, load_kg=None, side="right")
+    with pytest.raises(InvalidInput, match="effort is rated 6 to 10"):
+        check_set(pulldown, reps=8, load_kg=30, side=None, effort=5)
+    with pytest.raises(InvalidInput, match="form is rated 1 to 5"):
+        check_set(pulldown, reps=8, load_kg=30, side=None, form=6)
+    with pytest.raises(InvalidInput, match="no reps to log"):
+        check_set(library.get("scapular-retraction-hold"), reps=1, load_kg=None, side=None)
+    check_set(row, reps=8, load_kg=12, side="left", effort=7.5, form=4)
+    check_set(pulldown, reps=8, load_kg=300, side=None)
+
+
+def test_units_round_trip_and_steps():
+    assert kg_to_units(units_to_kg(45, Units.LB), Units.LB) == 45
+    assert format_load(20.0, Units.LB) == "44 lb"
+    assert format_load(None, Units.KG) == "no load"
+    assert step_load(12.5, 1, Units.KG) == 13.0
+    assert step_load(12.5, -1, Units.KG, big=True) == 10.0
+    assert step_load(0.5, -3, Units.KG) == 0.0
+    assert kg_to_units(step_load(units_to_kg(45, Units.LB), 1, Units.LB, big=True), Units.LB) == 50
+
+
+# --- logs ------------------------------------------------------------------------
+def test_a_retried_tap_is_stored_once_and_undo_hides_it(db):
+    ana = add_athlete(db, "Ana")
+    entry = _entry(ana, load_kg=30.0, station="kiosk-1")
+    assert log_set(db, entry) is True
+    assert log_set(db, entry) is False  # the same tap sent again
+    assert count_logs(db) == 1
+    assert [r.key for r in recent_logs(db, ana, "lat-pulldown")] == [entry.key]
+    assert suggested_load(db, ana, "lat-pulldown") == 30.0
+    assert undo_set(db, entry.key) is True
+    assert recent_logs(db, ana, "lat-pulldown") == []
+    assert suggested_load(db, ana, "lat-pulldown") is None
+    assert find_log(db, entry.key).undone is True
+    assert count_logs(db, undone=False) == 0
+
+
+def test_suggested_load_is_the_last_load_used_per_side(db):
+    ana = add_athlete(db, "Ana")
+    t0 = datetime(2026, 1, 5, 18, 0, tzinfo=UTC)
+    for i, (side, kg) in enumerate([("left", 12.0), ("right", 10.0), ("left", 14.0)]):
+        log_set(db, _entry(ana, "single-arm-dumbbell-row", side=side, load_kg=kg,
+                           logged_at=(t0 + timedelta(minutes=i)).isoformat()))
+    assert suggested_load(db, ana, "single-arm-dumbbell-row") == 14.0
+    assert suggested_load(db, ana, "single-arm-dumbbell-row", side="right") == 10.0
+    assert suggested_load(db, ana, "face-pull") is None
+
+
+def test_a_set_for_an_unknown_athlete_is_refused(db):
+    with pytest.raises(InvalidInput, match="no longer has"):
+        log_set(db, _entry(9999))
+    assert count_logs(db) == 0
+
+
+def test_check_in_is_once_per_day(db):
+    ana, ben = add_athlete(db, "Ana"), add_athlete(db, "Ben")
+    today = date(2026, 3, 2)
+    assert check_in(db, ana, day=today) is True
+    assert check_in(db, ana, day=today) is False
+    check_in(db, ben, day=today - timedelta(days=1))
+    assert checked_in(db, day=today) == {ana}
+    assert check_out(db, ana, day=today) is True
+    assert checked_in(db, day=today) == set()
+
+
+# --- the class the TV runs -------------------------------------------------------------
+def _tv(db, position_ms, state="running", updated=None, **extra):
+    save_live_state(db, "tv", {"program": "Precision Back", "day": 1, "position_ms": position_ms,
+                               "state": state, "extensions": {}, "session_id": None} | extra, 0)
+
+
+def test_class_now_follows_the_tv(db):
+    assert class_now(db) is None
+    from backbeat.engine.timeline import ClassPlan
+    from backbeat.store.library import load_library
+    from backbeat.store.programs import load_program
+
+    tl = ClassPlan(load_program(db, "Precision Back"), 1, load_library(db)).timeline()
+    rows = [s for s in tl.segments if s.exercise == "single-arm-dumbbell-row" and s.kind == "work"]
+    right = next(s for s in rows if s.side and s.side.value == "right" and s.set == 2)
+    _tv(db, right.start_ms + 10, state="paused")
+    now = class_now(db)
+    assert (now.exercise, now.set_number, now.sets, now.side, now.reps, now.tempo) == (
+        "single-arm-dumbbell-row", 2, 3, "right", 8, "3-1-1-2")
+    assert now.load_kg == 14 and now.per_side and not now.running
+    assert now.exercises[:2] == ("lat-pulldown", "single-arm-dumbbell-row")
+    # during the rest after set 2 the kiosk still offers set 2 (just done)
+    rest = next(s for s in tl.segments[right.index:] if s.kind == "rest")
+    _tv(db, rest.start_ms + 1000, state="paused")
+    assert class_now(db).set_number == 2
+    # running: the position moves on with the time since the TV saved it
+    _tv(db, right.start_ms, state="running")
+    later = datetime.now(UTC) + timedelta(milliseconds=rest.end_ms - right.start_ms + 500)
+    assert class_now(db, now=later).set_number == 3
+    # a TV that stopped saving long ago is not a running class
+    assert class_now(db, now=datetime.now(UTC) + timedelta(minutes=10)) is None
+    _tv(db, 0, state="ended")
+    assert class_now(db) is None
+
+
+def test_before_the_first_set_the_kiosk_offers_the_first_set(db):
+    _tv(db, 0, state="paused")
+    now = class_now(db)
+    assert (now.exercise, now.set_number) == ("lat-pulldown", 1)
+
+
+# --- outbox and the sender ------------------------------------------------------------
+class _Results:
+    def __init__(self):
+        self.items = []
+        self.cond = threading.Condition()
+
+    def __call__(self, result):
+        with self.cond:
+            self.items.append(result)
+            self.cond.notify_all()
+
+    def wait(self, n, timeout=20):
+        with self.cond:
+            assert self.cond.wait_for(lambda: len(self.items) >= n, timeout), self.items
+            return self.items[n - 1]
+
+
+def test_sender_commits_off_the_callers_thread_and_says_so(db, tmp_path):
+    ana = add_athlete(db, "Ana")
+    results = _Results()
+    sender = TapSender(db, results, outbox=Outbox(tmp_path / "outbox"))
+    try:
+        entry = _entry(ana)
+        sender.send_log(entry)
+        sender.send_log(entry)  # a double tap
+        sender.send_log(_entry(ana, reps=0))  # nothing checks it here: the store takes it as it is
+        first, second = results.wait(1), results.wait(2)
+        assert (first.status, second.status) == ("saved", "duplicate")
+        assert first.seconds > 0
+        sender.send_undo(entry.key)
+        assert results.wait(4).status == "saved"
+    finally:
+        sender.close()
+    assert find_log(db, entry.key).undone
+
+
+def test_a_tap_while_the_database_is_gone_is_queued_and_delivered_once(tmp_path):
+    from backbeat.store.db import Database
+
+    home = tmp_path / "share"
+    home.mkdir()
+    db = Database(f"sqlite:///{home / 'gym.db'}")
+    ana = add_athlete(db, "Ana")
+    results = _Results()
+    outbox = Outbox(tmp_path / "outbox")
+    sender = TapSender(db, results, outbox=outbox, retry_s=3600)  # retries only when told
+    try:
+        db.engine.dispose()
+        home.rename(tmp_path / "share-away")  # the shared folder drops out
+        logged, undone = _entry(ana, load_kg=30.0), _entry(ana)
+        sender.send_log(logged)
+        sender.send_log(undone)
+        sender.send_undo(undone.key)
+        assert [results.wait(i).status for i in (1, 2, 3)] == ["queued"] * 3
+        assert "cannot be reached" in results.items[0].message
+        assert results.items[2].pending == 3 and len(outbox) == 3
+        sender.retry_now()  # still away: nothing lost, nothing sent
+        sender.send_log(logged)  # a retry of a queued tap queues again (deduplicated later)
+        assert results.wait(4).status == "queued" and len(outbox) == 4
+        (tmp_path / "share-away").rename(home)
+        sender.retry_now()
+        delivered = results.wait(5)
+        assert (delivered.status, delivered.count, delivered.pending) == ("delivered", 4, 0)
+    finally:
+        sender.close()
+    assert len(outbox) == 0
+    assert count_logs(db) == 2
+    assert find_log(db, logged.key).load_kg == 30.0 and not find_log(db, logged.key).undone
+    assert find_log(db, undone.key).undone
+    db.close()
+
+
+def test_outbox_files_survive_a_restart_and_damaged_ones_are_set_aside(db, tmp_path):
+    ana = add_athlete(db, "Ana")
+    folder = tmp_path / "outbox"
+    entry = _entry(ana)
+    Outbox(folder).put({"op": "log", "entry": entry.to_json()})
+    (folder / "00000000000000000001-bad.json").write_text("{not json")
+    again = Outbox(folder)  # a new kiosk process
+    assert again.deliver(db) == (1, [])
+    assert count_logs(db) == 1 and len(again) == 0
+    assert list(folder.glob("*.damaged"))
