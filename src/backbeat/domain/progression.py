@@ -66,6 +66,9 @@ class ProgressionRules:
         return min(step, self.max_load_step_kg)
 
 
+DEFAULT_RULES = ProgressionRules()
+
+
 @dataclass(frozen=True)
 class Prescription:
     """What the athlete does now: tempo as written, target reps, load (None = no load)."""
@@ -130,7 +133,7 @@ def _with_eccentric(tempo_text: str, seconds: int) -> str:
 
 
 def suggest(current: Prescription, sessions: Sequence[SessionResult],
-            rules: ProgressionRules = ProgressionRules()) -> Suggestion:
+            rules: ProgressionRules = DEFAULT_RULES) -> Suggestion:
     """The next prescription after ``sessions`` (oldest first) logged at ``current``."""
     tempo = parse_tempo(current.tempo)
     eccentric = int(tempo.eccentric)

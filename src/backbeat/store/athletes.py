@@ -1,16 +1,37 @@
-"""Athletes, screenings and substitutions in the database."""
+"""Athletes, screenings, substitutions, notes and progression decisions in the database."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
 
 from sqlalchemy import select
 
 from backbeat.domain.athlete import Athlete
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import RiskFlag
+from backbeat.domain.program import MAX_LOAD_KG, MAX_REPS
+from backbeat.domain.progression import (
+    DEFAULT_RULES,
+    Prescription,
+    ProgressionRules,
+    SessionResult,
+    Suggestion,
+    suggest,
+)
+from backbeat.domain.screening import Findings
+from backbeat.domain.tempo import parse_tempo
 from backbeat.store.db import Database
-from backbeat.store.models import AthleteRow, ExerciseRow, ScreeningRow, SubstitutionRow
+from backbeat.store.history import LoggedSet, planned_work, recent_sets
+from backbeat.store.models import (
+    AthletePrescriptionRow,
+    AthleteRow,
+    ExerciseRow,
+    ScreeningRow,
+    SetLogRow,
+    SubstitutionRow,
+)
 
 
 def _athletes(s, rows) -> list[Athlete]:
@@ -64,3 +85,275 @@ def athlete_pin_hash(db: Database, athlete_id: int) -> str | None:
     with db.read() as s:
         row = s.get(AthleteRow, athlete_id)
         return row.pin_hash if row else None
+
+
+# -- notes -----------------------------------------------------------------------------------
+
+MAX_NOTES = 4000
+
+
+def athlete_notes(db: Database, athlete_id: int) -> str:
+    with db.read() as s:
+        row = s.get(AthleteRow, athlete_id)
+        if row is None:
+            raise InvalidInput(f"no athlete with id {athlete_id}", "athlete")
+        return row.notes
+
+
+def set_athlete_notes(db: Database, athlete_id: int, notes: str) -> None:
+    if len(notes) > MAX_NOTES:
+        raise InvalidInput(f"notes are at most {MAX_NOTES} characters (these are {len(notes)})", "notes")
+    with db.session() as s:
+        row = s.get(AthleteRow, athlete_id)
+        if row is None:
+            raise InvalidInput(f"no athlete with id {athlete_id}", "athlete")
+        row.notes = notes
+
+
+# -- screenings ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Screening:
+    id: int
+    athlete_id: int
+    screened_on: date
+    disc_history: bool
+    findings: Findings
+    notes: str
+
+
+def list_screenings(db: Database, athlete_id: int) -> list[Screening]:
+    """The athlete's screenings, newest first."""
+    with db.read() as s:
+        rows = s.scalars(select(ScreeningRow).where(ScreeningRow.athlete_id == athlete_id)
+                         .order_by(ScreeningRow.screened_on.desc(), ScreeningRow.id.desc()))
+        return [Screening(r.id, r.athlete_id, r.screened_on.date(), r.disc_history,
+                          Findings.from_json(r.findings), r.notes) for r in rows]
+
+
+def save_screening(db: Database, athlete_id: int, *, screened_on: date, disc_history: bool,
+                   findings: Findings, notes: str = "", screening_id: int | None = None,
+                   ) -> tuple[int, list[str]]:
+    """Add (or, with ``screening_id``, replace) a screening.
+
+    A disc history flag gives every exercise risky for it the library's first
+    substitution, unless the trainer already chose one. Returns the screening's
+    id and the exercise slugs that got a substitution.
+    """
+    if len(notes) > MAX_NOTES:
+        raise InvalidInput(f"notes are at most {MAX_NOTES} characters", "screening notes")
+    if screened_on > datetime.now(UTC).date():
+        raise InvalidInput(f"{screened_on} is in the future", "screened on")
+    added: list[str] = []
+    with db.session() as s:
+        if s.get(AthleteRow, athlete_id) is None:
+            raise InvalidInput(f"no athlete with id {athlete_id}", "athlete")
+        if screening_id is None:
+            row = ScreeningRow(athlete_id=athlete_id)
+            s.add(row)
+        else:
+            row = s.get(ScreeningRow, screening_id)
+            if row is None or row.athlete_id != athlete_id:
+                raise InvalidInput(f"no screening {screening_id} for this athlete", "screening")
+        row.screened_on = datetime.combine(screened_on, time(12))
+        row.disc_history = disc_history
+        row.findings = findings.to_json()
+        row.notes = notes
+        s.flush()
+        if disc_history:
+            chosen = set(s.scalars(select(SubstitutionRow.exercise_id)
+                                   .where(SubstitutionRow.athlete_id == athlete_id)))
+            exercises = list(s.scalars(select(ExerciseRow)))
+            ids = {e.slug: e.id for e in exercises}
+            for ex in exercises:
+                data = ex.data
+                if RiskFlag.DISC.value not in data.get("risk_flags", ()) or ex.id in chosen:
+                    continue
+                subs = [x for x in data.get("substitutions", ()) if x in ids]
+                if subs:
+                    s.add(SubstitutionRow(athlete_id=athlete_id, exercise_id=ex.id,
+                                          substitute_id=ids[subs[0]],
+                                          reason=f"disc history (screened {screened_on})"))
+                    added.append(ex.slug)
+        return row.id, added
+
+
+def delete_screening(db: Database, screening_id: int) -> None:
+    with db.session() as s:
+        row = s.get(ScreeningRow, screening_id)
+        if row is not None:
+            s.delete(row)
+
+
+# -- substitutions ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Substitution:
+    exercise: str  # slug
+    substitute: str  # slug
+    reason: str
+
+
+def list_substitutions(db: Database, athlete_id: int) -> list[Substitution]:
+    with db.read() as s:
+        slugs = dict(s.execute(select(ExerciseRow.id, ExerciseRow.slug)).all())
+        rows = s.scalars(select(SubstitutionRow).where(SubstitutionRow.athlete_id == athlete_id))
+        return sorted((Substitution(slugs[r.exercise_id], slugs[r.substitute_id], r.reason)
+                       for r in rows), key=lambda x: x.exercise)
+
+
+def _exercise(s, slug: str, where: str) -> ExerciseRow:
+    row = s.scalar(select(ExerciseRow).where(ExerciseRow.slug == slug))
+    if row is None:
+        raise InvalidInput(f"no exercise {slug!r} in the library", where)
+    return row
+
+
+def set_substitution(db: Database, athlete_id: int, exercise: str, substitute: str,
+                     reason: str = "") -> None:
+    """What the athlete does instead of ``exercise`` (replaces an earlier choice)."""
+    if exercise == substitute:
+        raise InvalidInput("an exercise cannot be its own substitute", "substitute")
+    flags = get_athlete(db, athlete_id).flags
+    with db.session() as s:
+        ex = _exercise(s, exercise, "exercise")
+        sub = _exercise(s, substitute, "substitute")
+        risky = flags & {RiskFlag(f) for f in sub.data.get("risk_flags", ())}
+        if risky:
+            words = ", ".join(f"{f.value} history" for f in sorted(risky))
+            raise InvalidInput(f"{sub.name} is risky for this athlete's {words} too; "
+                               "choose a safer substitute", "substitute")
+        row = s.scalar(select(SubstitutionRow).where(SubstitutionRow.athlete_id == athlete_id,
+                                                     SubstitutionRow.exercise_id == ex.id))
+        if row is None:
+            s.add(SubstitutionRow(athlete_id=athlete_id, exercise_id=ex.id, substitute_id=sub.id,
+                                  reason=reason))
+        else:
+            row.substitute_id, row.reason = sub.id, reason
+
+
+def remove_substitution(db: Database, athlete_id: int, exercise: str) -> None:
+    with db.session() as s:
+        ex = _exercise(s, exercise, "exercise")
+        row = s.scalar(select(SubstitutionRow).where(SubstitutionRow.athlete_id == athlete_id,
+                                                     SubstitutionRow.exercise_id == ex.id))
+        if row is not None:
+            s.delete(row)
+
+
+# -- earned progression: the trainer's decisions and the rule's suggestions -------------------
+
+class Source(StrEnum):
+    ACCEPTED = "accepted"
+    OVERRIDE = "override"
+
+
+@dataclass(frozen=True)
+class Decision:
+    exercise: str
+    prescription: Prescription
+    source: Source
+    note: str
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One exercise on the athlete's progression list."""
+
+    exercise: str
+    name: str
+    current: Prescription | None  # None: nothing to progress from (no tempo or reps known)
+    suggestion: Suggestion | None
+    decision: Decision | None
+
+
+def _decision(s, athlete_id: int, exercise_id: int, slug: str) -> Decision | None:
+    row = s.scalar(select(AthletePrescriptionRow)
+                   .where(AthletePrescriptionRow.athlete_id == athlete_id,
+                          AthletePrescriptionRow.exercise_id == exercise_id)
+                   .order_by(AthletePrescriptionRow.decided_at.desc(), AthletePrescriptionRow.id.desc())
+                   .limit(1))
+    if row is None:
+        return None
+    return Decision(slug, Prescription(row.tempo or "", row.reps or 0, row.load_kg),
+                    Source(row.source), row.note, row.decided_at)
+
+
+def decide_prescription(db: Database, athlete_id: int, exercise: str, prescription: Prescription,
+                        source: Source | str, note: str = "", *, now: datetime | None = None) -> None:
+    """Record the trainer's decision: an accepted suggestion or an override."""
+    source = Source(source)
+    parse_tempo(prescription.tempo, "tempo")
+    if not 1 <= prescription.reps <= MAX_REPS:
+        raise InvalidInput(f"{prescription.reps} reps is outside 1–{MAX_REPS}", "reps")
+    if prescription.load_kg is not None and not 0 <= prescription.load_kg <= MAX_LOAD_KG:
+        raise InvalidInput(f"{prescription.load_kg:g} kg is outside 0–{MAX_LOAD_KG:g} kg", "load")
+    with db.session() as s:
+        if s.get(AthleteRow, athlete_id) is None:
+            raise InvalidInput(f"no athlete with id {athlete_id}", "athlete")
+        ex = _exercise(s, exercise, "exercise")
+        s.add(AthletePrescriptionRow(
+            athlete_id=athlete_id, exercise_id=ex.id, tempo=prescription.tempo,
+            reps=prescription.reps, load_kg=prescription.load_kg, source=source.value, note=note,
+            decided_at=(now or datetime.now(UTC)).replace(tzinfo=None)))
+
+
+def _sessions(sets: list[LoggedSet], target_reps: int) -> list[SessionResult]:
+    days: dict[date, list[LoggedSet]] = {}
+    for x in sets:
+        days.setdefault(x.logged_at.date(), []).append(x)
+    out = []
+    for on, xs in sorted(days.items()):
+        forms = [x.form for x in xs if x.form is not None]
+        out.append(SessionResult(on=on, sets=len(xs), sets_short=sum(x.reps < target_reps for x in xs),
+                                 form_mean=sum(forms) / len(forms) if forms else None))
+    return out
+
+
+def _progress_row(db: Database, s, athlete_id: int, ex: ExerciseRow,
+                  planned: dict, rules: ProgressionRules) -> ProgressRow:
+    decision = _decision(s, athlete_id, ex.id, ex.slug)
+    since = decision.decided_at if decision else None
+    sets = recent_sets(db, athlete_id, ex.id, since=since)
+    last = sets or recent_sets(db, athlete_id, ex.id, limit=12)
+    plan = planned.get(ex.slug)
+    last_day = [x for x in last if last and x.logged_at.date() == last[-1].logged_at.date()]
+    tempo = ((decision.prescription.tempo if decision else None)
+             or next((x.tempo for x in reversed(last) if x.tempo), None)
+             or (plan.tempo if plan else None) or ex.data.get("default_tempo"))
+    reps = ((decision.prescription.reps if decision else None)
+            or (plan.reps if plan else None) or max((x.reps for x in last_day), default=None))
+    if decision is not None:
+        load = decision.prescription.load_kg
+    else:
+        loads = [x.load_kg for x in last_day if x.load_kg is not None]
+        load = max(loads) if loads else None
+    if not tempo or not reps:
+        return ProgressRow(ex.slug, ex.name, None, None, decision)
+    current = Prescription(tempo, reps, load)
+    return ProgressRow(ex.slug, ex.name, current, suggest(current, _sessions(sets, reps), rules),
+                       decision)
+
+
+def progress_rows(db: Database, athlete_id: int,
+                  rules: ProgressionRules = DEFAULT_RULES) -> list[ProgressRow]:
+    """Every exercise the athlete has logged, with its prescription, suggestion and decision."""
+    planned, _ = planned_work(db)
+    with db.read() as s:
+        ids = set(s.scalars(select(SetLogRow.exercise_id).distinct()
+                            .where(SetLogRow.athlete_id == athlete_id)))
+        ids |= set(s.scalars(select(AthletePrescriptionRow.exercise_id).distinct()
+                             .where(AthletePrescriptionRow.athlete_id == athlete_id)))
+        exercises = list(s.scalars(select(ExerciseRow).where(ExerciseRow.id.in_(ids))
+                                   .order_by(ExerciseRow.name)))
+        return [_progress_row(db, s, athlete_id, ex, planned, rules) for ex in exercises]
+
+
+def progress_for(db: Database, athlete_id: int, exercise: str,
+                 rules: ProgressionRules = DEFAULT_RULES) -> ProgressRow:
+    """One exercise's prescription, suggestion and decision (for the kiosk and the TV)."""
+    planned, _ = planned_work(db)
+    with db.read() as s:
+        ex = _exercise(s, exercise, "exercise")
+        return _progress_row(db, s, athlete_id, ex, planned, rules)
