@@ -1,0 +1,44 @@
+"""Several computers share one gym through PostgreSQL: the same store code,
+migrations and rules must work there as on SQLite."""
+
+import pytest
+from sqlalchemy import text
+
+from backbeat.store import maintenance
+from backbeat.store.db import HEAD_REVISION, Database, current_revision
+from backbeat.store.demo import ensure_demo
+from backbeat.store.library import load_library
+from backbeat.store.live import load_live_state, save_live_state
+from backbeat.store.programs import list_programs, load_program, save_program
+from backbeat.store.sessions import start_session
+from tests.pg import postgres_server
+
+
+@pytest.fixture(scope="module")
+def pg_db():
+    with postgres_server() as url:
+        db = Database(url)
+        yield db
+        db.close()
+
+
+def test_migrations_and_seed_on_postgres(pg_db, sample_program, library):
+    assert current_revision(pg_db.engine) == HEAD_REVISION
+    assert pg_db.engine.dialect.name == "postgresql"
+    assert list_programs(pg_db) == ["Precision Back"]
+    assert {e.slug for e in load_library(pg_db).exercises} == {e.slug for e in library.exercises}
+    assert load_program(pg_db, "precision back").to_document() == sample_program.to_document()
+    assert maintenance.check(pg_db) == []
+
+
+def test_programs_sessions_and_live_state_on_postgres(pg_db, sample_program):
+    warnings = save_program(pg_db, sample_program)  # replacing works inside one transaction
+    assert warnings == []
+    session = start_session(pg_db, "Precision Back", 2)
+    save_live_state(pg_db, "tv", {"program": "Precision Back", "day": 2, "position_ms": 1234.5,
+                                  "state": "running", "extensions": {}, "session_id": session}, 7)
+    state = load_live_state(pg_db, "tv")
+    assert state["position_ms"] == 1234.5 and state["session_id"] == session
+    assert ensure_demo(pg_db) is True
+    with pg_db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM set_log")).scalar() > 100
