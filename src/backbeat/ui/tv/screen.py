@@ -242,16 +242,7 @@ class TvScreen(QWidget):
         self._text(p, QRectF(m, 63 * u, left_w, 6 * u), d.pattern, theme.MUTED, 4.6 * u)
         self._cues(p, d.cues, QRectF(m, 71 * u, left_w, 20 * u), u)
         c = QPointF(w * 0.78, 52 * u)
-        big = 36 * u
-        p.setPen(QPen(theme.DIM, 0.6 * u))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawEllipse(c, big, big)
-        fill = QColor(color)
-        fill.setAlphaF(0.9)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(fill)
-        r = big * (0.25 + 0.75 * d.breath_level)
-        p.drawEllipse(c, r, r)
+        r = self._lungs(p, c, 36 * u, 0.25, d.breath_level, color, u)
         self._text(p, QRectF(c.x() - 15 * u, c.y() - 12 * u, 30 * u, 24 * u), str(d.seconds_left),
                    theme.BACKGROUND if r > 14 * u else theme.TEXT, 20 * u, align=_CENTER)
 
@@ -353,22 +344,27 @@ class TvScreen(QWidget):
             p.setPen(QPen(color, 2.4 * u, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
             p.drawArc(rect, 90 * 16, int(round(left * 360 * 16)))
 
+    def _lungs(self, p: QPainter, c: QPointF, max_r: float, least: float, level: float,
+               color: QColor, u: float) -> float:
+        """A disc that grows on the inhale and shrinks on the exhale, inside its outline."""
+        p.setPen(QPen(theme.DIM, 0.5 * u))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawEllipse(c, max_r, max_r)
+        fill = QColor(color)
+        fill.setAlphaF(0.88)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(fill)
+        r = max_r * (least + (1 - least) * level)
+        p.drawEllipse(c, r, r)
+        return r
+
     def _breath(self, p: QPainter, d: Display, rect: QRectF, u: float) -> None:
         if not d.breath_label:
             return
         color = theme.BREATH.get(d.breath_label, theme.TEXT)
-        # a shape that grows on the inhale and shrinks on the exhale
         max_r = rect.height() * 0.45
-        r = max_r * (0.3 + 0.7 * d.breath_level)
-        c = QPointF(rect.x() + max_r, rect.center().y())
-        p.setPen(QPen(theme.DIM, 0.4 * u))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawEllipse(c, max_r, max_r)
-        fill = QColor(color)
-        fill.setAlphaF(0.85)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(fill)
-        p.drawEllipse(c, r, r)
+        self._lungs(p, QPointF(rect.x() + max_r, rect.center().y()), max_r, 0.3, d.breath_level,
+                    color, u)
         self._text(p, QRectF(rect.x() + 2 * max_r + 2 * u, rect.y(), rect.width() - 2 * max_r - 2 * u,
                              rect.height()), d.breath_label, color, 9 * u)
 
