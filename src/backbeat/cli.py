@@ -81,6 +81,23 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_render_audio(args: argparse.Namespace) -> int:
+    from backbeat.audio.render import render_wav
+    from backbeat.audio.samples import SoundFileError
+
+    _db, plan = _load_plan(args)
+    try:
+        start, stop, frames = render_wav(plan.timeline(), args.out, args.from_s, args.to_s)
+    except SoundFileError as exc:
+        raise CliError(str(exc), EXIT_ERROR) from None
+    except OSError as exc:
+        raise CliError(f"{args.out}: cannot write the WAV file ({exc.strerror or exc})",
+                       EXIT_ERROR) from None
+    print(f"wrote {args.out}: class time {start / 1000:g}–{stop / 1000:g} s, "
+          f"{frames} samples at 44100 Hz")
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from backbeat.domain.program import parse_program
     from backbeat.store.programs import save_program
@@ -233,6 +250,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("program", help="program name or id, or a .json program file")
     p.add_argument("--day", type=int, default=1)
     p.add_argument("--json", action="store_true", help="machine-readable (the plan contract)")
+
+    p = command("render-audio", cmd_render_audio, "write a class's cue track as a WAV, exactly as it plays")
+    p.add_argument("program", help="program name or id, or a .json program file")
+    p.add_argument("--day", type=int, default=1)
+    p.add_argument("--out", required=True, help="WAV file to write")
+    p.add_argument("--from", dest="from_s", type=float, default=None, metavar="S",
+                   help="class time to start at, in seconds (default: the start)")
+    p.add_argument("--to", dest="to_s", type=float, default=None, metavar="S",
+                   help="class time to stop at, in seconds (default: after the final cue)")
 
     p = command("import", cmd_import, "import a backbeat.program/1 JSON file")
     p.add_argument("file")

@@ -44,6 +44,7 @@ def make_plan(db: Database, program: str, day: int) -> ClassPlan:
 
 def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
            screen: int | None = None, resume: bool = False, autostart: bool = False) -> int:
+    from backbeat.ui.audio_service import AudioService
     from backbeat.ui.tv.window import TvWindow
 
     app = application()
@@ -73,13 +74,18 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
             session_id = on_start(runner)
     writer = LiveStateWriter(db, TV_STATION)
     notes = ["nothing to resume: starting afresh"] if resume and not resumable(saved) else []
+    audio = AudioService(volume=float(get_setting(db, "audio.volume")),
+                         muted=bool(get_setting(db, "audio.muted")))
+    audio.volumeChanged.connect(lambda v: set_setting(db, "audio.volume", v))
+    audio.mutedChanged.connect(lambda m: set_setting(db, "audio.muted", m))
 
     def status() -> list[str]:
-        return notes + ([writer.error] if writer.error else [])
+        sound = audio.status_text()
+        return notes + ([sound] if sound else []) + ([writer.error] if writer.error else [])
 
     window = TvWindow(runner, save=writer.submit, status=status, resume_offer=offer,
                       on_resume=take_up, session_id=session_id, classes=class_choices(db),
-                      make_runner=fresh, on_start=on_start)
+                      make_runner=fresh, on_start=on_start, audio=audio)
     screens = QGuiApplication.screens()
     if screen is not None:
         set_setting(db, "tv.screen", screen)

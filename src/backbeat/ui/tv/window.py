@@ -25,6 +25,9 @@ _BACK = {Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Up}
 _TOGGLE = {Qt.Key.Key_Space, Qt.Key.Key_Period, Qt.Key.Key_B, Qt.Key.Key_MediaPlay,
            Qt.Key.Key_MediaTogglePlayPause}
 _EXTEND = {Qt.Key.Key_Plus, Qt.Key.Key_Equal}
+# M mutes and unmutes, [ and ] turn the cue volume down and up.
+_SOUND = {Qt.Key.Key_M: lambda a: a.toggle_mute(), Qt.Key.Key_BracketLeft: lambda a: a.volume_down(),
+          Qt.Key.Key_BracketRight: lambda a: a.volume_up()}
 
 
 class TvWindow(QMainWindow):
@@ -135,6 +138,8 @@ class TvWindow(QMainWindow):
             r.back()
         elif key in _EXTEND:
             r.extend()
+        elif key in _SOUND and self.audio is not None:
+            _SOUND[key](self.audio)
         elif key == Qt.Key.Key_F:
             self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
         elif key == Qt.Key.Key_Escape:

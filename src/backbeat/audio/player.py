@@ -1,0 +1,241 @@
+"""Play the cue track along with a running class (no Qt).
+
+The design: each step's cues (a set on one side, a rest, a drill) are rendered
+into one buffer at exact sample offsets from the current class position to the
+step's end, and that buffer plays. A new step, or any jump (pause, play,
+next, back, seek, extend: the runner's *epoch* changes), stops what plays and
+renders afresh from where the class now is. Cues exactly at a step's end
+belong to the next step's buffer; the last step's buffer runs on to the end of
+the final voice.
+
+Availability is honest: when simpleaudio cannot be imported or the sound
+device refuses to play, the player says so (``available``/``reason``) and
+the class goes on silently. ``follow`` never raises.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import time
+from collections.abc import Callable, Mapping
+from typing import Protocol
+
+import numpy as np
+
+from backbeat.audio.render import render, sample_offset, track_end_ms
+from backbeat.audio.samples import RATE, load_sounds
+from backbeat.engine.runner import ClassRunner, RunState
+from backbeat.engine.timeline import Timeline, all_cue_sounds
+
+#: A step's first cue that the player is this late for (the screen's repaint
+#: timer noticed the new step a frame late) still plays, whole, at once;
+#: later than this it is dropped rather than cut.
+LATE_CUE_MS = 150
+
+
+class Playback(Protocol):
+    def stop(self) -> None: ...
+    def is_playing(self) -> bool: ...
+
+
+class AudioBackend(Protocol):
+    def play(self, buffer: np.ndarray, rate: int) -> Playback: ...
+
+
+class AudioUnavailable(Exception):
+    """Sound cannot be played here: ``reason`` in plain words, ``detail`` from the system."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+class SimpleaudioBackend:
+    """Plays int16 mono buffers through simpleaudio (ALSA on Linux)."""
+
+    def __init__(self) -> None:
+        try:
+            import simpleaudio
+        except ImportError as exc:
+            raise AudioUnavailable("the sound library (simpleaudio) is not installed",
+                                   str(exc)) from None
+        self._sa = simpleaudio
+
+    def play(self, buffer: np.ndarray, rate: int) -> Playback:
+        data = np.ascontiguousarray(buffer, dtype="<i2")
+        try:
+            return self._sa.play_buffer(data, 1, 2, rate)
+        except Exception as exc:  # simpleaudio raises its own error type per platform
+            raise AudioUnavailable("no sound device found", _short(exc)) from None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    # simpleaudio: "Error opening PCM device. -- CODE: -2 -- MSG: No such file or directory"
+    return text.replace(" -- ", "; ")
+
+
+class CuePlayer:
+    """Follows a :class:`ClassRunner` and keeps the right buffer playing."""
+
+    def __init__(self, backend: AudioBackend | None = None, *,
+                 samples: Mapping[str, np.ndarray] | None = None, rate: int = RATE,
+                 volume: float = 1.0, muted: bool = False,
+                 on_availability: Callable[[bool, str], None] | None = None):
+        self.rate = rate
+        self.available = True
+        self.reason = ""  # why sound is off, for the screen
+        self.detail = ""  # what the system said, for the log
+        self.on_availability = on_availability
+        self._volume = _clamp(volume)
+        self._muted = muted
+        self._samples = samples
+        self._playing: Playback | None = None
+        self._key: tuple | None = None
+        self._runner: ClassRunner | None = None
+        self.renders = 0
+        #: ms from reading the class position to the buffer being handed to the device
+        self.last_start_lag_ms: float | None = None
+        self.backend: AudioBackend | None = backend
+        if backend is None:
+            try:
+                self.backend = SimpleaudioBackend()
+            except AudioUnavailable as exc:
+                self._fail(exc.reason, exc.detail)
+        if self._samples is None and self.available:
+            try:
+                self._samples = load_sounds(all_cue_sounds())
+            except (OSError, ValueError) as exc:
+                self._fail("the cue sound files cannot be read", str(exc))
+
+    # --- state ------------------------------------------------------------------
+    @property
+    def volume(self) -> float:
+        return self._volume
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    def set_volume(self, volume: float) -> None:
+        self._volume = _clamp(volume)
+        self._refresh()
+
+    def set_muted(self, muted: bool) -> None:
+        self._muted = bool(muted)
+        self._refresh()
+
+    def is_playing(self) -> bool:
+        try:
+            return self._playing is not None and self._playing.is_playing()
+        except Exception:
+            return False
+
+    def probe(self) -> bool:
+        """Open the device with 10 ms of silence, so a missing device is known (and
+        said) before the class starts rather than at the first cue."""
+        if self.available and self.backend is not None:
+            try:
+                self.backend.play(np.zeros(self.rate // 100, dtype=np.int16), self.rate)
+            except Exception as exc:
+                self._fail_with(exc)
+        return self.available
+
+    # --- following the class --------------------------------------------------------
+    def follow(self, runner: ClassRunner) -> None:
+        """Call whenever the runner's segment, state or epoch may have changed."""
+        try:
+            self._follow(runner)
+        except Exception as exc:  # the class must go on whatever the sound does
+            self._fail_with(exc)
+
+    def stop(self) -> None:
+        self._key = None
+        self._stop_playing()
+
+    def _follow(self, runner: ClassRunner, *, late: bool = True) -> None:
+        self._runner = runner
+        now = runner.now()
+        if now.state is RunState.RUNNING:
+            key = (id(runner), now.segment.step, now.epoch)
+            if key != self._key:
+                self._start(runner, now.position_ms, now.segment.step, late=late)
+                self._key = key
+        elif (now.state is RunState.ENDED and self._key is not None
+              and self._key[0] == id(runner) and self._key[2] == now.epoch):
+            pass  # ran to the end: the final tone and voice are in the buffer playing
+        else:
+            self.stop()
+
+    def _refresh(self) -> None:
+        """Volume or mute changed: re-render from here, not replaying what just sounded."""
+        if self._runner is not None and self._key is not None:
+            self._key = None
+            self.follow_now(late=False)
+
+    def follow_now(self, *, late: bool = True) -> None:
+        if self._runner is not None:
+            try:
+                self._follow(self._runner, late=late)
+            except Exception as exc:
+                self._fail_with(exc)
+
+    def _start(self, runner: ClassRunner, position_ms: float, step: int, *, late: bool) -> None:
+        self._stop_playing()
+        if not self.available or self._muted or self._volume == 0 or self.backend is None:
+            return
+        started = time.perf_counter()
+        timeline = runner.timeline
+        step_start, step_end = step_span(timeline, step, self._samples)
+        late_from = max(position_ms - LATE_CUE_MS, step_start) if late else None
+        lo = bisect.bisect_left(timeline.cues, (late_from if late else position_ms) - 1,
+                                key=lambda c: c.t_ms)
+        hi = bisect.bisect_left(timeline.cues, step_end, key=lambda c: c.t_ms)
+        buffer = render(timeline.cues[lo:hi], position_ms, step_end, self._samples,
+                        rate=self.rate, volume=self._volume, late_from_ms=late_from)
+        self.renders += 1
+        # Rendering took a few ms while the class moved on: when the buffer opens
+        # with silence, drop that much of it so the cues stay on the clock.
+        drop = sample_offset(runner.position_ms(), position_ms, self.rate)
+        if 0 < drop < buffer.size and not buffer[:drop].any():
+            buffer = buffer[drop:]
+        if buffer.size:
+            self._playing = self.backend.play(buffer, self.rate)
+        self.last_start_lag_ms = (time.perf_counter() - started) * 1000
+
+    def _stop_playing(self) -> None:
+        playing, self._playing = self._playing, None
+        if playing is not None:
+            with contextlib.suppress(Exception):
+                playing.stop()
+
+    def _fail_with(self, exc: Exception) -> None:
+        if isinstance(exc, AudioUnavailable):
+            self._fail(exc.reason, exc.detail)
+        else:
+            self._fail("the sound failed", _short(exc))
+
+    def _fail(self, reason: str, detail: str = "") -> None:
+        self._stop_playing()
+        self._key = None
+        changed = self.available or reason != self.reason
+        self.available = False
+        self.reason = reason
+        self.detail = detail
+        if changed and self.on_availability is not None:
+            self.on_availability(False, reason)
+
+
+def step_span(timeline: Timeline, step: int, samples: Mapping[str, np.ndarray] | None) -> tuple[int, int]:
+    """[start, end) of a step's buffer in class ms; the last step's runs to its final sound."""
+    start = timeline.step_start_ms(step)
+    if step + 1 < timeline.step_count:
+        return start, timeline.step_start_ms(step + 1)
+    end = track_end_ms(timeline, samples) if samples is not None else timeline.duration_ms
+    return start, end if end > timeline.duration_ms else timeline.duration_ms + 1
+
+
+def _clamp(volume: float) -> float:
+    return min(1.0, max(0.0, float(volume)))

@@ -1,0 +1,100 @@
+"""The TV's sound as a Qt service: widgets talk to this object and its
+signals, never to the audio library (Picard's player service is the model).
+
+It wraps :class:`backbeat.audio.player.CuePlayer`, which renders each step's
+cues into one buffer and plays it; this adds typed signals and the words the
+screen shows when sound is off or muted.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from backbeat.audio.player import CuePlayer
+from backbeat.engine.runner import ClassRunner
+
+log = logging.getLogger(__name__)
+
+#: What one press of ``[`` or ``]`` changes the volume by.
+VOLUME_STEP = 0.1
+
+
+class AudioService(QObject):
+    availabilityChanged = Signal(bool, str)  # available, why not
+    volumeChanged = Signal(float)  # 0–1
+    mutedChanged = Signal(bool)
+
+    def __init__(self, player: CuePlayer | None = None, *, volume: float | None = None,
+                 muted: bool | None = None, probe: bool = True, parent: QObject | None = None):
+        super().__init__(parent)
+        self._player = player if player is not None else CuePlayer()
+        self._player.on_availability = self._availability_changed
+        if volume is not None:
+            self._player.set_volume(volume)
+        if muted is not None:
+            self._player.set_muted(muted)
+        if not self._player.available:
+            log.warning("sound is off: %s (%s)", self._player.reason, self._player.detail)
+        elif probe:
+            self._player.probe()
+
+    # --- state -----------------------------------------------------------------------
+    @property
+    def available(self) -> bool:
+        return self._player.available
+
+    @property
+    def reason(self) -> str:
+        return self._player.reason
+
+    @property
+    def volume(self) -> float:
+        return self._player.volume
+
+    @property
+    def muted(self) -> bool:
+        return self._player.muted
+
+    def status_text(self) -> str | None:
+        """The line the screen shows about sound, or None while all is well."""
+        if not self._player.available:
+            return f"SOUND OFF: {self._player.reason}"
+        if self._player.muted:
+            return "SOUND MUTED (M to unmute)"
+        if self._player.volume == 0:
+            return "VOLUME 0 (] to raise)"
+        return None
+
+    # --- control ------------------------------------------------------------------------
+    def follow(self, runner: ClassRunner) -> None:
+        self._player.follow(runner)
+
+    def stop(self) -> None:
+        self._player.stop()
+
+    def set_volume(self, volume: float) -> None:
+        before = self._player.volume
+        self._player.set_volume(volume)
+        if self._player.volume != before:
+            self.volumeChanged.emit(self._player.volume)
+
+    def volume_up(self) -> None:
+        self.set_volume(round(self._player.volume + VOLUME_STEP, 2))
+
+    def volume_down(self) -> None:
+        self.set_volume(round(self._player.volume - VOLUME_STEP, 2))
+
+    def set_muted(self, muted: bool) -> None:
+        if bool(muted) != self._player.muted:
+            self._player.set_muted(muted)
+            self.mutedChanged.emit(self._player.muted)
+
+    def toggle_mute(self) -> None:
+        self.set_muted(not self._player.muted)
+
+    def _availability_changed(self, available: bool, reason: str) -> None:
+        if not available:
+            log.warning("sound is off: %s (%s)", reason, self._player.detail)
+        self.availabilityChanged.emit(available, reason)
