@@ -130,6 +130,38 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export_logs(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from backbeat.store.history import export_logs
+
+    def day(text: str | None, flag: str) -> date | None:
+        if text is None:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise CliError(f"{flag} {text!r} is not a date like 2026-01-31") from None
+
+    start, end = day(args.date_from, "--from"), day(args.date_to, "--to")
+    db = _open_db(args)
+    if args.out == "-":
+        export_logs(db, sys.stdout, athlete=args.athlete, start=start, end=end)
+        return EXIT_OK
+    out = Path(args.out)
+    part = out.with_name(out.name + ".part")  # a failed export leaves the old file alone
+    try:
+        with part.open("w", newline="", encoding="utf-8") as f:
+            n = export_logs(db, f, athlete=args.athlete, start=start, end=end)
+        part.replace(out)
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}", EXIT_ERROR) from None
+    finally:
+        part.unlink(missing_ok=True)
+    print(f"exported {n} sets to {out}")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from backbeat.domain.program import program_json_schema
 
@@ -266,6 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "export a program as backbeat.program/1 JSON")
     p.add_argument("program")
     p.add_argument("--out", required=True, help="file to write, or - for stdout")
+
+    p = command("export-logs", cmd_export_logs, "write logged sets as CSV (undone taps left out)")
+    p.add_argument("--out", required=True, help="CSV file to write, or - for stdout")
+    p.add_argument("--athlete", default=None, help="only this athlete (name)")
+    p.add_argument("--from", dest="date_from", default=None, metavar="DATE", help="first day, e.g. 2026-01-01")
+    p.add_argument("--to", dest="date_to", default=None, metavar="DATE", help="last day, inclusive")
 
     p = command("schema", cmd_schema, "print the JSON Schema of backbeat.program/1 files")
     p.add_argument("--out", default="-")

@@ -86,10 +86,12 @@ def _planned(rows) -> tuple[dict[str, PlannedWork], dict[tuple[int, int], dict[s
     """(first prescription per exercise anywhere, prescriptions per (program, day))."""
     anywhere: dict[str, PlannedWork] = {}
     by_day: dict[tuple[int, int], dict[str, PlannedWork]] = {}
-    for program_id, day_pos, slug, data, sets, reps, tempo, extra in rows:
+    for program_id, day_pos, kind, block, slug, data, sets, reps, tempo, extra in rows:
         unilateral = data.get("laterality") == Laterality.UNILATERAL.value
         per_side = (extra or {}).get("per_side")
         sides = 2 if (per_side if per_side is not None else unilateral) else 1
+        if kind in ("superset", "circuit"):  # the block's rounds are each item's sets
+            sets = (block or {}).get("rounds") or sets
         work = PlannedWork(sets=sets or 1, reps=reps, tempo=tempo or data.get("default_tempo"),
                            sides=sides)
         anywhere.setdefault(slug, work)
@@ -99,7 +101,8 @@ def _planned(rows) -> tuple[dict[str, PlannedWork], dict[tuple[int, int], dict[s
 
 def _prescription_rows(s):
     return s.execute(
-        select(DayRow.program_id, DayRow.position, ExerciseRow.slug, ExerciseRow.data,
+        select(DayRow.program_id, DayRow.position, BlockRow.kind, BlockRow.settings,
+               ExerciseRow.slug, ExerciseRow.data,
                PrescriptionRow.sets, PrescriptionRow.reps, PrescriptionRow.tempo,
                PrescriptionRow.extra)
         .join(BlockRow, PrescriptionRow.block_id == BlockRow.id)
@@ -122,6 +125,17 @@ def planned_work(db: Database, session_ids: Iterable[int] = ()) -> tuple[
                     .where(ClassSessionRow.id.in_(ids))):
                 sessions[sid] = by_day.get((program_id, day - 1), {})  # days are numbered from 1
     return anywhere, sessions
+
+
+def class_day_plan(db: Database, program: str, day: int) -> dict[str, PlannedWork]:
+    """What a program's day (numbered from 1) prescribes, per exercise slug."""
+    with db.read() as s:
+        program_id = s.scalar(select(ProgramRow.id).where(
+            func.lower(ProgramRow.name) == program.casefold()))
+        if program_id is None:
+            raise InvalidInput(f"no program {program!r}", "program")
+        _anywhere, by_day = _planned(_prescription_rows(s))
+    return by_day.get((program_id, day - 1), {})
 
 
 # -- one athlete's charts --------------------------------------------------------------------

@@ -7,13 +7,15 @@ export → import → export gives the same file.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.program import Program, check_program, program_from_data
+from backbeat.domain.program import Program, check_program, parse_program, program_from_data
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
 from backbeat.store.models import BlockRow, DayRow, ExerciseRow, PrescriptionRow, ProgramRow
@@ -31,55 +33,81 @@ def save_program(db: Database, program: Program, *, replace: bool = True) -> lis
     """Store a program (replacing one of the same name). Returns editor warnings.
 
     Everything is checked before anything is written, in one transaction:
-    a refused program leaves the database as it was.
+    a refused program leaves the database as it was. A replaced program keeps
+    its row (and id), so the classes already run from it stay linked to it.
     """
     warnings = check_program(program, load_library(db))
-    doc = program.to_document()
     with db.session() as s:
-        slugs = {r.slug: r.id for r in s.scalars(select(ExerciseRow))}
-        names = {r.name.casefold(): r.id for r in s.scalars(select(ExerciseRow))}
         old = s.scalar(select(ProgramRow).where(ProgramRow.name == program.name))
-        if old is not None:
-            if not replace:
-                raise InvalidInput(f"a program named {program.name!r} exists already", "name")
-            s.delete(old)
-            s.flush()
-        row = ProgramRow(
-            name=program.name, description=program.description, updated_at=datetime.now(UTC)
-        )
-        for d, day in enumerate(doc["days"]):
-            day_row = DayRow(
-                position=d,
-                name=day["name"],
-                settings={k: day[k] for k in _DAY_KEYS if k in day},
-            )
-            for b, block in enumerate(day["blocks"]):
-                block_row = BlockRow(
-                    position=b,
-                    name=block["name"],
-                    kind=block.get("kind", "straight"),
-                    settings={k: block[k] for k in _BLOCK_KEYS if k in block},
-                )
-                for i, item in enumerate(block["items"]):
-                    ref = item["exercise"]
-                    exercise_id = slugs.get(ref) or names[ref.casefold()]
-                    block_row.items.append(
-                        PrescriptionRow(
-                            position=i,
-                            exercise_id=exercise_id,
-                            **{k: item.get(k) for k in _ITEM_COLUMNS},
-                            extra={
-                                k: v
-                                for k, v in item.items()
-                                if k not in _ITEM_COLUMNS and k != "exercise"
-                            }
-                            | {"exercise_ref": ref},
-                        )
-                    )
-                day_row.blocks.append(block_row)
-            row.days.append(day_row)
-        s.add(row)
+        if old is not None and not replace:
+            raise InvalidInput(f"a program named {program.name!r} exists already", "name")
+        _write(s, program, old)
     return warnings
+
+
+def save_edited_program(db: Database, program: Program, *, previous_name: str | None) -> list[str]:
+    """Store a program the trainer edited, which may have been renamed from
+    ``previous_name`` (None: a new program). Refuses to overwrite a different
+    program that has the new name. Returns editor warnings."""
+    warnings = check_program(program, load_library(db))
+    with db.session() as s:
+        clash = s.scalar(select(ProgramRow).where(func.lower(ProgramRow.name) == program.name.casefold()))
+        mine = None
+        if previous_name is not None:
+            mine = s.scalar(select(ProgramRow).where(ProgramRow.name == previous_name))
+        if clash is not None and clash is not mine:
+            raise InvalidInput(
+                f"another program is called {clash.name!r}: choose a different name", "name"
+            )
+        _write(s, program, mine)
+    return warnings
+
+
+def _write(s, program: Program, row: ProgramRow | None) -> None:
+    """Write ``program`` into ``row`` (its days replaced) or a new row."""
+    doc = program.to_document()
+    slugs = {r.slug: r.id for r in s.scalars(select(ExerciseRow))}
+    names = {r.name.casefold(): r.id for r in s.scalars(select(ExerciseRow))}
+    if row is None:
+        row = ProgramRow(name=program.name)
+        s.add(row)
+    else:
+        row.days.clear()
+        s.flush()  # the old days go before the new ones take their positions
+    row.name = program.name
+    row.description = program.description
+    row.updated_at = datetime.now(UTC)
+    for d, day in enumerate(doc["days"]):
+        day_row = DayRow(
+            position=d,
+            name=day["name"],
+            settings={k: day[k] for k in _DAY_KEYS if k in day},
+        )
+        for b, block in enumerate(day["blocks"]):
+            block_row = BlockRow(
+                position=b,
+                name=block["name"],
+                kind=block.get("kind", "straight"),
+                settings={k: block[k] for k in _BLOCK_KEYS if k in block},
+            )
+            for i, item in enumerate(block["items"]):
+                ref = item["exercise"]
+                exercise_id = slugs.get(ref) or names[ref.casefold()]
+                block_row.items.append(
+                    PrescriptionRow(
+                        position=i,
+                        exercise_id=exercise_id,
+                        **{k: item.get(k) for k in _ITEM_COLUMNS},
+                        extra={
+                            k: v
+                            for k, v in item.items()
+                            if k not in _ITEM_COLUMNS and k != "exercise"
+                        }
+                        | {"exercise_ref": ref},
+                    )
+                )
+            day_row.blocks.append(block_row)
+        row.days.append(day_row)
 
 
 def _document(row: ProgramRow) -> dict:
@@ -134,3 +162,31 @@ def delete_program(db: Database, name: str) -> None:
         row = s.scalar(select(ProgramRow).where(ProgramRow.name == name))
         if row is not None:
             s.delete(row)
+
+
+def import_program_file(db: Database, path: str | Path) -> tuple[Program, list[str]]:
+    """Read, validate and store a ``backbeat.program/1`` file (the CLI's ``import``
+    and the trainer's Import… both come here). A refused file writes nothing;
+    returns the program and the editor warnings."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read the file ({exc})", str(path)) from None
+    program = parse_program(text, str(path))
+    return program, save_program(db, program)
+
+
+def program_file_text(program: Program) -> str:
+    """The ``backbeat.program/1`` file text of a program."""
+    return json.dumps(program.to_document(), indent=2, ensure_ascii=False) + "\n"
+
+
+def export_program_file(db: Database, ref: str | int, path: str | Path) -> Program:
+    """Write a stored program to ``path`` as a ``backbeat.program/1`` file."""
+    program = load_program(db, ref)
+    try:
+        Path(path).write_text(program_file_text(program), "utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write the file ({exc})", str(path)) from None
+    return program

@@ -83,7 +83,9 @@ class TabSpec:
 
 
 #: The trainer's tabs, in order. Append yours here (see the module docstring).
-TAB_FACTORIES: list[TabSpec] = []
+TAB_FACTORIES: list[TabSpec] = [
+    TabSpec("Programs", "backbeat.ui.trainer.program_editor:ProgramEditor"),
+]
 
 
 class TrainerWindow(QMainWindow):
