@@ -99,17 +99,9 @@ def cmd_render_audio(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from backbeat.domain.program import parse_program
-    from backbeat.store.programs import save_program
+    from backbeat.store.programs import import_program_file
 
-    path = Path(args.file)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"{path}: cannot read the file ({exc})") from None
-    program = parse_program(text, str(path))
-    db = _open_db(args)
-    warnings = save_program(db, program)
+    program, warnings = import_program_file(_open_db(args), args.file)
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(f"imported {program.name!r} ({len(program.days)} days)")
@@ -117,15 +109,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from backbeat.store.programs import load_program
+    from backbeat.store.programs import export_program_file, load_program, program_file_text
 
     db = _open_db(args)
-    program = load_program(db, args.program)
-    text = json.dumps(program.to_document(), indent=2, ensure_ascii=False) + "\n"
     if args.out == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(program_file_text(load_program(db, args.program)))
     else:
-        Path(args.out).write_text(text, "utf-8")
+        program = export_program_file(db, args.program, args.out)
         print(f"exported {program.name!r} to {args.out}")
     return EXIT_OK
 
