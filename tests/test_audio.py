@@ -173,8 +173,8 @@ class RecordingBackend:
         self.played: list[Handle] = []
 
     def play(self, buffer, rate):
-        assert rate == RATE and buffer.dtype == np.int16
-        self.played.append(Handle(buffer.copy()))
+        assert rate == RATE
+        self.played.append(Handle(np.frombuffer(buffer, dtype=np.int16).copy()))
         return self.played[-1]
 
 
@@ -367,16 +367,20 @@ def test_without_simpleaudio_the_player_says_so(monkeypatch, sounds):
     assert not player.available and "simpleaudio" in player.reason
 
 
-def test_unreadable_sounds_turn_sound_off_not_the_class(monkeypatch, tmp_path):
-    from backbeat.audio import player as player_mod
-
+def test_unreadable_sounds_turn_sound_off_not_the_class(monkeypatch, tmp_path, sample_program,
+                                                        library):
     def broken(names):
         raise SoundFileError(f"{tmp_path}/tick.wav: not a readable WAV file")
 
-    monkeypatch.setattr(player_mod, "load_sounds", broken)
-    player = CuePlayer(RecordingBackend())
+    monkeypatch.setattr(samples_mod, "load_sounds", broken)
+    backend = RecordingBackend()
+    player = CuePlayer(backend)
+    runner = ClassRunner(_plan(sample_program, library), FakeClock())
+    runner.play()
+    player.follow(runner)  # the sounds are read at the first cue (or warm_up)
     assert not player.available and player.reason == "the cue sound files cannot be read"
-    assert "tick.wav" in player.detail
+    assert "tick.wav" in player.detail and backend.played == []
+    assert not player.warm_up()
 
 
 # --- render-audio --------------------------------------------------------------------

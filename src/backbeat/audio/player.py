@@ -19,14 +19,18 @@ import bisect
 import contextlib
 import time
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
-from backbeat.audio.render import render, sample_offset, track_end_ms
-from backbeat.audio.samples import RATE, load_sounds
+from backbeat.audio import samples as cue_sounds
+from backbeat.audio.samples import RATE
 from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.engine.timeline import Timeline, all_cue_sounds
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and the renderer are imported on first use (warm_up or the first
+# render), not with this module: the TV's first frame does not wait for them.
 
 #: A step's first cue that the player is this late for (the screen's repaint
 #: timer noticed the new step a frame late) still plays, whole, at once;
@@ -40,7 +44,8 @@ class Playback(Protocol):
 
 
 class AudioBackend(Protocol):
-    def play(self, buffer: np.ndarray, rate: int) -> Playback: ...
+    def play(self, buffer: np.ndarray | bytes, rate: int) -> Playback:
+        """Start playing mono signed 16-bit samples; raise AudioUnavailable if the device refuses."""
 
 
 class AudioUnavailable(Exception):
@@ -63,10 +68,9 @@ class SimpleaudioBackend:
                                    str(exc)) from None
         self._sa = simpleaudio
 
-    def play(self, buffer: np.ndarray, rate: int) -> Playback:
-        data = np.ascontiguousarray(buffer, dtype="<i2")
+    def play(self, buffer: np.ndarray | bytes, rate: int) -> Playback:
         try:
-            return self._sa.play_buffer(data, 1, 2, rate)
+            return self._sa.play_buffer(buffer, 1, 2, rate)
         except Exception as exc:  # simpleaudio raises its own error type per platform
             raise AudioUnavailable("no sound device found", _short(exc)) from None
 
@@ -104,11 +108,6 @@ class CuePlayer:
                 self.backend = SimpleaudioBackend()
             except AudioUnavailable as exc:
                 self._fail(exc.reason, exc.detail)
-        if self._samples is None and self.available:
-            try:
-                self._samples = load_sounds(all_cue_sounds())
-            except (OSError, ValueError) as exc:
-                self._fail("the cue sound files cannot be read", str(exc))
 
     # --- state ------------------------------------------------------------------
     @property
@@ -133,12 +132,21 @@ class CuePlayer:
         except Exception:
             return False
 
+    def warm_up(self) -> bool:
+        """Read the cue sounds (and import numpy) now rather than at the first cue."""
+        if self._samples is None and self.available:
+            try:
+                self._samples = cue_sounds.load_sounds(all_cue_sounds())
+            except (OSError, ValueError) as exc:
+                self._fail("the cue sound files cannot be read", str(exc))
+        return self.available
+
     def probe(self) -> bool:
         """Open the device with 10 ms of silence, so a missing device is known (and
         said) before the class starts rather than at the first cue."""
         if self.available and self.backend is not None:
             try:
-                self.backend.play(np.zeros(self.rate // 100, dtype=np.int16), self.rate)
+                self.backend.play(bytes(2 * (self.rate // 100)), self.rate)  # 10 ms of silence
             except Exception as exc:
                 self._fail_with(exc)
         return self.available
@@ -187,6 +195,10 @@ class CuePlayer:
         if not self.available or self._muted or self._volume == 0 or self.backend is None:
             return
         started = time.perf_counter()
+        if not self.warm_up():
+            return
+        from backbeat.audio.render import render, sample_offset
+
         timeline = runner.timeline
         step_start, step_end = step_span(timeline, step, self._samples)
         late_from = max(position_ms - LATE_CUE_MS, step_start) if late else None
@@ -233,7 +245,11 @@ def step_span(timeline: Timeline, step: int, samples: Mapping[str, np.ndarray] |
     start = timeline.step_start_ms(step)
     if step + 1 < timeline.step_count:
         return start, timeline.step_start_ms(step + 1)
-    end = track_end_ms(timeline, samples) if samples is not None else timeline.duration_ms
+    if samples is None:
+        return start, timeline.duration_ms + 1
+    from backbeat.audio.render import track_end_ms
+
+    end = track_end_ms(timeline, samples)
     return start, end if end > timeline.duration_ms else timeline.duration_ms + 1
 
 

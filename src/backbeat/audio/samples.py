@@ -10,10 +10,12 @@ from __future__ import annotations
 import wave
 from functools import cache
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from backbeat.paths import sounds_dir
+
+if TYPE_CHECKING:
+    import numpy as np
 
 RATE = 44100
 CHANNELS = 1
@@ -26,6 +28,7 @@ class SoundFileError(ValueError):
 
 def read_sound(path: Path) -> np.ndarray:
     """One WAV as float32 in [-1, 1), checked against the cue format."""
+    import numpy as np  # here, not at the top: the TV starts faster without it
     try:
         with wave.open(str(path), "rb") as wav:
             rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()

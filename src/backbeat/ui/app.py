@@ -44,6 +44,8 @@ def make_plan(db: Database, program: str, day: int) -> ClassPlan:
 
 def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
            screen: int | None = None, resume: bool = False, autostart: bool = False) -> int:
+    from PySide6.QtCore import QTimer
+
     from backbeat.ui.audio_service import AudioService
     from backbeat.ui.tv.window import TvWindow
 
@@ -78,6 +80,7 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
                          muted=bool(get_setting(db, "audio.muted")))
     audio.volumeChanged.connect(lambda v: set_setting(db, "audio.volume", v))
     audio.mutedChanged.connect(lambda m: set_setting(db, "audio.muted", m))
+    QTimer.singleShot(1000, audio.warm_up)  # after the first frame; the first cue needs no load
 
     def status() -> list[str]:
         sound = audio.status_text()

@@ -68,6 +68,10 @@ class AudioService(QObject):
         return None
 
     # --- control ------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Read the cue sounds now (call once the first frame is up), not at the first cue."""
+        self._player.warm_up()
+
     def follow(self, runner: ClassRunner) -> None:
         self._player.follow(runner)
 
