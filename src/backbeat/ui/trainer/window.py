@@ -85,6 +85,7 @@ class TabSpec:
 #: The trainer's tabs, in order. Append yours here (see the module docstring).
 TAB_FACTORIES: list[TabSpec] = [
     TabSpec("Programs", "backbeat.ui.trainer.program_editor:ProgramEditor"),
+    TabSpec("Library", "backbeat.ui.trainer.library_editor:LibraryEditor"),
 ]
 
 
