@@ -237,6 +237,15 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
             raise CliError(f"cannot write {args.out}", EXIT_ERROR)
         print(f"wrote {args.out} ({w}x{h}, trainer)")
         return EXIT_OK
+    if args.screen == "kiosk":
+        from backbeat.ui.kiosk.app import snapshot_kiosk
+
+        image = snapshot_kiosk(view=args.view, size=QSize(w, h), at_s=args.at or None,
+                               program=args.program, day=args.day)
+        if not image.save(args.out):
+            raise CliError(f"cannot write {args.out}", EXIT_ERROR)
+        print(f"wrote {args.out} ({w}x{h}, kiosk {args.view}, demo gym)")
+        return EXIT_OK
     if args.screen != "tv":
         raise CliError(f"snapshot of {args.screen!r} is not available yet; try 'tv'")
     image = snapshot_tv(db, program=args.program, day=args.day, at_s=args.at,
@@ -245,6 +254,13 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         raise CliError(f"cannot write {args.out}", EXIT_ERROR)
     print(f"wrote {args.out} ({w}x{h}, class time {args.at:g} s)")
     return EXIT_OK
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    from backbeat.ui.kiosk.app import run_kiosk
+
+    return run_kiosk(_open_db(args), windowed=args.windowed, screen=args.screen,
+                     station=args.station)
 
 
 def cmd_trainer(args: argparse.Namespace) -> int:
@@ -310,7 +326,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--day", type=int, default=1)
     p.add_argument("--paused", action="store_true")
     p.add_argument("--tab", default=None, help="trainer: the tab to show (e.g. Programs)")
+    p.add_argument("--view", default="roster", choices=["roster", "checkin", "log", "caution"],
+                   help="kiosk: the screen to show, on the demo gym (--at S: a class runs at S)")
     p.add_argument("--out", required=True)
+
+    p = command("kiosk", cmd_kiosk, "the athletes' kiosk: fullscreen, leaving needs the trainer PIN")
+    p.add_argument("--windowed", action="store_true", help="in a window, not locked down")
+    p.add_argument("--screen", type=int, default=None)
+    p.add_argument("--station", default=None, help="this kiosk's name in the logs (default kiosk@host)")
 
     p = command("trainer", cmd_trainer, "the trainer's desktop (asks for the trainer PIN)")
     p.add_argument("--windowed", action="store_true")

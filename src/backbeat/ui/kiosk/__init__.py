@@ -1,0 +1,1 @@
+"""The athletes' kiosk: tap your name, log a set, never lose one."""

@@ -1,0 +1,210 @@
+"""The log-a-set screen: what to do, steppers to say what was done, one LOG tap.
+
+A view: it holds the values being entered and shows what the kiosk window
+tells it (class set, suggestion, caution, history, saved/refused). Rules
+are checked by the window with :func:`backbeat.domain.setlog.check_set`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+
+from backbeat.domain.athlete import Athlete, Caution
+from backbeat.domain.exercise import Exercise, Laterality
+from backbeat.domain.setlog import (
+    LOAD_STEPS,
+    Side,
+    Units,
+    format_load,
+    kg_to_units,
+    step_load,
+)
+from backbeat.store.logs import LoggedSet
+from backbeat.ui.kiosk.widgets import Banner, ChoiceRow, Stepper, button, label
+
+HISTORY_ROWS = 4
+
+
+@dataclass
+class SetForm:
+    """What the athlete is about to log (load in kg)."""
+
+    reps: int
+    load_kg: float | None
+    side: str | None = None
+    effort: float | None = None
+    form: int | None = None
+
+
+class LogPage(QWidget):
+    log_tapped = Signal()
+    undo_tapped = Signal()
+    done_tapped = Signal()
+    change_tapped = Signal()
+
+    def __init__(self, units: Units):
+        super().__init__()
+        self.units = units
+        self.exercise: Exercise | None = None
+        self.form = SetForm(reps=8, load_kg=None)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 18, 24, 18)
+        outer.setSpacing(12)
+
+        top = QHBoxLayout()
+        self.done_button = button("◀  DONE", "", self.done_tapped.emit, name="done")
+        self.athlete_label = label("", "title")
+        self.athlete_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.change_button = button("CHANGE", "", self.change_tapped.emit, name="change")
+        top.addWidget(self.done_button)
+        top.addSpacing(16)
+        top.addWidget(self.athlete_label, 1)
+        top.addWidget(self.change_button)
+        outer.addLayout(top)
+        # the exercise and what the class prescribes, under the name
+        line = QHBoxLayout()
+        line.setSpacing(18)
+        self.set_label = label("", "heading")
+        self.prescription_label = label("", "muted", wrap=True)
+        line.addWidget(self.set_label)
+        line.addWidget(self.prescription_label, 1)
+        outer.addLayout(line)
+        self.caution = Banner()
+        self.caution.text_label.setProperty("role", "history")
+        outer.addWidget(self.caution)
+
+        main = QHBoxLayout()
+        main.setSpacing(24)
+        left = QVBoxLayout()
+        left.setSpacing(14)
+        self.side_row = ChoiceRow("", [(Side.LEFT.value, "LEFT"), (Side.RIGHT.value, "RIGHT")],
+                                  optional=False)
+        self.side_row.changed.connect(self._side_changed)
+        self.reps_stepper = Stepper("")
+        self.reps_stepper.stepped.connect(self._step_reps)
+        small, big = LOAD_STEPS[units]
+        self.load_stepper = Stepper("", small=f"{small:g}", big=f"{big:g}")
+        self.load_stepper.stepped.connect(self._step_load)
+        left.addWidget(self.side_row)
+        left.addWidget(self.reps_stepper)
+        left.addWidget(self.load_stepper)
+        left.addStretch(1)
+        main.addLayout(left, 11)
+
+        right = QVBoxLayout()
+        right.setSpacing(14)
+        self.effort_row = ChoiceRow("EFFORT (RPE) — optional", [(v, str(v)) for v in (6, 7, 8, 9, 10)])
+        self.effort_row.changed.connect(lambda v: setattr(self.form, "effort", v))
+        self.form_row = ChoiceRow("FORM — optional", [(v, str(v)) for v in (1, 2, 3, 4, 5)])
+        self.form_row.changed.connect(lambda v: setattr(self.form, "form", v))
+        right.addWidget(self.effort_row)
+        right.addWidget(self.form_row)
+        history = QFrame()
+        history.setProperty("role", "panel")
+        hist_col = QVBoxLayout(history)
+        hist_col.setContentsMargins(16, 10, 16, 10)
+        hist_col.setSpacing(2)
+        hist_col.addWidget(label("LAST SETS", "caption"))
+        self.history_labels = [label("", "history") for _ in range(HISTORY_ROWS)]
+        for lab in self.history_labels:  # long lines are cut, never widen the screen
+            lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            hist_col.addWidget(lab)
+        hist_col.addStretch(1)
+        right.addWidget(history, 1)
+        main.addLayout(right, 10)
+        outer.addLayout(main, 1)
+
+        bottom = QHBoxLayout()
+        bottom.setSpacing(16)
+        self.message = Banner()
+        self.undo_button = button("UNDO", "undo", self.undo_tapped.emit, name="undo")
+        self.undo_button.hide()
+        self.log_button = button("LOG SET", "primary", self.log_tapped.emit, name="log")
+        self.log_button.setMinimumWidth(360)
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.undo_button)
+        bottom.addWidget(self.log_button)
+        outer.addLayout(bottom)
+        self.status_label = label("", "muted", wrap=True)
+        self.status_label.hide()
+        outer.addWidget(self.status_label)
+
+    # --- filled in by the window --------------------------------------------------
+    def open(self, athlete: Athlete, exercise: Exercise, *, set_text: str, prescription: str,
+             form: SetForm, caution: Caution | None, caution_text: str = "") -> None:
+        self.exercise = exercise
+        self.form = form
+        self.athlete_label.setText(f"{athlete.name}  ·  {exercise.name}")
+        self.set_label.setText(set_text)
+        self.set_label.setVisible(bool(set_text))
+        self.prescription_label.setText(prescription)
+        self.prescription_label.setVisible(bool(prescription))
+        if caution is not None:
+            self.caution.show_message("caution", caution_text)
+        else:
+            self.caution.clear()
+        self.side_row.setVisible(exercise.laterality is Laterality.UNILATERAL)
+        self.side_row.set_value(form.side)
+        self.effort_row.set_value(form.effort)
+        self.form_row.set_value(form.form)
+        self.message.clear()
+        self.undo_button.hide()
+        self.log_button.setEnabled(True)
+        self._refresh()
+
+    def show_history(self, rows: list[LoggedSet], today) -> None:
+        for lab, row in zip(self.history_labels, [*rows, *[None] * HISTORY_ROWS], strict=False):
+            lab.setText(self.describe(row, today) if row else "")
+        if not rows:
+            self.history_labels[0].setText("No sets logged yet")
+
+    def describe(self, row: LoggedSet, today) -> str:
+        local = row.logged_at.astimezone()
+        when = f"today {local:%H:%M}" if local.date() == today else f"{local:%d %b}"
+        parts = [when, f"{row.reps} × {format_load(row.load_kg, self.units)}"]
+        if row.side:
+            parts.append(row.side.upper())
+        if row.effort is not None:
+            parts.append(f"RPE {row.effort:g}")
+        if row.form is not None:
+            parts.append(f"form {row.form}")
+        return " · ".join(parts)
+
+    # --- steppers ----------------------------------------------------------------------
+    def _step_reps(self, steps: int, _big: bool) -> None:
+        self.form.reps = max(0, self.form.reps + steps)
+        self._refresh()
+
+    def _step_load(self, steps: int, big: bool) -> None:
+        self.form.load_kg = step_load(self.form.load_kg, steps, self.units, big=big)
+        self._refresh()
+
+    def _side_changed(self, side: str | None) -> None:
+        self.form.side = side
+
+    def _refresh(self) -> None:
+        self.reps_stepper.show_value(str(self.form.reps), "reps")
+        kg = self.form.load_kg
+        if kg:
+            self.load_stepper.show_value(f"{kg_to_units(kg, self.units):g}", self.units.value)
+        else:
+            self.load_stepper.show_value("0", f"{self.units.value} · no load")
+        self.load_stepper.buttons["down"].setEnabled(bool(kg))
+        self.load_stepper.buttons["down_big"].setEnabled(bool(kg))
+        self.reps_stepper.buttons["down"].setEnabled(self.form.reps > 0)
+
+    def set_side(self, side: str | None) -> None:
+        self.form.side = side
+        self.side_row.set_value(side)
+
+    def set_load(self, kg: float | None) -> None:
+        self.form.load_kg = kg
+        self._refresh()
+
+
+def side_word(side: str | None) -> str:
+    return {"left": "LEFT side", "right": "RIGHT side"}.get(side or "", "")
+

@@ -1,0 +1,115 @@
+"""Roster and check-in screens: who is here, by big name tiles."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from backbeat.ui.kiosk.widgets import Banner, TileGrid, button, label
+
+
+class RosterPage(QWidget):
+    """Today's class: tap your name. The check-in and trainer doors are here too."""
+
+    athlete_tapped = Signal(object)
+    check_in_tapped = Signal()
+    trainer_tapped = Signal()
+
+    def __init__(self):
+        super().__init__()
+        col = QVBoxLayout(self)
+        col.setContentsMargins(24, 18, 24, 18)
+        col.setSpacing(12)
+        top = QHBoxLayout()
+        heads = QVBoxLayout()
+        heads.setSpacing(0)
+        self.title = label("Tap your name", "title")
+        self.class_label = label("", "muted", wrap=True)
+        heads.addWidget(self.title)
+        heads.addWidget(self.class_label)
+        top.addLayout(heads, 1)
+        self.check_in_button = button("CHECK IN", "primary", self.check_in_tapped.emit,
+                                      name="check_in")
+        self.check_in_button.setMinimumWidth(300)
+        top.addWidget(self.check_in_button)
+        col.addLayout(top)
+        self.message = Banner()
+        col.addWidget(self.message)
+        self.grid = TileGrid(columns=4, rows=3)
+        self.grid.chosen.connect(self.athlete_tapped.emit)
+        col.addWidget(self.grid, 1)
+        bottom = QHBoxLayout()
+        self.status_label = label("", "muted", wrap=True)
+        bottom.addWidget(self.status_label, 1)
+        self.trainer_button = button("TRAINER", "quiet", self.trainer_tapped.emit, name="trainer")
+        bottom.addWidget(self.trainer_button)
+        col.addLayout(bottom)
+
+
+class CheckInPage(QWidget):
+    """Everyone not checked in yet: tap your name to join today's class."""
+
+    athlete_tapped = Signal(object)
+    back_tapped = Signal()
+
+    def __init__(self):
+        super().__init__()
+        col = QVBoxLayout(self)
+        col.setContentsMargins(24, 18, 24, 18)
+        col.setSpacing(12)
+        top = QHBoxLayout()
+        top.addWidget(button("◀  BACK", "", self.back_tapped.emit, name="back"))
+        top.addSpacing(16)
+        self.title = label("Check in: tap your name", "title")
+        top.addWidget(self.title, 1)
+        col.addLayout(top)
+        self.message = Banner()
+        col.addWidget(self.message)
+        self.grid = TileGrid(columns=4, rows=3)
+        self.grid.chosen.connect(self.athlete_tapped.emit)
+        col.addWidget(self.grid, 1)
+
+
+class PickerPage(QWidget):
+    """A choice of exercise, as tiles (no class running, or CHANGE EXERCISE)."""
+
+    exercise_tapped = Signal(object)
+    back_tapped = Signal()
+
+    def __init__(self):
+        super().__init__()
+        col = QVBoxLayout(self)
+        col.setContentsMargins(24, 18, 24, 18)
+        col.setSpacing(12)
+        top = QHBoxLayout()
+        top.addWidget(button("◀  BACK", "", self.back_tapped.emit, name="back"))
+        top.addSpacing(16)
+        self.title = label("What are you logging?", "title")
+        top.addWidget(self.title, 1)
+        col.addLayout(top)
+        self.grid = TileGrid(columns=3, rows=4)
+        self.grid.chosen.connect(self.exercise_tapped.emit)
+        col.addWidget(self.grid, 1)
+
+
+class TrainerPage(QWidget):
+    """Trainer functions, behind the trainer PIN: leave the kiosk, window mode."""
+
+    leave_tapped = Signal()
+    window_tapped = Signal()
+    back_tapped = Signal()
+
+    def __init__(self):
+        super().__init__()
+        col = QVBoxLayout(self)
+        col.setContentsMargins(24, 18, 24, 18)
+        col.setSpacing(16)
+        col.addWidget(label("Trainer", "title"))
+        self.message = Banner()
+        col.addWidget(self.message)
+        self.leave_button = button("LEAVE KIOSK", "undo", self.leave_tapped.emit, name="leave")
+        self.window_button = button("SHOW IN A WINDOW", "", self.window_tapped.emit, name="window")
+        col.addWidget(self.leave_button)
+        col.addWidget(self.window_button)
+        col.addStretch(1)
+        col.addWidget(button("◀  BACK TO THE ROSTER", "", self.back_tapped.emit, name="back"))

@@ -1,0 +1,514 @@
+"""The athletes' kiosk: roster → (PIN) → log a set, locked down for the gym floor.
+
+The window reads the store for what to show and hands every tap to a
+:class:`~backbeat.store.outbox.TapSender`, which commits it on its own thread;
+the confirmation shows only when the sender reports the set durably stored
+(or durably queued on this kiosk while the database is away). Time comes
+from an injected monotonic clock: the timers only look at it (undo window,
+idle return, roster refresh), so tests drive it without waiting.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+
+from backbeat.domain.athlete import Athlete, caution_for
+from backbeat.domain.errors import InvalidInput
+from backbeat.domain.exercise import Exercise, Laterality, Library
+from backbeat.domain.pin import lockout_s, verify_pin
+from backbeat.domain.setlog import SetEntry, Side, Units, check_set, format_load, units_of
+from backbeat.store.athletes import athlete_pin_hash, list_athletes
+from backbeat.store.auth import check_trainer_pin, has_trainer_pin
+from backbeat.store.checkins import check_in, checked_in
+from backbeat.store.db import Database
+from backbeat.store.library import load_library
+from backbeat.store.logs import (
+    ClassSet,
+    class_now,
+    loggable_exercises,
+    recent_logs,
+    suggested_load,
+)
+from backbeat.store.outbox import Outbox, TapResult, TapSender
+from backbeat.store.settings import get_setting
+from backbeat.ui.kiosk import style
+from backbeat.ui.kiosk.logset import LogPage, SetForm, side_word
+from backbeat.ui.kiosk.roster import CheckInPage, PickerPage, RosterPage, TrainerPage
+from backbeat.ui.kiosk.widgets import PinPad
+
+#: How long UNDO stays offered after a set is confirmed.
+UNDO_S = 10.0
+#: With nobody touching it, the kiosk goes back to the roster after this long.
+IDLE_S = 45.0
+#: How often the roster re-reads check-ins and the class (other kiosks, the TV).
+ROSTER_REFRESH_S = 5.0
+#: The timer only repaints countdowns and looks at the clock.
+TICK_MS = 250
+DEFAULT_REPS = 8
+
+
+class _Bridge(QObject):
+    """Carries the sender's results from its thread to the GUI thread."""
+
+    result = Signal(object)
+
+
+class KioskWindow(QMainWindow):
+    def __init__(self, db: Database, *, station: str = "kiosk",
+                 clock: Callable[[], float] = time.monotonic,
+                 today: Callable[[], date] = date.today,
+                 outbox: Outbox | None = None, locked: bool = True):
+        super().__init__()
+        self.setWindowTitle("Backbeat — kiosk")
+        self.db = db
+        self.station = station
+        self.clock = clock
+        self.today = today
+        self.locked = locked
+        self._may_close = not locked
+        self.units: Units = units_of(get_setting(db, "units"))
+        self.library: Library = load_library(db)
+        self.bridge = _Bridge()
+        self.bridge.result.connect(self.on_result)
+        self.sender = TapSender(db, self.bridge.result.emit, outbox=outbox)
+        self.pending = len(self.sender.outbox)
+
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.roster = RosterPage()
+        self.checkin = CheckInPage()
+        self.pin = PinPad()
+        self.picker = PickerPage()
+        self.log = LogPage(self.units)
+        self.trainer = TrainerPage()
+        for page in (self.roster, self.checkin, self.pin, self.picker, self.log, self.trainer):
+            self.stack.addWidget(page)
+
+        self.roster.athlete_tapped.connect(self.athlete_tapped)
+        self.roster.check_in_tapped.connect(self.show_check_in)
+        self.roster.trainer_tapped.connect(self.trainer_tapped)
+        self.checkin.athlete_tapped.connect(self.check_in_tapped)
+        self.checkin.back_tapped.connect(self.show_roster)
+        self.pin.entered.connect(self._pin_entered)
+        self.pin.cancelled.connect(self.show_roster)
+        self.picker.exercise_tapped.connect(self.exercise_chosen)
+        self.picker.back_tapped.connect(self._picker_back)
+        self.log.log_tapped.connect(self.log_tapped)
+        self.log.undo_tapped.connect(self.undo_tapped)
+        self.log.done_tapped.connect(self.show_roster)
+        self.log.change_tapped.connect(self.show_picker)
+        self.trainer.leave_tapped.connect(self.leave)
+        self.trainer.window_tapped.connect(self.toggle_window)
+        self.trainer.back_tapped.connect(self.show_roster)
+
+        self.athletes: dict[int, Athlete] = {}
+        self.athlete: Athlete | None = None
+        self.exercise: Exercise | None = None
+        self.class_set: ClassSet | None = None
+        self._pin_for: tuple[str, int | None] | None = None  # ("athlete"|"checkin"|"trainer", id)
+        self._pin_failures: dict[int, tuple[int, float]] = {}
+        self._in_flight: str | None = None  # key of the tap being committed
+        self._undo_key: str | None = None
+        self._undo_until = 0.0
+        self._last_touch = clock()
+        self._last_refresh = -1e9
+        self._scale = 0.0
+        self._last_entry: SetEntry | None = None
+        self._delivered_note = ""
+
+        QApplication.instance().installEventFilter(self)
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start()
+        self.apply_scale(style.BASE_W, style.BASE_H)
+        self.show_roster()
+
+    # --- look ----------------------------------------------------------------------
+    def apply_scale(self, width: int, height: int) -> None:
+        scale = round(style.scale_for(width, height), 2)
+        if scale != self._scale:
+            self._scale = scale
+            self.setStyleSheet(style.stylesheet(scale))
+
+    def resizeEvent(self, event) -> None:
+        self.apply_scale(event.size().width(), event.size().height())
+        super().resizeEvent(event)
+
+    # --- lockdown: no keyboard, no leaving without the trainer PIN -------------------------
+    def keyPressEvent(self, event) -> None:
+        event.accept()  # a kiosk has no keyboard; a plugged-in one does nothing
+
+    def closeEvent(self, event) -> None:
+        if not self._may_close:
+            event.ignore()
+            return
+        self._timer.stop()
+        QApplication.instance().removeEventFilter(self)
+        self.sender.close()
+        super().closeEvent(event)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if (event.type() == QEvent.Type.WindowStateChange and self.locked and not self._may_close
+                and self.isVisible() and not self.isFullScreen()):
+            QTimer.singleShot(0, self.showFullScreen)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            self._last_touch = self.clock()
+        return False
+
+    def trainer_tapped(self) -> None:
+        if not has_trainer_pin(self.db):
+            self.show_trainer("No trainer PIN is set, so this kiosk is not locked: set one on "
+                              "the trainer desktop (backbeat trainer).")
+            return
+        self._ask_pin("trainer", None, "Trainer PIN")
+
+    def show_trainer(self, warning: str = "") -> None:
+        if warning:
+            self.trainer.message.show_message("caution", warning)
+        else:
+            self.trainer.message.clear()
+        self.trainer.window_button.setText("SHOW IN A WINDOW" if self.isFullScreen()
+                                           else "FULL SCREEN")
+        self.stack.setCurrentWidget(self.trainer)
+
+    def leave(self) -> None:
+        self._may_close = True
+        self.close()
+
+    def toggle_window(self) -> None:
+        if self.isFullScreen():
+            self.locked = False
+            self.showNormal()
+        else:
+            self.locked = True
+            self.showFullScreen()
+        self.show_roster()
+
+    # --- roster and check-in ---------------------------------------------------------
+    def refresh(self) -> None:
+        self._last_refresh = self.clock()
+        self.athletes = {a.id: a for a in list_athletes(self.db)}
+        self.class_set = class_now(self.db)
+        cs = self.class_set
+        if cs is not None:
+            here = checked_in(self.db, day=self.today())
+            items = [(a.id, a.name) for a in self.athletes.values() if a.id in here]
+            paused = "" if cs.running else " (paused)"
+            now = f"{cs.exercise_name}, set {cs.set_number} of {cs.sets}" if cs.set_number else ""
+            self.roster.class_label.setText(
+                f"{cs.program} · day {cs.day}{paused}" + (f" — now: {now}" if now else ""))
+            self.roster.check_in_button.show()
+            empty = "Nobody has checked in yet: tap CHECK IN, then your name."
+        else:
+            items = [(a.id, a.name) for a in self.athletes.values()]
+            self.roster.class_label.setText("No class running: everyone can log a set.")
+            self.roster.check_in_button.hide()
+            empty = "No athletes yet: the trainer adds them on the trainer desktop."
+        if not items or [k for k, _ in items] != [k for k, _ in self.roster.grid.items]:
+            self.roster.grid.set_items(items, empty)  # rebuilt only when the roster changed
+        self._show_status()
+
+    def show_roster(self) -> None:
+        self.athlete = None
+        self._pin_for = None
+        self.roster.message.clear()
+        self.refresh()
+        self.stack.setCurrentWidget(self.roster)
+
+    def show_check_in(self) -> None:
+        here = checked_in(self.db, day=self.today())
+        items = [(a.id, a.name) for a in self.athletes.values() if a.id not in here]
+        self.checkin.message.clear()
+        self.checkin.grid.set_items(items, "Everyone is checked in.")
+        self.stack.setCurrentWidget(self.checkin)
+
+    def check_in_tapped(self, athlete_id: int) -> None:
+        athlete = self.athletes[athlete_id]
+        if athlete.has_pin:
+            self._ask_pin("checkin", athlete_id, f"{athlete.name}: your PIN")
+            return
+        self._do_check_in(athlete)
+
+    def _do_check_in(self, athlete: Athlete) -> None:
+        try:
+            check_in(self.db, athlete.id, day=self.today(), station=self.station,
+                     session_id=self.class_set.session_id if self.class_set else None)
+        except Exception as exc:  # the database is away: say so, nothing is pretended
+            self.checkin.message.show_message(
+                "bad", f"Check-in not saved: the database cannot be reached ({type(exc).__name__}). "
+                       "Try again in a moment.")
+            self.stack.setCurrentWidget(self.checkin)
+            return
+        self.show_roster()
+        self.roster.message.show_message("good", f"{athlete.name}, you're checked in. Tap your name "
+                                                 "to log a set.")
+
+    def athlete_tapped(self, athlete_id: int) -> None:
+        athlete = self.athletes.get(athlete_id)
+        if athlete is None:
+            return
+        if athlete.has_pin:
+            self._ask_pin("athlete", athlete_id, f"{athlete.name}: your PIN")
+            return
+        self.open_athlete(athlete)
+
+    # --- PINs --------------------------------------------------------------------------
+    def _ask_pin(self, purpose: str, athlete_id: int | None, title: str) -> None:
+        self._pin_for = (purpose, athlete_id)
+        self.pin.reset(title, "4 digits, then OK" if purpose != "trainer" else "then OK")
+        self.pin.set_locked(False)
+        self.stack.setCurrentWidget(self.pin)
+
+    def _pin_entered(self, pin: str) -> None:
+        if self._pin_for is None:
+            return
+        purpose, athlete_id = self._pin_for
+        if purpose == "trainer":
+            result = check_trainer_pin(self.db, pin)
+            if result.ok:
+                self._pin_for = None
+                self.show_trainer()
+            else:
+                self.pin.reset("Trainer PIN", result.message)
+            return
+        athlete = self.athletes[athlete_id]
+        count, last = self._pin_failures.get(athlete_id, (0, 0.0))
+        wait = last + lockout_s(count) - self.clock()
+        if wait > 0:
+            self.pin.reset(f"{athlete.name}: your PIN", f"Too many wrong PINs: wait {wait:.0f} s")
+            return
+        stored = athlete_pin_hash(self.db, athlete_id)
+        if stored and verify_pin(pin, stored):
+            self._pin_failures.pop(athlete_id, None)
+            self._pin_for = None
+            if purpose == "checkin":
+                self._do_check_in(athlete)
+            else:
+                self.open_athlete(athlete)
+            return
+        self._pin_failures[athlete_id] = (count + 1, self.clock())
+        wait = lockout_s(count + 1)
+        self.pin.reset(f"{athlete.name}: your PIN",
+                       "Wrong PIN" + (f": wait {wait:.0f} s" if wait else ", try again"))
+
+    # --- choosing the exercise -----------------------------------------------------------
+    def open_athlete(self, athlete: Athlete) -> None:
+        self.athlete = athlete
+        self.class_set = class_now(self.db)
+        if self.class_set is not None:
+            self.open_log(self.class_set.exercise)
+        else:
+            self.show_picker()
+
+    def show_picker(self) -> None:
+        slugs = list(self.class_set.exercises) if self.class_set else []
+        slugs += [s for s in loggable_exercises(self.library) if s not in slugs]
+        items = [(s, self.library.get(s).name) for s in slugs]
+        self.picker.title.setText(f"{self.athlete.name}: what are you logging?"
+                                  if self.athlete else "What are you logging?")
+        self.picker.grid.set_items(items)
+        self.stack.setCurrentWidget(self.picker)
+
+    def _picker_back(self) -> None:
+        if self.exercise is not None and self.athlete is not None:
+            self.stack.setCurrentWidget(self.log)
+        else:
+            self.show_roster()
+
+    def exercise_chosen(self, slug: str) -> None:
+        self.open_log(slug, swap=False)
+
+    # --- the log screen ---------------------------------------------------------------------
+    def open_log(self, slug: str, *, swap: bool = True) -> None:
+        athlete = self.athlete
+        assert athlete is not None
+        exercise = self.library.get(slug)
+        caution = caution_for(athlete, exercise)
+        caution_text = ""
+        if caution is not None:
+            substitute = self.library.get(caution.substitute) if caution.substitute else None
+            chosen = athlete.substitutions.get(exercise.slug)
+            caution_text = f"{exercise.name}: {caution.text}"
+            if substitute is not None and chosen and swap:
+                caution_text += f"  Your coach's swap: {substitute.name} — log that instead."
+                exercise = substitute
+            elif substitute is not None:
+                caution_text += f"  Suggested swap: {substitute.name}."
+        elif swap and exercise.slug in athlete.substitutions:
+            exercise = self.library.get(athlete.substitutions[exercise.slug]) or exercise
+        self.exercise = exercise
+        cs = self.class_set if self.class_set and self.class_set.exercise == slug else None
+        side = None
+        if exercise.laterality is Laterality.UNILATERAL:
+            side = cs.side if cs and cs.side else Side.LEFT.value
+        history = recent_logs(self.db, athlete.id, exercise.slug, limit=4)
+        reps = (cs.reps if cs and cs.reps else None) or (history[0].reps if history else DEFAULT_REPS)
+        load = self._suggested(exercise.slug, side, cs)
+        form = SetForm(reps=reps, load_kg=load, side=side)
+        set_text = ""
+        if cs and cs.set_number and exercise.slug == slug:
+            set_text = f"SET {cs.set_number} of {cs.sets}"
+        parts = []
+        if cs and exercise.slug == slug:
+            if cs.reps:
+                parts.append(f"{cs.reps} reps" + (" each side" if cs.per_side else ""))
+            if cs.tempo:
+                parts.append(f"tempo {cs.tempo}")
+            if cs.load is not None:
+                parts.append(f"{cs.load.describe()} prescribed"
+                             if cs.load_kg is None else
+                             f"{format_load(cs.load_kg, self.units)} prescribed")
+        elif exercise.default_tempo:
+            parts.append(f"tempo {exercise.default_tempo}")
+        if load:
+            parts.append(f"suggested {format_load(load, self.units)}")
+        self.log.open(athlete, exercise, set_text=set_text, prescription="  ·  ".join(parts),
+                      form=form, caution=caution, caution_text=caution_text)
+        self._in_flight = None
+        self._undo_key = None
+        self.log.show_history(history, self.today())
+        self.stack.setCurrentWidget(self.log)
+        self._show_status()
+
+    def _suggested(self, slug: str, side: str | None, cs: ClassSet | None) -> float | None:
+        athlete = self.athlete
+        load = suggested_load(self.db, athlete.id, slug, side=side) if side else None
+        if load is None:
+            load = suggested_load(self.db, athlete.id, slug)
+        if load is None and cs is not None:
+            load = cs.load_kg
+        return load
+
+    def log_tapped(self) -> None:
+        if self._in_flight is not None or self.athlete is None or self.exercise is None:
+            return  # a double tap while the first is being saved
+        form = self.log.form
+        effort = float(form.effort) if form.effort is not None else None
+        try:
+            check_set(self.exercise, reps=form.reps, load_kg=form.load_kg, side=form.side,
+                      effort=effort, form=form.form, units=self.units)
+        except InvalidInput as exc:
+            self.log.message.show_message("bad", exc.reason[:1].upper() + exc.reason[1:] + ".")
+            return
+        cs = self.class_set if self.class_set and self.class_set.exercise == self.exercise.slug else None
+        entry = SetEntry(
+            key=uuid.uuid4().hex, athlete_id=self.athlete.id, exercise=self.exercise.slug,
+            reps=form.reps, load_kg=form.load_kg or None, side=form.side, effort=effort,
+            form=form.form, set_number=cs.set_number if cs else None,
+            tempo=(cs.tempo if cs else None) or self.exercise.default_tempo,
+            session_id=cs.session_id if cs else None, station=self.station,
+        )
+        self._in_flight = entry.key
+        self._last_entry = entry
+        self.log.log_button.setEnabled(False)
+        self.log.log_button.setText("SAVING…")
+        self.log.message.clear()
+        self.sender.send_log(entry)
+
+    def undo_tapped(self) -> None:
+        if self._undo_key is None or self.clock() > self._undo_until:
+            return
+        key, self._undo_key = self._undo_key, None
+        self.log.undo_button.hide()
+        self.log.message.show_message("info", "Undoing…")
+        self.sender.send_undo(key)
+
+    # --- what the sender reports (GUI thread) ------------------------------------------------
+    def on_result(self, result: TapResult) -> None:
+        if result.status in ("queued", "delivered"):
+            self.pending = result.pending
+        if result.op == "deliver":
+            note = (f"✓ {result.count} tap{'s' * (result.count != 1)} kept on this kiosk "
+                    "reached the database.")
+            self._delivered_note = note
+            self._show_status()
+            return
+        if result.op == "log" and result.key == self._in_flight:
+            self._in_flight = None
+            self.log.log_button.setEnabled(True)
+            self.log.log_button.setText("LOG SET")
+            if result.status == "refused":
+                self.log.message.show_message("bad", f"Not saved: {result.message}.")
+                return
+            entry = self._last_entry
+            what = f"{entry.reps} × {format_load(entry.load_kg, self.units)}"
+            if entry.side:
+                what += f" · {side_word(entry.side)}"
+            if result.status == "queued":
+                self.log.message.show_message(
+                    "caution", f"Kept on this kiosk: {what}. The database is away; "
+                               "it is sent when it is back.")
+            else:
+                self.log.message.show_message("good", f"Saved: {what}")
+            self._undo_key = result.key
+            self._undo_until = self.clock() + UNDO_S
+            self.log.undo_button.show()
+            self._refresh_undo()
+            if entry.side == Side.LEFT.value and self.exercise.laterality is Laterality.UNILATERAL:
+                self.log.set_side(Side.RIGHT.value)  # the other side comes next
+                self.log.set_load(self._suggested(self.exercise.slug, Side.RIGHT.value, None)
+                                  or entry.load_kg)
+            self._refresh_history()
+        elif result.op == "undo":
+            if result.status == "refused":
+                self.log.message.show_message("bad", f"Not undone: {result.message}.")
+            elif result.status == "queued":
+                self.log.message.show_message("caution", "Undone on this kiosk; the database "
+                                                         "hears of it when it is back.")
+            else:
+                self.log.message.show_message("good", "Undone: that set is off your log.")
+            self._refresh_history()
+        self._show_status()
+
+    def _refresh_history(self) -> None:
+        if self.athlete is None or self.exercise is None:
+            return
+        try:
+            rows = recent_logs(self.db, self.athlete.id, self.exercise.slug, limit=4)
+        except Exception:
+            return  # the database is away: the last list stays up
+        self.log.show_history(rows, self.today())
+
+    def _show_status(self) -> None:
+        if self.pending:
+            text = (f"⚠ {self.pending} tap{'s' * (self.pending != 1)} kept safe on this kiosk, "
+                    "waiting for the database: they are sent when it is back.")
+        else:
+            text = self._delivered_note
+        self.roster.status_label.setText(text)
+        self.log.status_label.setText(text)
+        self.log.status_label.setVisible(bool(text))
+
+    # --- the clock -------------------------------------------------------------------------
+    def _refresh_undo(self) -> None:
+        left = self._undo_until - self.clock()
+        if self._undo_key is None or left <= 0:
+            self._undo_key = None
+            self.log.undo_button.hide()
+            return
+        self.log.undo_button.setText(f"UNDO  {int(left + 0.999)}")
+
+    def tick(self) -> None:
+        now = self.clock()
+        if self.stack.currentWidget() is self.log:
+            self._refresh_undo()
+        current = self.stack.currentWidget()
+        if current is not self.roster and now - self._last_touch >= IDLE_S and self._in_flight is None:
+            self.show_roster()
+        elif current is self.roster and now - self._last_refresh >= ROSTER_REFRESH_S:
+            try:
+                self.refresh()
+            except Exception as exc:
+                self.roster.status_label.setText(
+                    f"⚠ The database cannot be reached ({type(exc).__name__}): showing the last "
+                    "roster.")

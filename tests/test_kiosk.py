@@ -1,0 +1,332 @@
+"""The kiosk, tapped through offscreen: check-in, logging (both sides and per
+side), undo, refusals, a flagged athlete's caution, PINs, lockdown, idle, and
+a database that goes away. Time is a fake clock; commits are waited for, not
+slept for."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy.exc import OperationalError
+
+from backbeat.domain.pin import hash_pin
+from backbeat.store.athletes import add_athlete, list_athletes
+from backbeat.store.auth import set_trainer_pin
+from backbeat.store.checkins import checked_in
+from backbeat.store.demo import ensure_demo
+from backbeat.store.live import save_live_state
+from backbeat.store.logs import count_logs, find_log, recent_logs
+from backbeat.store.outbox import Outbox
+from backbeat.ui.kiosk.window import IDLE_S, UNDO_S, KioskWindow
+
+
+class FakeClock:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+@pytest.fixture
+def gym(db):
+    ensure_demo(db, weeks=1)
+    return {a.name: a for a in list_athletes(db)}
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def make_kiosk(qtbot, db, tmp_path, clock):
+    windows = []
+
+    def make() -> KioskWindow:
+        w = KioskWindow(db, station="kiosk-test", clock=clock, outbox=Outbox(tmp_path / "outbox"),
+                        locked=False)
+        qtbot.addWidget(w)
+        w.resize(1280, 800)
+        w.show()
+        windows.append(w)
+        return w
+
+    yield make
+    for w in windows:
+        w.leave()
+
+
+def tap(qtbot, widget) -> None:
+    assert widget.isVisible() and widget.isEnabled(), widget.text()
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def tap_tile(qtbot, grid, name: str) -> None:
+    tap(qtbot, grid.tile(name))
+
+
+def pick(qtbot, w: KioskWindow, slug: str) -> None:
+    tap_tile(qtbot, w.picker.grid, w.library.get(slug).name)
+
+
+def press_log(qtbot, w: KioskWindow) -> None:
+    tap(qtbot, w.log.log_button)
+    qtbot.waitUntil(lambda: w._in_flight is None, timeout=10_000)
+
+
+def class_at(db, exercise: str, *, day: int = 1, set_no: int = 1, side: str | None = None):
+    """The TV's class, paused in the given set."""
+    from backbeat.engine.timeline import ClassPlan
+    from backbeat.store.library import load_library
+    from backbeat.store.programs import load_program
+
+    tl = ClassPlan(load_program(db, "Precision Back"), day, load_library(db)).timeline()
+    seg = next(s for s in tl.segments if s.exercise == exercise and s.kind == "work"
+               and s.set == set_no and (side is None or (s.side and s.side.value == side)))
+    save_live_state(db, "tv", {"program": "Precision Back", "day": day,
+                               "position_ms": seg.start_ms + 50, "state": "paused",
+                               "extensions": {}, "session_id": None}, seg.index)
+
+
+# --- roster and check-in ---------------------------------------------------------
+def test_check_in_on_the_kiosk_puts_the_athlete_on_the_roster(qtbot, db, gym, make_kiosk):
+    class_at(db, "lat-pulldown")
+    w = make_kiosk()
+    assert w.stack.currentWidget() is w.roster
+    assert w.roster.check_in_button.isVisible()
+    assert w.roster.grid.tiles == [] and "Nobody has checked in" in w.roster.grid.empty.text()
+    assert f"{w.library.get('lat-pulldown').name}, set 1 of 3" in w.roster.class_label.text()
+    tap(qtbot, w.roster.check_in_button)
+    assert w.stack.currentWidget() is w.checkin
+    assert len(w.checkin.grid.tiles) == 8
+    tap_tile(qtbot, w.checkin.grid, "Ana")
+    assert w.stack.currentWidget() is w.roster
+    assert "Ana, you're checked in" in w.roster.message.text()
+    assert [t.text() for t in w.roster.grid.tiles] == ["Ana"]
+    assert checked_in(db) == {gym["Ana"].id}
+    tap(qtbot, w.roster.check_in_button)  # Ana is no longer offered
+    assert "Ana" not in [t.text() for t in w.checkin.grid.tiles]
+
+
+def test_with_no_class_everyone_is_on_the_roster_and_long_rosters_get_letters(
+        qtbot, db, gym, make_kiosk):
+    w = make_kiosk()
+    assert not w.roster.check_in_button.isVisible()
+    assert "No class running" in w.roster.class_label.text()
+    assert len(w.roster.grid.tiles) == 8 and not w.roster.grid.letters_box.isVisible()
+    for name in ("Bo", "Bea", "Cara", "Kai", "Lena", "Mo"):
+        add_athlete(db, name)
+    w.refresh()
+    assert w.roster.grid.letters_box.isVisible()
+    assert len(w.roster.grid.tiles) == 12 and w.roster.grid.next_button.isVisible()
+    tap(qtbot, w.roster.grid.letter_buttons["B"])
+    assert [t.text() for t in w.roster.grid.tiles] == ["Bea", "Ben", "Bo"]
+
+
+# --- logging -------------------------------------------------------------------------------
+def test_log_a_bilateral_set_and_undo_it(qtbot, db, gym, make_kiosk, clock):
+    w = make_kiosk()
+    ana = gym["Ana"].id
+    before = count_logs(db)
+    last = recent_logs(db, ana, "lat-pulldown", limit=1)[0]
+    tap_tile(qtbot, w.roster.grid, "Ana")
+    assert w.stack.currentWidget() is w.picker  # no class: a choice of exercise
+    pick(qtbot, w, "lat-pulldown")
+    assert w.stack.currentWidget() is w.log
+    assert not w.log.side_row.isVisible()
+    assert w.log.form.load_kg == last.load_kg  # the last load used
+    assert w.log.load_stepper.value_label.text() == f"{last.load_kg:g}"
+    tap(qtbot, w.log.reps_stepper.buttons["up"])
+    tap(qtbot, w.log.load_stepper.buttons["up_big"])
+    tap(qtbot, w.log.effort_row.buttons[8])
+    tap(qtbot, w.log.form_row.buttons[4])
+    press_log(qtbot, w)
+    assert "Saved: 9 × " in w.log.message.text()
+    assert count_logs(db) == before + 1
+    row = recent_logs(db, ana, "lat-pulldown", limit=1)[0]
+    assert (row.reps, row.load_kg, row.side, row.effort, row.form, row.station) == (
+        9, last.load_kg + 2.5, None, 8.0, 4, "kiosk-test")
+    assert w.log.history_labels[0].text().startswith("today")
+    clock.advance(UNDO_S - 1)
+    w.tick()
+    assert w.log.undo_button.isVisible() and w.log.undo_button.text() == "UNDO  1"
+    tap(qtbot, w.log.undo_button)
+    qtbot.waitUntil(lambda: "Undone" in w.log.message.text(), timeout=10_000)
+    assert find_log(db, row.key).undone
+    assert recent_logs(db, ana, "lat-pulldown", limit=1)[0].key == last.key
+
+
+def test_undo_is_offered_for_ten_seconds_only(qtbot, db, gym, make_kiosk, clock):
+    w = make_kiosk()
+    tap_tile(qtbot, w.roster.grid, "Ben")
+    pick(qtbot, w, "face-pull")
+    press_log(qtbot, w)
+    key = w._last_entry.key
+    clock.advance(UNDO_S + 0.1)
+    w.tick()
+    assert not w.log.undo_button.isVisible()
+    w.undo_tapped()  # even a late tap that reached the button does nothing
+    assert not find_log(db, key).undone
+
+
+def test_log_per_side_from_the_running_class(qtbot, db, gym, make_kiosk):
+    class_at(db, "single-arm-dumbbell-row", set_no=2, side="left")
+    w = make_kiosk()
+    tap(qtbot, w.roster.check_in_button)
+    tap_tile(qtbot, w.checkin.grid, "Chloé")
+    tap_tile(qtbot, w.roster.grid, "Chloé")
+    assert w.stack.currentWidget() is w.log  # straight to the class's set
+    assert w.log.set_label.text() == "SET 2 of 3"
+    assert "8 reps each side" in w.log.prescription_label.text()
+    assert "tempo 3-1-1-2" in w.log.prescription_label.text()
+    assert w.log.side_row.isVisible() and w.log.form.side == "left"
+    press_log(qtbot, w)
+    assert "LEFT side" in w.log.message.text()
+    assert w.log.form.side == "right"  # the other side comes next
+    tap(qtbot, w.log.reps_stepper.buttons["down"])
+    press_log(qtbot, w)
+    rows = recent_logs(db, gym["Chloé"].id, "single-arm-dumbbell-row", limit=2)
+    assert [(r.side, r.reps, r.set_number) for r in rows] == [("right", 7, 2), ("left", 8, 2)]
+
+
+def test_out_of_range_values_are_refused_in_the_gyms_words(qtbot, db, gym, make_kiosk):
+    w = make_kiosk()
+    before = count_logs(db)
+    tap_tile(qtbot, w.roster.grid, "Eli")
+    pick(qtbot, w, "chest-supported-row")
+    while w.log.form.reps > 0:
+        tap(qtbot, w.log.reps_stepper.buttons["down"])
+    tap(qtbot, w.log.log_button)
+    assert w.log.message.kind == "bad"
+    assert "0 reps is not a set" in w.log.message.text()
+    tap(qtbot, w.log.reps_stepper.buttons["up"])
+    while w.log.form.load_kg <= 300:
+        tap(qtbot, w.log.load_stepper.buttons["up_big"])
+    tap(qtbot, w.log.log_button)
+    assert "kg is more than this gym logs (300 kg at most)" in w.log.message.text()
+    # a side on a bilateral exercise, however it got there
+    tap(qtbot, w.log.load_stepper.buttons["down_big"])
+    w.log.form.side = "left"
+    tap(qtbot, w.log.log_button)
+    assert "works both sides at once" in w.log.message.text()
+    assert w._in_flight is None and count_logs(db) == before
+
+
+def test_a_flagged_athlete_sees_the_caution_and_the_coachs_swap(qtbot, db, gym, make_kiosk):
+    class_at(db, "weighted-hyperextension", day=2)
+    w = make_kiosk()
+    tap(qtbot, w.roster.check_in_button)
+    tap_tile(qtbot, w.checkin.grid, "Dev")
+    tap_tile(qtbot, w.roster.grid, "Dev")
+    assert w.log.caution.isVisible() and w.log.caution.kind == "caution"
+    text = w.log.caution.text()
+    assert text.startswith("⚠") and "Disc history" in text
+    assert "Your coach's swap: Bird dog" in text
+    assert w.exercise.slug == "bird-dog" and "Bird dog" in w.log.athlete_label.text()
+    press_log(qtbot, w)
+    assert recent_logs(db, gym["Dev"].id, "bird-dog", limit=1)[0].reps == w.log.form.reps
+    # an athlete without the flag does the class's exercise, no caution
+    tap(qtbot, w.log.done_button)
+    tap(qtbot, w.roster.check_in_button)
+    tap_tile(qtbot, w.checkin.grid, "Ana")
+    tap_tile(qtbot, w.roster.grid, "Ana")
+    assert w.exercise.slug == "weighted-hyperextension" and not w.log.caution.isVisible()
+
+
+def test_an_athlete_pin_guards_the_log(qtbot, db, gym, make_kiosk):
+    pinned = add_athlete(db, "Zoe", pin_hash=hash_pin("2468"))
+    w = make_kiosk()
+    tap_tile(qtbot, w.roster.grid, "Zoe")
+    assert w.stack.currentWidget() is w.pin
+    for key in "1111":
+        tap(qtbot, w.pin.keys[key])
+    tap(qtbot, w.pin.keys["OK"])
+    assert "Wrong PIN" in w.pin.message.text() and w.stack.currentWidget() is w.pin
+    for key in "2468":
+        tap(qtbot, w.pin.keys[key])
+    assert w.pin.dots.text() == "●●●●"
+    tap(qtbot, w.pin.keys["OK"])
+    assert w.stack.currentWidget() is w.picker and w.athlete.id == pinned
+
+
+def test_idle_returns_to_the_roster(qtbot, db, gym, make_kiosk, clock):
+    w = make_kiosk()
+    tap_tile(qtbot, w.roster.grid, "Gus")
+    pick(qtbot, w, "face-pull")
+    clock.advance(IDLE_S - 1)
+    w.tick()
+    assert w.stack.currentWidget() is w.log
+    tap(qtbot, w.log.reps_stepper.buttons["up"])  # a touch restarts the wait
+    clock.advance(IDLE_S - 1)
+    w.tick()
+    assert w.stack.currentWidget() is w.log
+    clock.advance(2)
+    w.tick()
+    assert w.stack.currentWidget() is w.roster and w.athlete is None
+
+
+# --- lockdown --------------------------------------------------------------------------------
+def test_lockdown_needs_the_trainer_pin_to_leave(qtbot, db, gym, make_kiosk):
+    set_trainer_pin(db, "9753")
+    w = make_kiosk()
+    w.locked = True
+    w._may_close = False
+    w.close()
+    assert w.isVisible()  # closing is refused
+    qtbot.keyClick(w, Qt.Key.Key_Escape)
+    assert w.isVisible() and w.stack.currentWidget() is w.roster  # and keys do nothing
+    tap(qtbot, w.roster.trainer_button)
+    assert w.stack.currentWidget() is w.pin
+    for key in "1234":
+        tap(qtbot, w.pin.keys[key])
+    tap(qtbot, w.pin.keys["OK"])
+    assert "wrong PIN" in w.pin.message.text()
+    assert w.stack.currentWidget() is w.pin
+    for key in "9753":
+        tap(qtbot, w.pin.keys[key])
+    tap(qtbot, w.pin.keys["OK"])
+    assert w.stack.currentWidget() is w.trainer
+    tap(qtbot, w.trainer.leave_button)
+    assert not w.isVisible()
+
+
+def test_without_a_trainer_pin_the_kiosk_says_it_is_not_locked(qtbot, db, gym, make_kiosk):
+    w = make_kiosk()
+    tap(qtbot, w.roster.trainer_button)
+    assert w.stack.currentWidget() is w.trainer
+    assert "No trainer PIN is set" in w.trainer.message.text()
+
+
+# --- the database goes away --------------------------------------------------------------------
+def test_a_tap_while_the_database_is_away_is_kept_and_sent_later(qtbot, db, gym, make_kiosk,
+                                                                   monkeypatch):
+    import backbeat.store.outbox as outbox_module
+
+    real_apply = outbox_module.apply
+    away = {"on": True}
+
+    def flaky_apply(database, op):
+        if away["on"]:
+            raise OperationalError("INSERT", {}, Exception("unable to open database file"))
+        return real_apply(database, op)
+
+    monkeypatch.setattr(outbox_module, "apply", flaky_apply)
+    w = make_kiosk()
+    before = count_logs(db)
+    tap_tile(qtbot, w.roster.grid, "Hana")
+    pick(qtbot, w, "face-pull")
+    press_log(qtbot, w)
+    assert w.log.message.kind == "caution"
+    assert "Kept on this kiosk" in w.log.message.text()
+    assert "1 tap kept safe on this kiosk" in w.log.status_label.text()
+    assert count_logs(db) == before and len(w.sender.outbox) == 1
+    key = w._last_entry.key
+    away["on"] = False
+    w.sender.retry_now()
+    qtbot.waitUntil(lambda: "reached the database" in w.log.status_label.text(), timeout=10_000)
+    assert w.pending == 0 and len(w.sender.outbox) == 0
+    assert count_logs(db) == before + 1 and find_log(db, key) is not None
