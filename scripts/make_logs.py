@@ -21,7 +21,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from backbeat.store.db import Database
 from backbeat.store.history import add_logs_bulk, class_day_plan, exercise_slugs
@@ -94,6 +94,8 @@ def make_logs(db: Database, n_logs: int, *, athletes: int = 120, seed: int = 1,
                         load = round(kg * base[a] * (1 + growth[a] * years) * 2) / 2
                     sides = ("left", "right") if work.sides == 2 else (None,)
                     for set_no in range(1, work.sets + 1):
+                        if rng.random() < 0.04:  # a set skipped: completion is rarely 100 %
+                            continue
                         for side in sides:
                             if made >= n_logs:
                                 return
@@ -115,6 +117,11 @@ def make_logs(db: Database, n_logs: int, *, athletes: int = 120, seed: int = 1,
     with db.engine.begin() as conn:
         if checkins:
             conn.execute(insert(CheckInRow.__table__), checkins)
+        # classes the logs did not reach were never held
+        held = {c["session_id"] for c in checkins}
+        unused = [s["id"] for s in sessions if s["id"] not in held]
+        if unused:
+            conn.execute(delete(ClassSessionRow.__table__).where(ClassSessionRow.id.in_(unused)))
     return {"logs": made, "athletes": athletes, "classes": len({c['session_id'] for c in checkins}),
             "days": span_days, "seconds": time.perf_counter() - started}
 

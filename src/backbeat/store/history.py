@@ -288,3 +288,10 @@ def add_logs_bulk(db: Database, rows: Iterable[Mapping[str, Any]], *, chunk: int
             n += len(batch)
     return n
 
+
+
+def most_logged_athlete(db: Database) -> int | None:
+    """The athlete with the most logged sets (what snapshots and reviews show first)."""
+    with db.read() as s:
+        return s.scalar(select(SetLogRow.athlete_id).group_by(SetLogRow.athlete_id)
+                        .order_by(func.count().desc(), SetLogRow.athlete_id).limit(1))
