@@ -263,6 +263,18 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
                      station=args.station)
 
 
+def cmd_sheet(args: argparse.Namespace) -> int:
+    from backbeat.ui.trainer.sheet import write_class_sheet
+
+    db, plan = _load_plan(args)
+    try:
+        out = write_class_sheet(db, plan.program, args.day, args.out, library=plan.library)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc}", EXIT_ERROR) from None
+    print(f"wrote the class sheet of {plan.program.name!r}, day {args.day}, to {out}")
+    return EXIT_OK
+
+
 def cmd_trainer(args: argparse.Namespace) -> int:
     from backbeat.ui.trainer.app import run_trainer
 
@@ -334,6 +346,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--windowed", action="store_true", help="in a window, not locked down")
     p.add_argument("--screen", type=int, default=None)
     p.add_argument("--station", default=None, help="this kiosk's name in the logs (default kiosk@host)")
+
+    p = command("sheet", cmd_sheet, "print a class day as a PDF sheet: plan and athletes' loads")
+    p.add_argument("program", help="program name or id, or a .json program file")
+    p.add_argument("--day", type=int, default=1)
+    p.add_argument("--out", required=True, help="the PDF to write")
 
     p = command("trainer", cmd_trainer, "the trainer's desktop (asks for the trainer PIN)")
     p.add_argument("--windowed", action="store_true")
