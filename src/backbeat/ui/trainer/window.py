@@ -86,6 +86,8 @@ class TabSpec:
 TAB_FACTORIES: list[TabSpec] = [
     TabSpec("Programs", "backbeat.ui.trainer.program_editor:ProgramEditor"),
     TabSpec("Library", "backbeat.ui.trainer.library_editor:LibraryEditor"),
+    TabSpec("Athletes", "backbeat.ui.trainer.athletes:AthletesTab"),
+    TabSpec("Progress", "backbeat.ui.trainer.progress:ProgressTab"),
 ]
 
 

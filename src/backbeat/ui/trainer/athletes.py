@@ -1,0 +1,498 @@
+"""The Athletes tab: roster, screenings, substitutions and notes.
+
+Screening before programming (TRAINING.md): spinal mobility tests, postural
+notes, left/right strength, and the disc-history flag. Saving a screening with
+the flag gives every exercise risky for it the library's first substitution;
+the trainer changes it in the substitutions table (each change is saved at
+once). Cautions and substitutes then show on the kiosk and the TV.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backbeat.domain.athlete import Athlete, caution_for
+from backbeat.domain.errors import InvalidInput
+from backbeat.domain.exercise import Library, RiskFlag
+from backbeat.domain.screening import MOBILITY_TESTS, Findings, Mobility
+from backbeat.store.athletes import (
+    Screening,
+    add_athlete,
+    athlete_notes,
+    delete_screening,
+    get_athlete,
+    list_athletes,
+    list_screenings,
+    list_substitutions,
+    save_screening,
+    set_athlete_notes,
+    set_substitution,
+)
+from backbeat.store.library import load_library
+from backbeat.ui.trainer.window import TrainerContext
+
+PROBLEM_STYLE = "color: #B00020; font-weight: bold;"
+DONE_STYLE = "color: #1B5E20; font-weight: bold;"
+FLAG_WORDS = {RiskFlag.DISC: "disc history", RiskFlag.SHOULDER: "shoulder history"}
+
+
+def flag_text(athlete: Athlete) -> str:
+    return ", ".join(FLAG_WORDS.get(f, f.value) for f in sorted(athlete.flags))
+
+
+def _kg(text: str, where: str) -> float | None:
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a number of kg", where) from None
+
+
+class ScreeningForm(QGroupBox):
+    """One screening: new, or an earlier one being corrected."""
+
+    def __init__(self):
+        super().__init__("New screening")
+        self.screening_id: int | None = None
+        layout = QFormLayout(self)
+        self.when = QDateEdit()
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("d MMM yyyy")
+        layout.addRow("Screened on", self.when)
+        grid = QGridLayout()
+        self.mobility: dict[str, QComboBox] = {}
+        for i, (key, label) in enumerate(MOBILITY_TESTS.items()):
+            combo = QComboBox()
+            combo.addItems([m.value for m in Mobility])
+            self.mobility[key] = combo
+            grid.addWidget(QLabel(label), i // 2, (i % 2) * 2)
+            grid.addWidget(combo, i // 2, (i % 2) * 2 + 1)
+        layout.addRow("Spinal mobility", grid)
+        self.posture = QLineEdit()
+        self.posture.setPlaceholderText("e.g. rounded shoulders, anterior pelvic tilt")
+        layout.addRow("Posture", self.posture)
+        self.strength_test = QLineEdit()
+        self.strength_test.setPlaceholderText("e.g. single-arm row, 8 reps")
+        layout.addRow("Strength test", self.strength_test)
+        sides = QHBoxLayout()
+        self.left_kg, self.right_kg = QLineEdit(), QLineEdit()
+        for label, field in (("left kg", self.left_kg), ("right kg", self.right_kg)):
+            field.setPlaceholderText("not tested")
+            field.setMaximumWidth(110)
+            field.textChanged.connect(self._imbalance)
+            sides.addWidget(QLabel(label))
+            sides.addWidget(field)
+        self.imbalance = QLabel()
+        sides.addWidget(self.imbalance, 1)
+        layout.addRow("Left / right", sides)
+        self.disc = QCheckBox("Disc history (prior disc pathology): caution and substitutes on risky "
+                              "exercises")
+        layout.addRow("", self.disc)
+        self.notes = QLineEdit()
+        layout.addRow("Notes", self.notes)
+        self.save = QPushButton("Save screening")
+        self.save.setMinimumHeight(34)
+        layout.addRow(self.save)
+        self.clear()
+
+    def clear(self) -> None:
+        self.screening_id = None
+        self.setTitle("New screening")
+        self.when.setMaximumDate(QDate.currentDate())
+        self.when.setDate(QDate.currentDate())
+        for combo in self.mobility.values():
+            combo.setCurrentText(Mobility.NOT_TESTED.value)
+        for field in (self.posture, self.strength_test, self.left_kg, self.right_kg, self.notes):
+            field.clear()
+        self.disc.setChecked(False)
+
+    def load(self, s: Screening) -> None:
+        self.screening_id = s.id
+        self.setTitle(f"Screening of {s.screened_on:%d %b %Y} (editing)")
+        self.when.setDate(QDate(s.screened_on.year, s.screened_on.month, s.screened_on.day))
+        for key, combo in self.mobility.items():
+            combo.setCurrentText(s.findings.mobility.get(key, Mobility.NOT_TESTED).value)
+        self.posture.setText(s.findings.posture)
+        self.strength_test.setText(s.findings.strength_test)
+        for field, kg in ((self.left_kg, s.findings.left_kg), (self.right_kg, s.findings.right_kg)):
+            field.setText("" if kg is None else f"{kg:g}")
+        self.disc.setChecked(s.disc_history)
+        self.notes.setText(s.notes)
+
+    def findings(self) -> Findings:
+        """What the form says, checked; raises InvalidInput naming the field."""
+        mobility = {k: Mobility(c.currentText()) for k, c in self.mobility.items()
+                    if c.currentText() != Mobility.NOT_TESTED.value}
+        return Findings(mobility=mobility, posture=self.posture.text().strip(),
+                        strength_test=self.strength_test.text().strip(),
+                        left_kg=_kg(self.left_kg.text(), "left strength"),
+                        right_kg=_kg(self.right_kg.text(), "right strength"))
+
+    def screened_on(self) -> date:
+        return self.when.date().toPython()
+
+    def _imbalance(self) -> None:
+        try:
+            self.imbalance.setText(self.findings().imbalance_text())
+            self.imbalance.setStyleSheet(PROBLEM_STYLE if "imbalance" in self.imbalance.text() else "")
+        except InvalidInput as exc:
+            self.imbalance.setText(str(exc))
+            self.imbalance.setStyleSheet(PROBLEM_STYLE)
+
+
+class AthletesTab(QWidget):
+    def __init__(self, context: TrainerContext):
+        super().__init__()
+        self.context = context
+        self.athlete: Athlete | None = None
+        self.library: Library = load_library(context.db)
+        self.screenings: list[Screening] = []
+        self._saved_notes = ""
+        split = QSplitter(Qt.Orientation.Horizontal)
+        outer = QVBoxLayout(self)
+        outer.addWidget(split)
+
+        left = QWidget()
+        col = QVBoxLayout(left)
+        col.addWidget(self._title("Athletes", 3))
+        self.roster = QListWidget()
+        self.roster.currentItemChanged.connect(lambda item, _old: self._picked(item))
+        col.addWidget(self.roster, 1)
+        add = QHBoxLayout()
+        self.new_name = QLineEdit()
+        self.new_name.setPlaceholderText("New athlete's name")
+        self.new_name.returnPressed.connect(self.add_athlete)
+        self.add = QPushButton("Add")
+        self.add.clicked.connect(self.add_athlete)
+        add.addWidget(self.new_name, 1)
+        add.addWidget(self.add)
+        col.addLayout(add)
+        split.addWidget(left)
+
+        right = QWidget()
+        body = QVBoxLayout(right)
+        self.header = self._title("", 5)
+        self.flags = QLabel()
+        self.flags.setWordWrap(True)
+        body.addWidget(self.header)
+        body.addWidget(self.flags)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        body.addWidget(self.message)
+
+        screenings = QGroupBox("Screenings")
+        s_layout = QVBoxLayout(screenings)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Screened on", "Disc history", "Findings", "Notes"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setMaximumHeight(150)
+        self.table.itemSelectionChanged.connect(self._screening_picked)
+        s_layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        self.new_screening = QPushButton("New screening")
+        self.new_screening.clicked.connect(self._new_screening)
+        self.delete = QPushButton("Delete selected screening")
+        self.delete.clicked.connect(self.delete_selected)
+        buttons.addWidget(self.new_screening)
+        buttons.addWidget(self.delete)
+        buttons.addStretch(1)
+        s_layout.addLayout(buttons)
+        self.form = ScreeningForm()
+        self.form.save.clicked.connect(self.save_screening)
+        s_layout.addWidget(self.form)
+        body.addWidget(screenings)
+
+        subs = QGroupBox("Substitutions (what this athlete does instead)")
+        sub_layout = QVBoxLayout(subs)
+        self.subs = QTableWidget(0, 3)
+        self.subs.setHorizontalHeaderLabels(["Exercise", "Does instead", "Why"])
+        self.subs.verticalHeader().hide()
+        self.subs.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.subs.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.subs.setMaximumHeight(140)
+        sub_layout.addWidget(self.subs)
+        body.addWidget(subs)
+
+        notes = QGroupBox("Notes")
+        n_layout = QVBoxLayout(notes)
+        self.notes = QPlainTextEdit()
+        self.notes.setMaximumHeight(90)
+        self.save_notes = QPushButton("Save notes")
+        self.save_notes.clicked.connect(self.save_athlete_notes)
+        n_layout.addWidget(self.notes)
+        n_layout.addWidget(self.save_notes, 0, Qt.AlignmentFlag.AlignLeft)
+        body.addWidget(notes)
+        body.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(right)
+        split.addWidget(scroll)
+        split.setSizes([280, 1200])
+        context.events.library_changed.connect(self._library_changed)
+        self.reload()
+
+    @staticmethod
+    def _title(text: str, bigger: int) -> QLabel:
+        label = QLabel(text)
+        font = label.font()
+        font.setPointSize(font.pointSize() + bigger)
+        font.setBold(True)
+        label.setFont(font)
+        return label
+
+    def _say(self, text: str, problem: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(PROBLEM_STYLE if problem else DONE_STYLE)
+
+    # --- roster -----------------------------------------------------------------------
+    def reload(self, select: int | None = None) -> None:
+        keep = select if select is not None else (self.athlete.id if self.athlete else None)
+        self.roster.blockSignals(True)
+        self.roster.clear()
+        for a in list_athletes(self.context.db):
+            item = QListWidgetItem(a.name + (f"   ⚑ {flag_text(a)}" if a.flags else ""))
+            item.setData(Qt.ItemDataRole.UserRole, a.id)
+            self.roster.addItem(item)
+        self.roster.blockSignals(False)
+        rows = [self.roster.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.roster.count())]
+        if rows:
+            self.roster.setCurrentRow(rows.index(keep) if keep in rows else 0)
+            self._picked(self.roster.currentItem())
+        else:
+            self.show_athlete(None)
+
+    def on_shown(self) -> None:
+        self.reload()
+
+    def _library_changed(self) -> None:
+        self.library = load_library(self.context.db)
+        self.reload()
+
+    def _picked(self, item: QListWidgetItem | None) -> None:
+        self.show_athlete(item.data(Qt.ItemDataRole.UserRole) if item else None)
+
+    def select_athlete(self, name: str) -> None:
+        for i in range(self.roster.count()):
+            if self.roster.item(i).text().split("   ⚑")[0] == name:
+                self.roster.setCurrentRow(i)
+                return
+        raise KeyError(name)
+
+    def add_athlete(self) -> bool:
+        try:
+            new_id = add_athlete(self.context.db, self.new_name.text())
+        except InvalidInput as exc:
+            self._say(f"Not added — {exc}", problem=True)
+            return False
+        self._say(f"Added {self.new_name.text().strip()}.")
+        self.new_name.clear()
+        self.reload(select=new_id)
+        self.context.events.athletes_changed.emit()
+        return True
+
+    # --- one athlete --------------------------------------------------------------------
+    def show_athlete(self, athlete_id: int | None) -> None:
+        for w in (self.form, self.notes, self.save_notes, self.new_screening, self.delete):
+            w.setEnabled(athlete_id is not None)
+        if athlete_id is None:
+            self.athlete = None
+            self.header.setText("No athletes yet")
+            self.flags.setText("Add the first one on the left.")
+            self.table.setRowCount(0)
+            self.subs.setRowCount(0)
+            self.notes.clear()
+            return
+        self.athlete = get_athlete(self.context.db, athlete_id)
+        self.header.setText(self.athlete.name)
+        self._show_flags()
+        self._saved_notes = athlete_notes(self.context.db, athlete_id)
+        self.notes.setPlainText(self._saved_notes)
+        self._show_screenings()
+        self.form.clear()
+        if self.screenings:  # start from the latest: a re-screen usually changes a little
+            self.table.setCurrentCell(0, 0)
+            self._screening_picked()
+        self._show_substitutions()
+
+    def _show_flags(self) -> None:
+        a = self.athlete
+        if a.flags:
+            self.flags.setText(f"⚑ {flag_text(a).capitalize()}: cautions on risky exercises, "
+                               "substitutes below.")
+            self.flags.setStyleSheet(PROBLEM_STYLE)
+        else:
+            self.flags.setText("No screening flags.")
+            self.flags.setStyleSheet("")
+
+    def _show_screenings(self) -> None:
+        self.screenings = list_screenings(self.context.db, self.athlete.id)
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.screenings))
+        for r, s in enumerate(self.screenings):
+            for c, text in enumerate((f"{s.screened_on:%d %b %Y}", "⚑ yes" if s.disc_history else "no",
+                                      s.findings.summary(), s.notes)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(r, c, item)
+        self.table.blockSignals(False)
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(1)
+
+    def _screening_picked(self) -> None:
+        r = self.table.currentRow()
+        if 0 <= r < len(self.screenings):
+            self.form.load(self.screenings[r])
+
+    def _new_screening(self) -> None:
+        self.table.clearSelection()
+        self.form.clear()
+
+    def save_screening(self) -> bool:
+        if self.athlete is None:
+            return False
+        try:
+            sid, added = save_screening(
+                self.context.db, self.athlete.id, screened_on=self.form.screened_on(),
+                disc_history=self.form.disc.isChecked(), findings=self.form.findings(),
+                notes=self.form.notes.text().strip(), screening_id=self.form.screening_id)
+        except InvalidInput as exc:
+            self._say(f"Screening not saved — {exc}", problem=True)
+            return False
+        names = ", ".join(self._name(slug) for slug in added)
+        self._say("Screening saved." + (f" Substitutes set for {names}: change them below." if added else ""))
+        self.reload(select=self.athlete.id)
+        r = next((i for i, s in enumerate(self.screenings) if s.id == sid), None)
+        if r is not None:
+            self.table.setCurrentCell(r, 0)
+            self._screening_picked()
+        self.context.events.athletes_changed.emit()
+        return True
+
+    def delete_selected(self) -> bool:
+        r = self.table.currentRow()
+        if self.athlete is None or not 0 <= r < len(self.screenings):
+            self._say("Pick a screening to delete.", problem=True)
+            return False
+        s = self.screenings[r]
+        delete_screening(self.context.db, s.id)
+        self._say(f"Deleted the screening of {s.screened_on:%d %b %Y}.")
+        self.reload(select=self.athlete.id)
+        self.context.events.athletes_changed.emit()
+        return True
+
+    # --- substitutions ------------------------------------------------------------------
+    def _name(self, slug: str) -> str:
+        ex = self.library.get(slug)
+        return ex.name if ex else slug
+
+    def substitution_rows(self) -> list[str]:
+        """Exercises shown in the table: risky for the athlete's flags, or substituted already."""
+        risky = [e.slug for e in self.library.exercises if caution_for(self.athlete, e)]
+        chosen = [s.exercise for s in list_substitutions(self.context.db, self.athlete.id)]
+        return risky + [c for c in chosen if c not in risky]
+
+    def _show_substitutions(self) -> None:
+        chosen = {s.exercise: s for s in list_substitutions(self.context.db, self.athlete.id)}
+        slugs = self.substitution_rows()
+        safe = [e for e in self.library.exercises
+                if not (self.athlete.flags & set(e.risk_flags)) and not e.is_breath_drill]
+        self.subs.setRowCount(len(slugs))
+        for r, slug in enumerate(slugs):
+            self.subs.setItem(r, 0, QTableWidgetItem(self._name(slug)))
+            combo = QComboBox()
+            combo.addItem("— choose —", None)
+            for e in safe:
+                if e.slug != slug:
+                    combo.addItem(e.name, e.slug)
+            current = chosen[slug].substitute if slug in chosen else None
+            combo.setCurrentIndex(max(combo.findData(current), 0))
+            combo.currentIndexChanged.connect(lambda _i, s=slug, c=combo: self.choose_substitute(s, c.currentData()))
+            self.subs.setCellWidget(r, 1, combo)
+            default = self.library.get(slug).substitutions if self.library.get(slug) else ()
+            why = chosen[slug].reason if slug in chosen else (
+                f"none chosen: {self._name(default[0])} (the library's first) applies" if default
+                else "none chosen: the athlete sees the caution only")
+            self.subs.setItem(r, 2, QTableWidgetItem(why))
+        self.subs.resizeColumnToContents(0)
+        self.subs.setColumnWidth(1, 300)
+
+    def substitute_combo(self, exercise: str) -> QComboBox:
+        for r in range(self.subs.rowCount()):
+            if self.subs.item(r, 0).text() == self._name(exercise):
+                return self.subs.cellWidget(r, 1)
+        raise KeyError(exercise)
+
+    def choose_substitute(self, exercise: str, substitute: str | None) -> bool:
+        if self.athlete is None or substitute is None:
+            return False
+        try:
+            set_substitution(self.context.db, self.athlete.id, exercise, substitute, "trainer's choice")
+        except InvalidInput as exc:
+            self._say(f"Substitute not saved — {exc}", problem=True)
+            return False
+        self._say(f"{self.athlete.name} does {self._name(substitute)} instead of {self._name(exercise)}.")
+        self.athlete = get_athlete(self.context.db, self.athlete.id)
+        self.subs.item(self._row_of(exercise), 2).setText("trainer's choice")
+        self.context.events.athletes_changed.emit()
+        return True
+
+    def _row_of(self, exercise: str) -> int:
+        return next(r for r in range(self.subs.rowCount())
+                    if self.subs.item(r, 0).text() == self._name(exercise))
+
+    # --- notes --------------------------------------------------------------------------
+    def save_athlete_notes(self) -> bool:
+        if self.athlete is None:
+            return False
+        text = self.notes.toPlainText()
+        try:
+            set_athlete_notes(self.context.db, self.athlete.id, text)
+        except InvalidInput as exc:
+            self._say(f"Notes not saved — {exc}", problem=True)
+            return False
+        self._saved_notes = text
+        self._say(f"Notes for {self.athlete.name} saved.")
+        return True
+
+    def unsaved_changes(self) -> str | None:
+        if self.athlete is not None and self.notes.toPlainText() != self._saved_notes:
+            return f"notes for {self.athlete.name}"
+        return None
+
+    def snapshot_focus(self, **_ignored) -> None:
+        """For snapshots: the first athlete with a screening flag, if any."""
+        for a in list_athletes(self.context.db):
+            if a.flags:
+                self.select_athlete(a.name)
+                return
