@@ -476,6 +476,11 @@ class ProgramEditor(QWidget):
         if program and program in list_programs(self.db):
             self.open_program(program)
         d = max(0, min(day - 1, len(self.doc.get("days", [])) - 1))
+        for note in self.review.warnings if self.review else []:
+            path, _key = docs.parse_field_path(note.path)
+            if len(path) == 3 and path[0] == d:  # show a warning where it is
+                self.select(path)
+                return
         for b, block in enumerate(self.doc["days"][d]["blocks"]):
             for i, item in enumerate(block["items"]):
                 if item.get("reps") and block.get("kind") in ("superset", "circuit"):
