@@ -329,7 +329,8 @@ def test_no_sound_device_the_class_runs_on_silently(sample_program, library, sou
     runner = ClassRunner(_plan(sample_program, library), clock)
     backend = FailingBackend()
     told = []
-    player = CuePlayer(backend, samples=sounds, on_availability=lambda *a: told.append(a))
+    player = CuePlayer(backend, samples=sounds, on_availability=lambda *a: told.append(a),
+                       monotonic=lambda: 0.0)  # no retry falls due
     assert player.available
     runner.play()
     for _ in range(50):
@@ -342,6 +343,88 @@ def test_no_sound_device_the_class_runs_on_silently(sample_program, library, sou
     assert backend.calls == 1  # once it is known to be off, it stops trying
     assert not player.probe()
     player.stop()
+
+
+class FlakyBackend(RecordingBackend):
+    """Refuses while ``refuse`` > 0 (or while a stopped buffer still holds the device)."""
+
+    def __init__(self, refuse=0, exclusive=False):
+        super().__init__()
+        self.refuse, self.exclusive, self.calls = refuse, exclusive, 0
+
+    def play(self, buffer, rate):
+        self.calls += 1
+        busy = self.exclusive and self.played and not self.played[-1].closed
+        if self.refuse > 0 or busy:
+            self.refuse -= 1
+            raise AudioUnavailable("the sound device is busy (another program is using it)",
+                                   "CODE: -16")
+        handle = super().play(buffer, rate)
+        handle.closed = False
+        return handle
+
+
+def test_a_device_that_cannot_mix_gets_the_stopped_buffer_closed_first(following, sounds):
+    runner, clock, _, _ = following
+    backend = FlakyBackend(exclusive=True)
+    player = CuePlayer(backend, samples=sounds)
+    runner.play()
+    player.follow(runner)
+    first = backend.played[-1]
+    # the stopped buffer lets go of the device only when asked whether it still plays
+    first.is_playing = lambda: setattr(first, "closed", True) or False
+    runner.next()
+    player.follow(runner)
+    assert player.available and len(backend.played) == 2 and backend.calls == 3
+
+
+def test_sound_comes_back_when_the_device_does(following, sounds):
+    runner, clock, _, _ = following
+    backend = FlakyBackend(refuse=2)
+    now = [100.0]
+    told = []
+    player = CuePlayer(backend, samples=sounds, monotonic=lambda: now[0],
+                       on_availability=lambda *a: told.append(a))
+    runner.play()
+    player.follow(runner)
+    assert not player.available and backend.calls == 1
+    runner.next()
+    player.follow(runner)
+    assert backend.calls == 1  # not yet due
+    now[0] += 10
+    runner.next()
+    player.follow(runner)
+    assert backend.calls == 2 and not player.available
+    assert told == [(False, "the sound device is busy (another program is using it)")]
+    now[0] += 10
+    runner.next()
+    player.follow(runner)
+    assert player.available and player.reason == "" and len(backend.played) == 1
+    assert told[-1] == (True, "")
+    assert np.array_equal(backend.played[-1].buffer, _expected(runner, sounds, runner.position_ms()))
+
+
+def test_simpleaudio_errors_in_the_gym_s_words(monkeypatch):
+    from backbeat.audio.player import SimpleaudioBackend, device_reason
+
+    assert device_reason("Error opening PCM device.; CODE: -2; MSG: No such file") == \
+        "no sound device found"
+    assert device_reason("Error opening PCM device.; CODE: -16; MSG: Device or resource busy") \
+        .startswith("the sound device is busy")
+    assert device_reason("Error opening PCM device.; CODE: -22; MSG: Invalid argument") == \
+        "no sound device found"
+    assert device_reason("Error setting parameters.; CODE: -5") == "the sound device refused to play"
+
+    class FakeSa:
+        @staticmethod
+        def play_buffer(*args):
+            raise RuntimeError("Error opening PCM device. -- CODE: -19 -- MSG: No such device")
+
+    backend = SimpleaudioBackend()
+    backend._sa = FakeSa
+    with pytest.raises(AudioUnavailable) as err:
+        backend.play(b"\0\0", RATE)
+    assert err.value.reason == "no sound device found" and "CODE: -19" in err.value.detail
 
 
 def test_a_device_that_breaks_mid_class_turns_sound_off(sample_program, library, sounds):
@@ -363,8 +446,12 @@ def test_probe_finds_a_missing_device_before_the_class(sounds):
 
 def test_without_simpleaudio_the_player_says_so(monkeypatch, sounds):
     monkeypatch.setitem(sys.modules, "simpleaudio", None)  # import fails
-    player = CuePlayer(samples=sounds)
+    now = [0.0]
+    player = CuePlayer(samples=sounds, monotonic=lambda: now[0])
     assert not player.available and "simpleaudio" in player.reason
+    now[0] += 3600
+    player.follow_now()
+    assert not player.available  # nothing to retry: the library is missing
 
 
 def test_unreadable_sounds_turn_sound_off_not_the_class(monkeypatch, tmp_path, sample_program,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol
@@ -36,6 +37,12 @@ if TYPE_CHECKING:
 #: timer noticed the new step a frame late) still plays, whole, at once;
 #: later than this it is dropped rather than cut.
 LATE_CUE_MS = 150
+#: After the device refused, try it again at a segment change, at most this often
+#: (a speaker plugged in, another program let go of the device).
+RETRY_S = 10.0
+#: A device without mixing may still be closing the buffer just stopped; wait
+#: this long at most for it before the one retry.
+HANDOVER_S = 0.1
 
 
 class Playback(Protocol):
@@ -49,12 +56,24 @@ class AudioBackend(Protocol):
 
 
 class AudioUnavailable(Exception):
-    """Sound cannot be played here: ``reason`` in plain words, ``detail`` from the system."""
+    """Sound cannot be played here: ``reason`` in plain words, ``detail`` from the
+    system; ``retry`` when trying again later might work (the device, not the install)."""
 
-    def __init__(self, reason: str, detail: str = ""):
+    def __init__(self, reason: str, detail: str = "", *, retry: bool = True):
         super().__init__(reason)
         self.reason = reason
         self.detail = detail
+        self.retry = retry
+
+
+def device_reason(detail: str) -> str:
+    """simpleaudio's message ("Error opening PCM device. -- CODE: -2 -- MSG: …"), in the gym's words."""
+    code = re.search(r"CODE:\s*(-?\d+)", detail)
+    if code and int(code.group(1)) == -16:  # EBUSY
+        return "the sound device is busy (another program is using it)"
+    if "opening" in detail.lower():  # no such device, unplugged, no card of that number
+        return "no sound device found"
+    return "the sound device refused to play"
 
 
 class SimpleaudioBackend:
@@ -65,14 +84,22 @@ class SimpleaudioBackend:
             import simpleaudio
         except ImportError as exc:
             raise AudioUnavailable("the sound library (simpleaudio) is not installed",
-                                   str(exc)) from None
+                                   str(exc), retry=False) from None
         self._sa = simpleaudio
 
     def play(self, buffer: np.ndarray | bytes, rate: int) -> Playback:
         try:
             return self._sa.play_buffer(buffer, 1, 2, rate)
         except Exception as exc:  # simpleaudio raises its own error type per platform
-            raise AudioUnavailable("no sound device found", _short(exc)) from None
+            detail = _short(exc)
+            raise AudioUnavailable(device_reason(detail), detail) from None
+
+
+def _still_playing(playback: Playback) -> bool:
+    try:
+        return bool(playback.is_playing())
+    except Exception:
+        return False
 
 
 def _short(exc: BaseException) -> str:
@@ -87,8 +114,11 @@ class CuePlayer:
     def __init__(self, backend: AudioBackend | None = None, *,
                  samples: Mapping[str, np.ndarray] | None = None, rate: int = RATE,
                  volume: float = 1.0, muted: bool = False,
-                 on_availability: Callable[[bool, str], None] | None = None):
+                 on_availability: Callable[[bool, str], None] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic):
         self.rate = rate
+        self._monotonic = monotonic  # only paces retries; class time is the runner's
+        self._retry_at: float | None = None
         self.available = True
         self.reason = ""  # why sound is off, for the screen
         self.detail = ""  # what the system said, for the log
@@ -107,7 +137,7 @@ class CuePlayer:
             try:
                 self.backend = SimpleaudioBackend()
             except AudioUnavailable as exc:
-                self._fail(exc.reason, exc.detail)
+                self._fail(exc.reason, exc.detail, retry=exc.retry)
 
     # --- state ------------------------------------------------------------------
     @property
@@ -133,13 +163,17 @@ class CuePlayer:
             return False
 
     def warm_up(self) -> bool:
-        """Read the cue sounds (and import numpy) now rather than at the first cue."""
-        if self._samples is None and self.available:
+        """Read the cue sounds (and import numpy) now rather than at the first cue.
+        False when there is nothing to play them with or they cannot be read."""
+        if self._samples is None:
+            if not self.available and self._retry_at is None:
+                return False  # off for good (no library, unreadable sounds)
             try:
                 self._samples = cue_sounds.load_sounds(all_cue_sounds())
             except (OSError, ValueError) as exc:
-                self._fail("the cue sound files cannot be read", str(exc))
-        return self.available
+                self._fail("the cue sound files cannot be read", str(exc), retry=False)
+                return False
+        return True
 
     def probe(self) -> bool:
         """Open the device with 10 ms of silence, so a missing device is known (and
@@ -191,8 +225,10 @@ class CuePlayer:
                 self._fail_with(exc)
 
     def _start(self, runner: ClassRunner, position_ms: float, step: int, *, late: bool) -> None:
-        self._stop_playing()
-        if not self.available or self._muted or self._volume == 0 or self.backend is None:
+        stopped = self._stop_playing()
+        if self._muted or self._volume == 0 or self.backend is None:
+            return
+        if not self.available and (self._retry_at is None or self._monotonic() < self._retry_at):
             return
         started = time.perf_counter()
         if not self.warm_up():
@@ -214,28 +250,46 @@ class CuePlayer:
         if 0 < drop < buffer.size and not buffer[:drop].any():
             buffer = buffer[drop:]
         if buffer.size:
-            self._playing = self.backend.play(buffer, self.rate)
+            self._playing = self._play(buffer, stopped)
         self.last_start_lag_ms = (time.perf_counter() - started) * 1000
+        if not self.available:  # the device is back
+            self.available, self.reason, self.detail, self._retry_at = True, "", "", None
+            if self.on_availability is not None:
+                self.on_availability(True, "")
 
-    def _stop_playing(self) -> None:
+    def _play(self, buffer: np.ndarray, stopped: Playback | None) -> Playback:
+        assert self.backend is not None
+        try:
+            return self.backend.play(buffer, self.rate)
+        except AudioUnavailable:
+            if stopped is None:
+                raise
+        # the buffer just stopped may still hold a device that cannot mix: let it close
+        deadline = time.perf_counter() + HANDOVER_S
+        while _still_playing(stopped) and time.perf_counter() < deadline:
+            time.sleep(0.005)
+        return self.backend.play(buffer, self.rate)
+
+    def _stop_playing(self) -> Playback | None:
         playing, self._playing = self._playing, None
         if playing is not None:
             with contextlib.suppress(Exception):
                 playing.stop()
+        return playing
 
     def _fail_with(self, exc: Exception) -> None:
         if isinstance(exc, AudioUnavailable):
-            self._fail(exc.reason, exc.detail)
+            self._fail(exc.reason, exc.detail, retry=exc.retry)
         else:
             self._fail("the sound failed", _short(exc))
 
-    def _fail(self, reason: str, detail: str = "") -> None:
+    def _fail(self, reason: str, detail: str = "", *, retry: bool = True) -> None:
         self._stop_playing()
-        self._key = None
         changed = self.available or reason != self.reason
         self.available = False
         self.reason = reason
         self.detail = detail
+        self._retry_at = self._monotonic() + RETRY_S if retry else None
         if changed and self.on_availability is not None:
             self.on_availability(False, reason)
 
