@@ -266,3 +266,71 @@ def test_rename_keeps_its_classes_and_refuses_a_taken_name(qtbot, editor, db):
     message = editor.program_form.rows["name"].message
     assert "another program is called 'Precision Back II'" in message.text()
     assert list_programs(db) == ["Precision Back II"]
+
+
+@pytest.mark.parametrize("template", ["straight", "superset", "circuit", "breath", "hold"])
+def test_every_block_template_makes_a_valid_class(editor, template):
+    editor.select((0, 1))
+    editor.add_block(template)
+    assert editor.selected == (0, 2)
+    assert editor.review.ok, editor.review.problems
+    assert editor.preview.start.isEnabled()
+    editor.select((0, 2))
+    editor.add_item()  # one more station: still valid
+    assert editor.review.ok, editor.review.problems
+
+
+def test_a_new_program_saved_and_listed(qtbot, editor, db):
+    editor.new_program()
+    assert editor.saved_name is None and editor.unsaved_changes() is None
+    type_into(qtbot, editor.program_form.name, "Tuesday backs")
+    editor.select((0, 0))
+    editor.add_item()
+    assert editor.save()
+    assert set(list_programs(db)) == {"Precision Back", "Tuesday backs"}
+    assert editor.picker.currentText() == "Tuesday backs"
+    assert len(load_program(db, "Tuesday backs").days[0].blocks[0].items) == 2
+    editor.open_program("Precision Back")
+    assert editor.saved_name == "Precision Back"
+
+
+def test_a_program_classes_ran_from_is_not_deleted(editor, db):
+    start_session(db, "Precision Back", 1)
+    editor.delete_current()
+    assert "Cannot delete 'Precision Back'" in editor.banner.text()
+    assert list_programs(db) == ["Precision Back"]
+
+
+def test_a_real_drop_event_moves_in_the_document(qtbot, editor):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDropEvent
+
+    tree = editor.tree
+    source = editor._tree_items[(0, 2)]  # block C
+    target = editor._tree_items[(0, 4)]  # block E
+    names = [b["name"] for b in editor.doc["days"][0]["blocks"]]
+    tree.setCurrentItem(source)
+    rect = tree.visualItemRect(target)
+    event = QDropEvent(QPointF(rect.center()), Qt.DropAction.MoveAction,
+                       tree.model().mimeData([tree.indexFromItem(source)]),
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    tree.dropEvent(event)
+    moved = [b["name"] for b in editor.doc["days"][0]["blocks"]]
+    assert moved != names and sorted(moved) == sorted(names)
+    assert moved.index(names[2]) in (3, 4)  # landed at block E
+    assert editor.tree.topLevelItemCount() == 1  # the tree was rebuilt, not moved by Qt
+    editor.undo_stack.undo()
+    assert [b["name"] for b in editor.doc["days"][0]["blocks"]] == names
+
+
+def test_undo_and_redo_from_the_keyboard(qtbot, editor):
+    editor.select((0,))
+    editor.duplicate_day()
+    days = len(editor.doc["days"])
+    editor.activateWindow()
+    editor.tree.setFocus()
+    qtbot.keyClick(editor.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(editor.doc["days"]) == days - 1
+    qtbot.keyClick(editor.tree, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert len(editor.doc["days"]) == days

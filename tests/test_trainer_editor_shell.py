@@ -135,3 +135,29 @@ def test_change_pin(qtbot, db):
     dialog.submit()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert check_trainer_pin(db, "9753").ok
+
+
+def test_the_window_opens_only_past_the_gate(qtbot, db):
+    from backbeat.ui.trainer.app import open_trainer
+
+    set_trainer_pin(db, "2468")
+    context = TrainerContext(db, clock=FakeWallClock())
+
+    def wrong(gate):
+        qtbot.addWidget(gate)
+        gate.pin.setText("1111")
+        gate.submit()
+        gate.reject()  # the trainer gives up
+        return gate.result()
+
+    assert open_trainer(context, ask=wrong) is None
+
+    def right(gate):
+        qtbot.addWidget(gate)
+        gate.pin.setText("2468")
+        gate.submit()
+        return gate.result()
+
+    window = open_trainer(context, ask=right)
+    qtbot.addWidget(window)
+    assert isinstance(window, TrainerWindow) and window.tab("Programs") is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
@@ -11,13 +13,20 @@ from backbeat.ui.trainer.pin_gate import PinGate
 from backbeat.ui.trainer.window import TrainerContext, TrainerWindow
 
 
+def open_trainer(context: TrainerContext, *,
+                 ask: Callable[[PinGate], int] = PinGate.exec) -> TrainerWindow | None:
+    """The trainer window, only past the PIN gate (None when the gate is left)."""
+    gate = PinGate(context)
+    if not ask(gate) or gate.result() != PinGate.DialogCode.Accepted:
+        return None
+    return TrainerWindow(context)
+
+
 def run_trainer(db: Database, *, windowed: bool = False) -> int:
     app = application()
-    context = TrainerContext(db)
-    gate = PinGate(context)
-    if not gate.exec():
+    window = open_trainer(TrainerContext(db))
+    if window is None:
         return 0
-    window = TrainerWindow(context)
     if windowed:
         window.resize(1440, 900)
         window.show()

@@ -10,6 +10,7 @@ through the store, which checks again before writing anything.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Callable
 from pathlib import Path as FsPath
@@ -159,7 +160,7 @@ class ProgramEditor(QWidget):
         self.ask_open_path: Callable[[], str] = self._open_dialog
         self.ask_save_path: Callable[[str], str] = self._save_dialog
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
         self._build()
         context.events.library_changed.connect(self.reload_library)
         context.events.athletes_changed.connect(self.reload_athletes)
@@ -203,7 +204,7 @@ class ProgramEditor(QWidget):
         undo = self.undo_stack.createUndoAction(self, "Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.createRedoAction(self, "Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         for a in (undo, redo):
             a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(a)
@@ -724,6 +725,11 @@ class ProgramEditor(QWidget):
             return
         self.preview.show_timeline(timeline)
         self.preview.start.setEnabled(True)
+
+    def _clean_changed(self, _clean: bool) -> None:
+        # the stack also emits while it is torn down with the editor
+        with contextlib.suppress(RuntimeError):
+            self._update_title()
 
     def _update_title(self) -> None:
         dirty = "" if self.undo_stack.isClean() and self.saved_name else " — not saved"
