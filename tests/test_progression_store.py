@@ -20,6 +20,7 @@ from backbeat.store.athletes import (
     list_substitutions,
     progress_for,
     progress_rows,
+    progressed_load,
     remove_substitution,
     save_screening,
     set_athlete_notes,
@@ -144,3 +145,22 @@ def test_bad_decisions_are_refused(db):
         decide_prescription(db, a, "lat-pulldown", Prescription("3-1-1-0", 8, 30.0), "maybe")
     assert progress_rows(db, a) == []
 
+
+
+def test_progressed_load_for_the_kiosk(db):
+    a = add_athlete(db, "Ana")
+    t0 = datetime(2026, 11, 2, 18)
+    assert progressed_load(db, a, "lat-pulldown", None) is None  # nothing logged, nothing decided
+    assert progressed_load(db, a, "no-such-exercise", 20.0) == 20.0
+    # at the eccentric cap, two good sessions: one load step, per side from that side's load
+    decide_prescription(db, a, "single-arm-dumbbell-row", Prescription("6-1-1-2", 8, 14.0), "override",
+                        now=t0 - timedelta(days=1))
+    # right after a decision both sides start at it
+    assert progressed_load(db, a, "single-arm-dumbbell-row", 10.0, side="right") == 14.0
+    for day in (0, 2):
+        _log(db, a, "single-arm-dumbbell-row", t0 + timedelta(days=day), [(8, 14.0, 5), (8, 14.0, 4)])
+    assert progressed_load(db, a, "single-arm-dumbbell-row", 14.0) == 16.5
+    assert progressed_load(db, a, "single-arm-dumbbell-row", 12.0, side="right") == 14.5
+    # poor form: a step back
+    _log(db, a, "single-arm-dumbbell-row", t0 + timedelta(days=4), [(8, 14.0, 2), (6, 14.0, 2)])
+    assert progressed_load(db, a, "single-arm-dumbbell-row", 14.0) == 11.5

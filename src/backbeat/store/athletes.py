@@ -266,6 +266,7 @@ class ProgressRow:
     current: Prescription | None  # None: nothing to progress from (no tempo or reps known)
     suggestion: Suggestion | None
     decision: Decision | None
+    sessions: int = 0  # sessions logged at the current prescription (since the decision)
 
 
 def _decision(s, athlete_id: int, exercise_id: int, slug: str) -> Decision | None:
@@ -332,8 +333,9 @@ def _progress_row(db: Database, s, athlete_id: int, ex: ExerciseRow,
     if not tempo or not reps:
         return ProgressRow(ex.slug, ex.name, None, None, decision)
     current = Prescription(tempo, reps, load)
-    return ProgressRow(ex.slug, ex.name, current, suggest(current, _sessions(sets, reps), rules),
-                       decision)
+    sessions = _sessions(sets, reps)
+    return ProgressRow(ex.slug, ex.name, current, suggest(current, sessions, rules), decision,
+                       len(sessions))
 
 
 def progress_rows(db: Database, athlete_id: int,
@@ -357,3 +359,25 @@ def progress_for(db: Database, athlete_id: int, exercise: str,
     with db.read() as s:
         ex = _exercise(s, exercise, "exercise")
         return _progress_row(db, s, athlete_id, ex, planned, rules)
+
+
+def progressed_load(db: Database, athlete_id: int, exercise: str, last_load_kg: float | None, *,
+                    side: str | None = None, rules: ProgressionRules = DEFAULT_RULES) -> float | None:
+    """The load the kiosk starts its steppers at: the rule's suggestion on top of the
+    trainer's last decision. ``last_load_kg`` is the last load used (on ``side``).
+
+    For one side of one-side work, the side keeps its own load and moves by the
+    suggested step (a weaker side is not pushed to the stronger side's load),
+    except right after a decision, which sets both sides.
+    """
+    try:
+        row = progress_for(db, athlete_id, exercise, rules)
+    except InvalidInput:
+        return last_load_kg
+    if row.suggestion is None or row.suggestion.load_kg is None:
+        return last_load_kg
+    suggested = row.suggestion.load_kg
+    if side is None or last_load_kg is None or (row.decision is not None and row.sessions == 0):
+        return suggested
+    step = suggested - (row.current.load_kg or 0.0)
+    return round(min(MAX_LOAD_KG, max(0.0, last_load_kg + step)), 2)

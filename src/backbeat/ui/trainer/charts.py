@@ -3,7 +3,7 @@ a second y axis. Plot items are made once; callers only ``setData``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -24,8 +24,8 @@ def stamps(days: Sequence[date]) -> np.ndarray:
     return np.array([stamp(d) for d in days], dtype=float)
 
 
-def day_text(x: float) -> str:
-    d = datetime.fromtimestamp(x, UTC)
+def day_text(x: float | date) -> str:
+    d = x if isinstance(x, date) else datetime.fromtimestamp(x, UTC)
     return f"{d.day} {d:%b %Y}"
 
 
@@ -35,7 +35,7 @@ class Readout:
     def __init__(self, plot: pg.PlotItem):
         self.plot = plot
         self.xs = np.zeros(0)
-        self.texts: list[str] = []
+        self.describe: Callable[[int], str] = str
         self.line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#52606D", width=1, style=Qt.PenStyle.DotLine))
         self.label = pg.TextItem(color=INK, fill=pg.mkBrush(255, 255, 255, 230),
                                  border=pg.mkPen("#9AA5B1"), anchor=(0, 0))
@@ -44,8 +44,10 @@ class Readout:
             item.setVisible(False)
             plot.addItem(item, ignoreBounds=True)
 
-    def set_points(self, xs: np.ndarray, texts: list[str]) -> None:
-        self.xs, self.texts = np.asarray(xs, dtype=float), texts
+    def set_points(self, xs: np.ndarray, describe: Callable[[int], str]) -> None:
+        """``describe(i)`` is the text for point i, made only when hovered (charts with
+        years of points open faster)."""
+        self.xs, self.describe = np.asarray(xs, dtype=float), describe
         self.hide()
 
     def hide(self) -> None:
@@ -62,11 +64,12 @@ class Readout:
         (x0, x1), (y0, y1) = self.plot.vb.viewRange()
         # keep the label inside the plot: flip it left of the line in the right half
         self.label.setAnchor((1, 0) if self.xs[i] > (x0 + x1) / 2 else (0, 0))
-        self.label.setText(self.texts[i])
+        text = self.describe(i)
+        self.label.setText(text)
         self.label.setPos(self.xs[i], y1)
         self.line.setVisible(True)
         self.label.setVisible(True)
-        return self.texts[i]
+        return text
 
     def hover(self, scene_pos: QPointF) -> bool:
         if not self.plot.sceneBoundingRect().contains(scene_pos):

@@ -171,42 +171,48 @@ class AthleteChartsView(pg.GraphicsLayoutWidget):
         self.load.setTitle(f"{exercise_name or 'Load and reps'} — <span style='color:{ORANGE}'>● top load"
                            f"</span>  <span style='color:{BLUE}'>▲ reps per set</span>",
                            color="#1F2933", size="12pt")
-        self.readouts["load"].set_points(xs, [
-            f"{day_text(x)}\n{exercise_name}: "
-            f"{'no load' if p.top_load_kg is None else f'{p.top_load_kg:g} kg'}, "
-            f"{p.reps_per_set:.1f} reps a set, {p.sets} sets" for x, p in zip(xs, points, strict=True)])
+        self.readouts["load"].set_points(xs, lambda i: (
+            f"{day_text(xs[i])}\n{exercise_name}: "
+            f"{'no load' if points[i].top_load_kg is None else f'{points[i].top_load_kg:g} kg'}, "
+            f"{points[i].reps_per_set:.1f} reps a set, {points[i].sets} sets"))
 
         xs = stamps([p.on for p in charts.tension])
         logged = np.array([p.logged_s / 60 for p in charts.tension])
         prescribed = np.array([p.prescribed_s / 60 for p in charts.tension])
         set_bars(self.tension_logged, xs, logged, 0.8 * DAY_S)
         self.tension_prescribed.setData(xs, prescribed)
-        self.readouts["tension"].set_points(xs, [
-            f"{day_text(x)}\nlogged {p.logged_s / 60:.1f} min, prescribed {p.prescribed_s / 60:.1f} min"
-            for x, p in zip(xs, charts.tension, strict=True)])
+        tension = charts.tension
+        self.readouts["tension"].set_points(xs, lambda i: (
+            f"{day_text(tension[i].on)}\nlogged {tension[i].logged_s / 60:.1f} min, "
+            f"prescribed {tension[i].prescribed_s / 60:.1f} min"))
 
         xs = stamps([v.week for v in charts.volume]) + 3 * DAY_S  # the middle of the week
         set_bars(self.volume_bars, xs, [v.volume_kg for v in charts.volume], 6 * DAY_S)
-        self.readouts["volume"].set_points(xs, [
-            f"week of {day_text(x - 3 * DAY_S)}\n{v.volume_kg:,.0f} kg × reps, {v.reps} reps, {v.sets} sets"
-            for x, v in zip(xs, charts.volume, strict=True)])
+        volume = charts.volume
+        self.readouts["volume"].set_points(xs, lambda i: (
+            f"week of {day_text(volume[i].week)}\n{volume[i].volume_kg:,.0f} kg × reps, "
+            f"{volume[i].reps} reps, {volume[i].sets} sets"))
 
         xs = stamps([f.on for f in charts.form])
         self.form_curve.setData(xs, np.array([f.mean for f in charts.form]))
-        self.readouts["form"].set_points(xs, [
-            f"{day_text(x)}\nform {f.mean:.1f} over {f.rated_sets} rated sets"
-            for x, f in zip(xs, charts.form, strict=True)])
+        form = charts.form
+        self.readouts["form"].set_points(xs, lambda i: (
+            f"{day_text(form[i].on)}\nform {form[i].mean:.1f} over {form[i].rated_sets} rated sets"))
 
         xs = stamps([s.on for s in charts.sides])
         diff = np.array([s.difference_pct for s in charts.sides])
         left, right = diff >= 0, diff < 0
         set_bars(self.sides_left, xs[left], diff[left], 0.8 * DAY_S)
         set_bars(self.sides_right, xs[right], diff[right], 0.8 * DAY_S)
-        self.readouts["sides"].set_points(xs, [
-            f"{day_text(x)}\nleft {s.left:,.0f}, right {s.right:,.0f} (kg × reps): "
-            + (f"left {s.difference_pct:+.0f}%" if s.difference_pct >= 0 else
-               f"right {-s.difference_pct:+.0f}%")
-            for x, s in zip(xs, charts.sides, strict=True)])
+        sides = charts.sides
+
+        def side_text(i: int) -> str:
+            s = sides[i]
+            more = (f"left did {s.difference_pct:.0f}% more" if s.difference_pct >= 0 else
+                    f"right did {-s.difference_pct:.0f}% more")
+            return f"{day_text(s.on)}\nleft {s.left:,.0f}, right {s.right:,.0f} (kg × reps): {more}"
+
+        self.readouts["sides"].set_points(xs, side_text)
         for plot in (self.load, self.tension, self.volume, self.form, self.sides):
             plot.enableAutoRange(x=True)
         self.load.enableAutoRange(y=True)
@@ -219,9 +225,9 @@ class AthleteChartsView(pg.GraphicsLayoutWidget):
         set_bars(self.attendance_bars, xs, [p.attendees for p in points], 0.8 * DAY_S)
         self.completion_curve.setData(xs, np.array([p.completion_pct for p in points]))
         self.classes.enableAutoRange()
-        self.readouts["classes"].set_points(xs, [
-            f"{day_text(x)} — {p.label}\n{p.attendees} athletes, {p.completion_pct:.0f}% of sets logged"
-            for x, p in zip(xs, points, strict=True)])
+        self.readouts["classes"].set_points(xs, lambda i: (
+            f"{day_text(points[i].on)} — {points[i].label}\n{points[i].attendees} athletes, "
+            f"{points[i].completion_pct:.0f}% of sets logged"))
 
     def export_png(self, path: str | Path) -> bool:
         return self.grab().save(str(path), "PNG")
