@@ -139,3 +139,18 @@ def test_the_editor_prints_the_selected_day(qtbot, db, tmp_path):
     assert not editor.print_sheet(str(tmp_path / "broken.pdf"))
     assert "Fix the problems first" in editor.banner.text()
     assert not (tmp_path / "broken.pdf").exists()
+
+
+def test_once_athletes_check_in_the_sheet_lists_them_only(db):
+    from backbeat.store.checkins import check_in
+
+    ensure_demo(db)
+    program = load_program(db, "Precision Back")
+    everyone = class_sheet(db, program, 1, today=T0.date())
+    assert len(everyone.athletes) == 8 and everyone.roster == "all active athletes"
+    ids = {a.name: a.id for a in list_athletes(db)}
+    check_in(db, ids["Ana"], day=T0.date())
+    check_in(db, ids["Dev"], day=T0.date())
+    class_now = class_sheet(db, program, 1, today=T0.date())
+    assert [a.name for a in class_now.athletes] == ["Ana", "Dev"]
+    assert class_now.roster == "checked in today"

@@ -161,3 +161,15 @@ def test_the_window_opens_only_past_the_gate(qtbot, db):
     window = open_trainer(context, ask=right)
     qtbot.addWidget(window)
     assert isinstance(window, TrainerWindow) and window.tab("Programs") is not None
+
+
+def test_start_on_tv_runs_the_tv_command_of_this_database(db):
+    import sys
+
+    from backbeat.cli import build_parser
+    from backbeat.ui.trainer.window import tv_command
+
+    command = tv_command(db, "Precision Back", 2)
+    assert command[:3] == [sys.executable, "-m", "backbeat"]
+    args = build_parser().parse_args(command[3:])
+    assert (args.command, args.program, args.day, args.db) == ("tv", "Precision Back", 2, db.url)

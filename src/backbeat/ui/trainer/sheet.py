@@ -23,6 +23,7 @@ from backbeat.domain.program import BlockKind, Program
 from backbeat.domain.tempo import StartPhase, parse_tempo
 from backbeat.engine.timeline import FALLBACK_TEMPO, ClassPlan
 from backbeat.store.athletes import list_athletes
+from backbeat.store.checkins import checked_in
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
 from backbeat.store.loads import LastLoad, last_loads
@@ -64,6 +65,7 @@ class ClassSheet:
     columns: list[str] = field(default_factory=list)  # exercise names
     athletes: list[AthleteRow] = field(default_factory=list)
     cautions: list[str] = field(default_factory=list)
+    roster: str = "all active athletes"  # or "checked in today"
 
 
 def _letter(n: int) -> str:
@@ -138,6 +140,10 @@ def class_sheet(db: Database, program: Program, day: int, *, library: Library | 
             if item.per_side:
                 per_side.add(ex.slug)
     athletes = list_athletes(db)
+    here = checked_in(db, day=today or date.today())
+    if here:  # the class is under way: its athletes, not the whole roster
+        athletes = [a for a in athletes if a.id in here]
+        sheet.roster = "checked in today"
     sheet.columns = [ex.name for ex in loaded]
     loads = last_loads(db, [a.id for a in athletes], [ex.slug for ex in loaded], sides=per_side)
     for athlete in athletes:
@@ -224,7 +230,8 @@ def sheet_html(sheet: ClassSheet) -> str:
             out.append(f"<tr><td><b>{name}</b></td>"
                        + "".join(f"<td>{e(c)}</td>" for c in athlete.cells) + "</tr>")
         out.append("</table>")
-        out.append("<p style='font-size:9pt'>Last logged load × reps per athlete; "
+        out.append(f"<p style='font-size:9pt'>{e(sheet.roster.capitalize())}. "
+                   "Last logged load × reps per athlete; "
                    "L/R for one-side work. ⚠ = screening caution: the athlete does the substitute.</p>")
     if sheet.cautions:
         out.append("<h2 style='font-size:15pt'>Cautions</h2><ul>")

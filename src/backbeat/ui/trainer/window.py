@@ -49,10 +49,16 @@ class TrainerEvents(QObject):
     logs_changed = Signal()
 
 
+def tv_command(db: Database, program: str, day: int) -> list[str]:
+    """``backbeat tv --program P --day D`` on this database, as an argument list."""
+    return [sys.executable, "-m", "backbeat", "--db", db.url, "tv",
+            "--program", program, "--day", str(day)]
+
+
 def launch_tv_process(db: Database, program: str, day: int) -> bool:
-    """Start ``backbeat tv --program P --day D`` as its own process (the TV app)."""
-    args = ["-m", "backbeat", "--db", db.url, "tv", "--program", program, "--day", str(day)]
-    ok, _pid = QProcess.startDetached(sys.executable, args)
+    """Start the TV app as its own process: the trainer's desktop stays free."""
+    command = tv_command(db, program, day)
+    ok, _pid = QProcess.startDetached(command[0], command[1:])
     return bool(ok)
 
 
