@@ -120,3 +120,25 @@ def test_mute_and_volume_keys(tv_with, qtbot):
     assert audio.volume == 0.0 and window.screen_widget.status_lines == ["VOLUME 0 (] to raise)"]
     window.close()
     assert all(h.stopped for h in backend.played)
+
+
+def test_the_next_step_starts_on_its_boundary_not_a_frame_late(tv_with, qtbot):
+    backend = Recorder()
+    window, runner, clock, audio = tv_with(backend)
+    window._timer.stop()  # only the audio service's own timer wakes the player here
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    timeline = runner.timeline
+    step1 = timeline.step_start_ms(1)
+    assert audio.boundary_timer.isActive() and audio.boundary_timer.interval() == step1
+    clock.advance(step1 / 1000)
+    audio.boundary_timer.timeout.emit()  # what the precise timer does at that moment
+    assert len(backend.played) == 2 and backend.played[0].stopped
+    assert runner.position_ms() == step1  # rendered on the boundary itself
+    step2 = timeline.step_start_ms(2)
+    assert audio.boundary_timer.interval() == step2 - step1
+    clock.advance(1.2345)
+    audio.follow(runner)  # (the screen calls this at every segment change) re-arms for what is left
+    assert audio.boundary_timer.interval() == step2 - step1 - 1234  # rounded up to whole ms
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # pause: nothing to wake up for
+    assert not audio.boundary_timer.isActive() and backend.played[-1].stopped
+    window.close()

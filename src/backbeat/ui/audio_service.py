@@ -2,18 +2,21 @@
 signals, never to the audio library (Picard's player service is the model).
 
 It wraps :class:`backbeat.audio.player.CuePlayer`, which renders each step's
-cues into one buffer and plays it; this adds typed signals and the words the
-screen shows when sound is off or muted.
+cues into one buffer and plays it; this adds typed signals, the words the
+screen shows when sound is off or muted, and a precise single-shot timer that
+starts the next step's buffer on the step's boundary (the screen's repaint
+timer alone would notice it up to a frame late).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from backbeat.audio.player import CuePlayer
-from backbeat.engine.runner import ClassRunner
+from backbeat.engine.runner import ClassRunner, RunState
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,11 @@ class AudioService(QObject):
         super().__init__(parent)
         self._player = player if player is not None else CuePlayer()
         self._player.on_availability = self._availability_changed
+        self._runner: ClassRunner | None = None
+        self.boundary_timer = QTimer(self)
+        self.boundary_timer.setSingleShot(True)
+        self.boundary_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.boundary_timer.timeout.connect(self._at_boundary)
         if volume is not None:
             self._player.set_volume(volume)
         if muted is not None:
@@ -73,10 +81,27 @@ class AudioService(QObject):
         self._player.warm_up()
 
     def follow(self, runner: ClassRunner) -> None:
+        self._runner = runner
         self._player.follow(runner)
+        self._arm(runner)
 
     def stop(self) -> None:
+        self.boundary_timer.stop()
         self._player.stop()
+
+    def _arm(self, runner: ClassRunner) -> None:
+        """Wake up on the next step's first millisecond."""
+        now = runner.now()
+        timeline = runner.timeline
+        if now.state is not RunState.RUNNING or now.segment.step + 1 >= timeline.step_count:
+            self.boundary_timer.stop()
+            return
+        ms = timeline.step_start_ms(now.segment.step + 1) - now.position_ms
+        self.boundary_timer.start(max(0, math.ceil(ms)))
+
+    def _at_boundary(self) -> None:
+        if self._runner is not None:
+            self.follow(self._runner)
 
     def set_volume(self, volume: float) -> None:
         before = self._player.volume
