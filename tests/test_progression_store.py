@@ -164,3 +164,15 @@ def test_progressed_load_for_the_kiosk(db):
     # poor form: a step back
     _log(db, a, "single-arm-dumbbell-row", t0 + timedelta(days=4), [(8, 14.0, 2), (6, 14.0, 2)])
     assert progressed_load(db, a, "single-arm-dumbbell-row", 14.0) == 11.5
+
+
+def test_kiosk_suggested_load_follows_the_trainer(db):
+    from backbeat.store.logs import suggested_load
+
+    a = add_athlete(db, "Ana")
+    t0 = datetime(2026, 11, 2, 18)
+    _log(db, a, "lat-pulldown", t0, [(8, 30.0, 4)])
+    assert suggested_load(db, a, "lat-pulldown") == 30.0  # one session: hold at the last load
+    decide_prescription(db, a, "lat-pulldown", Prescription("3-1-1-2", 8, 27.5), "override",
+                        now=t0 + timedelta(days=1))
+    assert suggested_load(db, a, "lat-pulldown") == 27.5

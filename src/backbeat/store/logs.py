@@ -125,8 +125,12 @@ def recent_logs(db: Database, athlete_id: int, exercise: str, limit: int = 5) ->
 
 def suggested_load(db: Database, athlete_id: int, exercise: str, *,
                    side: str | None = None) -> float | None:
-    """The load to start the steppers at, in kg: for now the last load the
-    athlete used on this exercise (on this side, for one-side work), or None."""
+    """The load to start the steppers at, in kg, or None: the last load the
+    athlete used on this exercise (on this side, for one-side work) moved by
+    earned progression — the trainer's accepted or overridden prescription and
+    the rule's suggestion on top of it (store.athletes.progressed_load)."""
+    from backbeat.store.athletes import progressed_load
+
     with db.read() as s:
         q = (select(SetLogRow.load_kg)
              .join(ExerciseRow, ExerciseRow.id == SetLogRow.exercise_id)
@@ -134,7 +138,8 @@ def suggested_load(db: Database, athlete_id: int, exercise: str, *,
                     SetLogRow.undone.is_(False), SetLogRow.load_kg.is_not(None)))
         if side is not None:
             q = q.where(SetLogRow.side == side)
-        return s.scalar(q.order_by(SetLogRow.logged_at.desc(), SetLogRow.id.desc()).limit(1))
+        last = s.scalar(q.order_by(SetLogRow.logged_at.desc(), SetLogRow.id.desc()).limit(1))
+    return progressed_load(db, athlete_id, exercise, last, side=side)
 
 
 def count_logs(db: Database, *, station_prefix: str = "", undone: bool | None = None) -> int:
