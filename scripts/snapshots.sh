@@ -19,4 +19,8 @@ tdb="sqlite:///$tmp/trainer.db"
 .venv/bin/backbeat --db "$tdb" snapshot trainer --tab Library --size 1600x1000 --out $out/trainer-library.png
 .venv/bin/backbeat --db "$tdb" sheet "Precision Back" --day 1 --out "$tmp/class-sheet.pdf"
 pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$tmp/class-sheet.pdf" $out/class-sheet-day1
+# athletes and progress: the demo gym plus 30,000 sets of classes from scripts/make_logs.py
+.venv/bin/python scripts/make_logs.py --db "$tdb" --logs 30000 --athletes 10 >/dev/null
+.venv/bin/backbeat --db "$tdb" snapshot trainer --tab Athletes --size 1600x1000 --out $out/trainer-athletes.png
+.venv/bin/backbeat --db "$tdb" snapshot trainer --tab Progress --size 1920x1080 --out $out/trainer-progress.png
 rm -rf "$tmp"

@@ -111,10 +111,7 @@ class AthleteChartsView(pg.GraphicsLayoutWidget):
 
         self.form = dated_plot(self, 1, 1, "Form (average rating of 5)", "form")
         self.form.setYRange(1, 5.2, padding=0)
-        self.form.addItem(pg.InfiniteLine(pos=4, angle=0, label="advancing needs 4",
-                                          labelOpts={"color": "#495057", "position": 0.02,
-                                                     "anchors": [(0, 1), (0, 1)],
-                                                     "fill": pg.mkBrush(255, 255, 255, 220)},
+        self.form.addItem(pg.InfiniteLine(pos=4, angle=0,
                                           pen=pg.mkPen(GREY, width=1, style=Qt.PenStyle.DashLine)))
         self.form_curve = self.form.plot([], [], pen=pg.mkPen(VIOLET, width=2), symbol="d",
                                          symbolBrush=VIOLET, symbolPen=VIOLET, symbolSize=9)
@@ -151,6 +148,8 @@ class AthleteChartsView(pg.GraphicsLayoutWidget):
                          f"<span style='color:{BLUE}'>▲ reps per set</span>")
         title(self.tension, f"Time under tension per class — <span style='color:{GREEN}'>█ logged</span>"
                             "  ▬ prescribed")
+        title(self.form, f"Form (average rating of 5) — <span style='color:{VIOLET}'>◆ per class</span>"
+                         "  - - advancing needs 4")
         title(self.sides, f"Left − right, one-side work — <span style='color:{BLUE}'>▲ left did more"
                           f"</span>  <span style='color:{ORANGE}'>▼ right did more</span>")
         title(self.classes, "Classes (everyone) — ▮ athletes  "
