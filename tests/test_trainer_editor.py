@@ -63,6 +63,8 @@ def test_add_a_superset_break_the_tempo_see_the_message_undo(qtbot, editor, db):
     message = form.rows["tempo"].message
     assert not message.isHidden()
     assert "concentric phase '?'" in message.text() and message.text().startswith("✖")
+    assert "(got" not in message.text()  # the value is quoted once
+    assert form.diagram.isHidden()  # the message sits right under the field
     assert form.tempo.text() == "3-1-?-0"  # what was typed stays, cursor and all
     assert tree_texts(editor)[0].startswith("✖")  # the program is marked …
     assert any(t.startswith("✖ E1") or t.startswith(f"✖ {chr(65 + day1_blocks)}1")
@@ -75,6 +77,7 @@ def test_add_a_superset_break_the_tempo_see_the_message_undo(qtbot, editor, db):
 
     editor.undo_stack.undo()  # the whole typed tempo is one step
     assert editor.review.ok and message.isHidden()
+    assert not form.diagram.isHidden() and form.diagram.phases
     assert form.tempo.text() == block["items"][0]["tempo"]
     assert editor.doc["days"][0]["blocks"][day1_blocks]["items"][0]["tempo"] == block["items"][0]["tempo"]
     editor.undo_stack.undo()  # the superset goes

@@ -7,6 +7,8 @@ line under it where the problems and warnings for that field's path appear.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -47,6 +49,15 @@ def _fmt_s(seconds: float) -> str:
     return f"{seconds:g} s"
 
 
+_ECHO = re.compile(r" \(got (.+)\)$")
+
+
+def _without_echo(text: str) -> str:
+    """Drop a trailing "(got '3-1-?-0')" when the message quotes the value already."""
+    m = _ECHO.search(text)
+    return text[: m.start()] if m and m.group(1) in text[: m.start()] else text
+
+
 class FieldRow(QWidget):
     """A field with a message line under it."""
 
@@ -63,6 +74,7 @@ class FieldRow(QWidget):
         layout.addWidget(self.message)
 
     def show_notes(self, problems: list[str], warnings: list[str]) -> None:
+        problems = [_without_echo(p) for p in problems]
         if problems:
             self.message.setStyleSheet(PROBLEM_STYLE)
             self.message.setText("\n".join(f"✖ {p}" for p in problems))
@@ -501,9 +513,12 @@ class ItemForm(NodeForm):
         try:
             tempo = parse_tempo(text)
         except InvalidInput:
-            self.tempo_info.setText("")
-            self.diagram.show_rep(None, None, None)
+            # the message under the field says why; keep it next to the field
+            self.tempo_info.hide()
+            self.diagram.hide()
             return
+        self.tempo_info.show()
+        self.diagram.setVisible(node.get("reps") is not None)
         reps = node.get("reps")
         info = f"one rep: {_fmt_s(tempo.rep_s)}"
         if reps:

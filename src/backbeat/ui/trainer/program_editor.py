@@ -773,14 +773,14 @@ def _problems_text(exc: InvalidInput) -> str:
 
 
 def _where(path: str, doc: dict) -> str:
-    """``days[0].blocks[1].items[0].tempo`` → ``Day 1 › B › B1 tempo``."""
+    """``days[0].blocks[1].items[0].tempo`` → ``Day 1 › B1 tempo``."""
     nodes, key = docs.parse_field_path(path)
     parts = []
     if len(nodes) >= 1:
         parts.append(f"Day {nodes[0] + 1}")
-    if len(nodes) >= 2:
+    if len(nodes) == 2:
         parts.append(_letter(nodes[1]))
-    if len(nodes) >= 3:
+    if len(nodes) == 3:
         parts.append(f"{_letter(nodes[1])}{nodes[2] + 1}")
     text = " › ".join(parts) or "Program"
     return f"{text} {key}" if key else text
