@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from backbeat.audio.player import AudioUnavailable, CuePlayer
 from backbeat.audio.samples import load_sounds
@@ -142,3 +144,34 @@ def test_the_next_step_starts_on_its_boundary_not_a_frame_late(tv_with, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Space)  # pause: nothing to wake up for
     assert not audio.boundary_timer.isActive() and backend.played[-1].stopped
     window.close()
+
+
+def test_run_tv_shows_why_sound_is_off_and_keeps_volume_and_mute(db, qapp, monkeypatch):
+    """The real wiring in `backbeat tv`: the service made there, its words on the
+    screen, M and [ remembered in the settings."""
+    from backbeat.audio import player as player_mod
+    from backbeat.store.settings import get_setting
+    from backbeat.ui.app import run_tv
+
+    class NoDeviceBackend(NoDevice):
+        pass
+
+    monkeypatch.setattr(player_mod, "SimpleaudioBackend", NoDeviceBackend)
+    seen = {}
+
+    def look_and_leave():
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, TvWindow))
+        window.tick()
+        seen["status"] = list(window.screen_widget.status_lines)
+        seen["available"] = window.audio.available
+        QTest.keyClick(window, Qt.Key.Key_M)
+        QTest.keyClick(window, Qt.Key.Key_BracketLeft)
+        window.confirm_leave = lambda: True
+        window.close()
+        QApplication.instance().quit()
+
+    QTimer.singleShot(0, look_and_leave)
+    assert run_tv(db, program="Precision Back", windowed=True) == 0
+    assert seen == {"status": ["SOUND OFF: no sound device found"], "available": False}
+    assert get_setting(db, "audio.muted") is True
+    assert get_setting(db, "audio.volume") == pytest.approx(0.8)
