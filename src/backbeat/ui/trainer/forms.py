@@ -300,6 +300,9 @@ class ItemForm(NodeForm):
         self.exercise_row = None
         self.exercise = self.add("exercise", "Exercise", QComboBox())
         self.exercise.setMaxVisibleItems(25)
+        self.exercise.setMinimumContentsLength(22)  # long names scroll in the list, not the form
+        self.exercise.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.sets = self.add("sets", "Sets", _spin(1, 20))
         volume = QWidget()
         vl = QHBoxLayout(volume)
@@ -352,7 +355,10 @@ class ItemForm(NodeForm):
         for _ in Phase:
             cell = QVBoxLayout()
             name = QLabel()
+            name.setWordWrap(True)
             box = QComboBox()
+            box.setMinimumContentsLength(6)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             cell.addWidget(name)
             cell.addWidget(box)
             bl.addLayout(cell)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -264,12 +266,17 @@ class ProgramEditor(QWidget):
         for form in (self.program_form, self.day_form, self.block_form, self.item_form):
             self.forms.addWidget(form)
             form.edited.connect(self._form_edited)
-        split.addWidget(self.forms)
+        scroll = QScrollArea()  # small screens scroll the form, not the window
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.forms)
+        split.addWidget(scroll)
 
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         self.issues_title = QLabel("Checks")
+        self.issues_title.setWordWrap(True)
         rl.addWidget(self.issues_title)
         self.issues = QListWidget()
         self.issues.setWordWrap(True)
@@ -280,7 +287,7 @@ class ProgramEditor(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 5)
         split.setStretchFactor(2, 3)
-        split.setSizes([330, 560, 330])
+        split.setSizes([300, 640, 300])
 
         vertical = QSplitter(Qt.Orientation.Vertical)
         vertical.addWidget(split)
