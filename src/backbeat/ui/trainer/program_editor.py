@@ -708,6 +708,10 @@ class ProgramEditor(QWidget):
                 entry.setData(PATH_ROLE, note.path)
                 self.issues.addItem(entry)
         p, w = len(review.problems), len(review.warnings)
+        if not p and not w:
+            self.issues.addItem("✔ Nothing refuses this program, and no noise: fast reps, "
+                                "high volume and risky exercises for flagged athletes are "
+                                "checked as you type.")
         self.issues_title.setText(
             "Checks: all clear" if not p and not w else
             f"Checks: {p} problem{'s' * (p != 1)} (block saving), "
