@@ -337,3 +337,17 @@ def test_undo_and_redo_from_the_keyboard(qtbot, editor):
     qtbot.keyClick(editor.tree, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert len(editor.doc["days"]) == days
+
+
+def test_choosing_a_check_selects_its_node(qtbot, editor):
+    editor.select((1, 2, 0))
+    type_into(qtbot, editor.item_form.tempo, "3-1-?-0")
+    editor.select((0,))
+    entry = editor.issues.item(0)
+    assert entry.text().startswith("✖ Day 2 › C1 tempo")
+    editor._issue_chosen(entry)
+    assert editor.selected == (1, 2, 0)
+    editor.undo_stack.undo()
+    assert editor.issues.item(0).text().startswith("✔")
+    editor._issue_chosen(editor.issues.item(0))  # the all-clear line goes nowhere
+    assert editor.selected == (1, 2, 0)

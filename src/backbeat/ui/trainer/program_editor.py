@@ -719,7 +719,9 @@ class ProgramEditor(QWidget):
         self._show_form_notes()
 
     def _issue_chosen(self, entry: QListWidgetItem) -> None:
-        path, _key = docs.parse_field_path(entry.data(PATH_ROLE) or "")
+        if entry.data(PATH_ROLE) is None:  # the all-clear line
+            return
+        path, _key = docs.parse_field_path(entry.data(PATH_ROLE))
         self.select(path)
 
     def _show_preview(self) -> None:
