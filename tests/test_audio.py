@@ -300,6 +300,35 @@ def test_the_final_voice_plays_out_but_a_stopped_class_is_silent(following, soun
     assert runner.state is RunState.ENDED and backend.played[-1].stopped
 
 
+def test_a_cue_heard_before_a_pause_is_not_repeated_but_a_jump_back_repeats_it(following, sounds):
+    runner, clock, backend, player = following
+    tl = runner.timeline
+    tick = next(c for c in tl.cues if c.kind is CueKind.TICK and c.t_ms > 60_000)
+    seg = tl.segment_at_ms(tick.t_ms)
+    runner.seek_ms(tl.step_start_ms(seg.step))
+    runner.play()
+    player.follow(runner)
+    clock.advance((tick.t_ms + 100 - runner.position_ms()) / 1000)  # 100 ms after the tick
+    player.follow(runner)
+    runner.pause()
+    player.follow(runner)
+    clock.advance(20)
+    runner.play()
+    player.follow(runner)
+    resumed = backend.played[-1].buffer
+    assert runner.position_ms() == tick.t_ms + 100
+    # the tick was heard before the pause: it is not played again on resuming
+    assert not resumed[: sample_offset(tick.t_ms + 900, tick.t_ms + 100)].any()
+    assert np.array_equal(resumed, render(tl.cues, tick.t_ms + 100, step_span(tl, seg.step, sounds)[1],
+                                          sounds))
+    # a jump back to just after it: the coach wants to hear it again
+    runner.seek_ms(tick.t_ms + 50)
+    player.follow(runner)
+    again = backend.played[-1].buffer
+    assert np.array_equal(again[: sounds["tick"].size],
+                          np.rint(sounds["tick"] * 32767).astype(np.int16))
+
+
 def test_volume_and_mute_re_render_from_here(following, sounds):
     runner, clock, backend, player = following
     runner.play()

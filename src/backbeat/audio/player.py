@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 # numpy and the renderer are imported on first use (warm_up or the first
 # render), not with this module: the TV's first frame does not wait for them.
 
-#: A step's first cue that the player is this late for (the screen's repaint
-#: timer noticed the new step a frame late) still plays, whole, at once;
+#: A cue the player is this late for (the new step was noticed a little after
+#: it began; a jump landed just past a cue) still plays, whole, at once, unless
+#: the buffer just stopped already sounded it (pause, resume, volume, +15 s);
 #: later than this it is dropped rather than cut.
 LATE_CUE_MS = 150
 #: After the device refused, try it again at a segment change, at most this often
@@ -129,6 +130,10 @@ class CuePlayer:
         self._playing: Playback | None = None
         self._key: tuple | None = None
         self._runner: ClassRunner | None = None
+        # the buffer playing: (runner, class ms at its first sample, its end, runner clock ns then)
+        self._sounding: tuple | None = None
+        # (runner, class ms) up to which the last stopped buffer was heard
+        self._heard: tuple | None = None
         self.renders = 0
         #: ms from reading the class position to the buffer being handed to the device
         self.last_start_lag_ms: float | None = None
@@ -197,16 +202,16 @@ class CuePlayer:
         self._key = None
         self._stop_playing()
 
-    def _follow(self, runner: ClassRunner, *, late: bool = True) -> None:
+    def _follow(self, runner: ClassRunner) -> None:
         self._runner = runner
         now = runner.now()
         if now.state is RunState.RUNNING:
-            key = (id(runner), now.segment.step, now.epoch)
+            key = (runner, now.segment.step, now.epoch)
             if key != self._key:
-                self._start(runner, now.position_ms, now.segment.step, late=late)
+                self._start(runner, now.position_ms, now.segment.step)
                 self._key = key
         elif (now.state is RunState.ENDED and self._key is not None
-              and self._key[0] == id(runner) and self._key[2] == now.epoch):
+              and self._key[0] is runner and self._key[2] == now.epoch):
             pass  # ran to the end: the final tone and voice are in the buffer playing
         else:
             self.stop()
@@ -215,16 +220,16 @@ class CuePlayer:
         """Volume or mute changed: re-render from here, not replaying what just sounded."""
         if self._runner is not None and self._key is not None:
             self._key = None
-            self.follow_now(late=False)
+            self.follow_now()
 
-    def follow_now(self, *, late: bool = True) -> None:
+    def follow_now(self) -> None:
         if self._runner is not None:
             try:
-                self._follow(self._runner, late=late)
+                self._follow(self._runner)
             except Exception as exc:
                 self._fail_with(exc)
 
-    def _start(self, runner: ClassRunner, position_ms: float, step: int, *, late: bool) -> None:
+    def _start(self, runner: ClassRunner, position_ms: float, step: int) -> None:
         stopped = self._stop_playing()
         if self._muted or self._volume == 0 or self.backend is None:
             return
@@ -237,20 +242,24 @@ class CuePlayer:
 
         timeline = runner.timeline
         step_start, step_end = step_span(timeline, step, self._samples)
-        late_from = max(position_ms - LATE_CUE_MS, step_start) if late else None
-        lo = bisect.bisect_left(timeline.cues, (late_from if late else position_ms) - 1,
-                                key=lambda c: c.t_ms)
+        late_from = max(position_ms - LATE_CUE_MS, step_start)
+        if self._heard is not None and self._heard[0] is runner and position_ms >= self._heard[1]:
+            late_from = max(late_from, self._heard[1])  # going on: what was heard is not repeated
+        lo = bisect.bisect_left(timeline.cues, min(late_from, position_ms) - 1, key=lambda c: c.t_ms)
         hi = bisect.bisect_left(timeline.cues, step_end, key=lambda c: c.t_ms)
         buffer = render(timeline.cues[lo:hi], position_ms, step_end, self._samples,
                         rate=self.rate, volume=self._volume, late_from_ms=late_from)
         self.renders += 1
         # Rendering took a few ms while the class moved on: when the buffer opens
         # with silence, drop that much of it so the cues stay on the clock.
+        first_ms = position_ms
         drop = sample_offset(runner.position_ms(), position_ms, self.rate)
         if 0 < drop < buffer.size and not buffer[:drop].any():
             buffer = buffer[drop:]
+            first_ms += drop * 1000 / self.rate
         if buffer.size:
             self._playing = self._play(buffer, stopped)
+            self._sounding = (runner, first_ms, step_end, runner.clock.now_ns())
         self.last_start_lag_ms = (time.perf_counter() - started) * 1000
         if not self.available:  # the device is back
             self.available, self.reason, self.detail, self._retry_at = True, "", "", None
@@ -275,6 +284,11 @@ class CuePlayer:
         if playing is not None:
             with contextlib.suppress(Exception):
                 playing.stop()
+        if self._sounding is not None:
+            runner, first_ms, end_ms, started_ns = self._sounding
+            played_ms = (runner.clock.now_ns() - started_ns) / 1_000_000
+            self._heard = (runner, min(first_ms + played_ms, end_ms))
+            self._sounding = None
         return playing
 
     def _fail_with(self, exc: Exception) -> None:
