@@ -84,8 +84,8 @@ def make_logs(db: Database, n_logs: int, *, athletes: int = 120, seed: int = 1,
             for a in athlete_ids:
                 if rng.random() > attendance:
                     continue
-                checkins.append(dict(athlete_id=a, session_id=sid, class_date=start.date(),
-                                     checked_in_at=start - timedelta(minutes=5), station="kiosk-1"))
+                checkin = dict(athlete_id=a, session_id=sid, class_date=start.date(),
+                               checked_in_at=start - timedelta(minutes=5), station="kiosk-1")
                 minute = 0
                 for ex_id, slug, work in plans[class_day]:
                     kg = START_KG.get(slug)
@@ -104,6 +104,9 @@ def make_logs(db: Database, n_logs: int, *, athletes: int = 120, seed: int = 1,
                             if side == "right" and load is not None:
                                 side_load = max(0.0, load - 1.0)
                             made += 1
+                            if checkin is not None:  # checked in with the first logged set
+                                checkins.append(checkin)
+                                checkin = None
                             yield dict(
                                 idempotency_key=uuid.uuid4().hex, athlete_id=a, exercise_id=ex_id,
                                 session_id=sid, set_number=set_no, side=side,
