@@ -73,9 +73,20 @@ def pick(qtbot, w: KioskWindow, slug: str) -> None:
     tap_tile(qtbot, w.picker.grid, w.library.get(slug).name)
 
 
+def settled(w: KioskWindow, check=lambda: True):
+    """A waitUntil predicate: takes in what the sender reported (as the window's
+    tick does) and then checks."""
+
+    def predicate() -> bool:
+        w.drain_results()
+        return w._in_flight is None and check()
+
+    return predicate
+
+
 def press_log(qtbot, w: KioskWindow) -> None:
     tap(qtbot, w.log.log_button)
-    qtbot.waitUntil(lambda: w._in_flight is None, timeout=10_000)
+    qtbot.waitUntil(settled(w), timeout=10_000)
 
 
 def class_at(db, exercise: str, *, day: int = 1, set_no: int = 1, side: str | None = None):
@@ -155,7 +166,7 @@ def test_log_a_bilateral_set_and_undo_it(qtbot, db, gym, make_kiosk, clock):
     w.tick()
     assert w.log.undo_button.isVisible() and w.log.undo_button.text() == "UNDO  1"
     tap(qtbot, w.log.undo_button)
-    qtbot.waitUntil(lambda: "Undone" in w.log.message.text(), timeout=10_000)
+    qtbot.waitUntil(settled(w, lambda: "Undone" in w.log.message.text()), timeout=10_000)
     assert find_log(db, row.key).undone
     assert recent_logs(db, ana, "lat-pulldown", limit=1)[0].key == last.key
 
@@ -327,6 +338,7 @@ def test_a_tap_while_the_database_is_away_is_kept_and_sent_later(qtbot, db, gym,
     key = w._last_entry.key
     away["on"] = False
     w.sender.retry_now()
-    qtbot.waitUntil(lambda: "reached the database" in w.log.status_label.text(), timeout=10_000)
+    qtbot.waitUntil(settled(w, lambda: "reached the database" in w.log.status_label.text()),
+                    timeout=10_000)
     assert w.pending == 0 and len(w.sender.outbox) == 0
     assert count_logs(db) == before + 1 and find_log(db, key) is not None

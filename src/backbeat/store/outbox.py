@@ -30,10 +30,12 @@ from backbeat.domain.errors import InvalidInput
 from backbeat.domain.setlog import SetEntry
 from backbeat.paths import data_dir
 from backbeat.store.db import Database, StoreError
-from backbeat.store.logs import log_set, undo_set
+from backbeat.store.logs import log_set, undo_set, wal_checkpoint
 
 #: How often a kiosk with queued taps tries the database again.
 RETRY_S = 2.0
+#: How often the write-ahead log is folded back into the SQLite file, off the tap path.
+CHECKPOINT_S = 5.0
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -138,8 +140,12 @@ class TapSender:
         self.on_result = on_result
         self.retry_s = retry_s
         self._jobs: queue.Queue = queue.Queue()
+        self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="tap-sender", daemon=True)
         self._thread.start()
+        self._checkpointer = threading.Thread(target=self._checkpoints, name="wal-checkpoint",
+                                              daemon=True)
+        self._checkpointer.start()
 
     # --- called from the screen --------------------------------------------------
     def send_log(self, entry: SetEntry) -> None:
@@ -152,8 +158,15 @@ class TapSender:
         self._jobs.put(None)
 
     def close(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
         self._jobs.put(StopIteration)
         self._thread.join(timeout)
+        self._checkpointer.join(timeout)
+
+    def _checkpoints(self) -> None:
+        while not self._stopping.wait(CHECKPOINT_S):
+            with contextlib.suppress(Exception):  # a busy or absent database: next time
+                wal_checkpoint(self.db)
 
     # --- the sender's thread ---------------------------------------------------
     def _run(self) -> None:

@@ -81,6 +81,7 @@ def snapshot_kiosk(*, view: str, size: QSize, at_s: float | None = None,
             deadline = time.monotonic() + 10
             while window._in_flight is not None and time.monotonic() < deadline:
                 app.processEvents()
+                window.drain_results()
                 time.sleep(0.005)  # waiting for the sender's thread to commit
         elif view == "caution":
             window.open_athlete(athletes["Dev"])

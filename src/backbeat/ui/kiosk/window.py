@@ -10,6 +10,7 @@ idle return, roster refresh), so tests drive it without waiting.
 
 from __future__ import annotations
 
+import queue
 import time
 import uuid
 from collections.abc import Callable
@@ -54,9 +55,11 @@ DEFAULT_REPS = 8
 
 
 class _Bridge(QObject):
-    """Carries the sender's results from its thread to the GUI thread."""
+    """Wakes the GUI thread when the sender has news (the news itself waits in a
+    queue that the GUI thread drains, also on every tick: nothing is lost if a
+    wake-up is)."""
 
-    result = Signal(object)
+    wake = Signal()
 
 
 class KioskWindow(QMainWindow):
@@ -75,8 +78,9 @@ class KioskWindow(QMainWindow):
         self.units: Units = units_of(get_setting(db, "units"))
         self.library: Library = load_library(db)
         self.bridge = _Bridge()
-        self.bridge.result.connect(self.on_result)
-        self.sender = TapSender(db, self.bridge.result.emit, outbox=outbox)
+        self.bridge.wake.connect(self.drain_results)
+        self._results: queue.SimpleQueue[TapResult] = queue.SimpleQueue()
+        self.sender = TapSender(db, self._from_sender, outbox=outbox)
         self.pending = len(self.sender.outbox)
 
         self.stack = QStackedWidget()
@@ -423,7 +427,20 @@ class KioskWindow(QMainWindow):
         self.log.message.show_message("info", "Undoing…")
         self.sender.send_undo(key)
 
-    # --- what the sender reports (GUI thread) ------------------------------------------------
+    # --- what the sender reports ----------------------------------------------------------------
+    def _from_sender(self, result: TapResult) -> None:
+        """Called on the sender's thread."""
+        self._results.put(result)
+        self.bridge.wake.emit()
+
+    def drain_results(self) -> None:
+        while True:
+            try:
+                result = self._results.get_nowait()
+            except queue.Empty:
+                return
+            self.on_result(result)
+
     def on_result(self, result: TapResult) -> None:
         if result.status in ("queued", "delivered"):
             self.pending = result.pending
@@ -499,6 +516,7 @@ class KioskWindow(QMainWindow):
         self.log.undo_button.setText(f"UNDO  {int(left + 0.999)}")
 
     def tick(self) -> None:
+        self.drain_results()
         now = self.clock()
         if self.stack.currentWidget() is self.log:
             self._refresh_undo()
