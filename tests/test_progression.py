@@ -100,3 +100,10 @@ def test_bad_rules_are_refused():
         ProgressionRules(good_form=3, poor_form=4)
     with pytest.raises(InvalidInput, match="eccentric cap"):
         ProgressionRules(eccentric_cap_s=31)
+
+
+def test_short_words_for_kiosk_and_tv():
+    assert suggest(ROW, [S(3, 5), S(6, 5)]).short(ROW) == "Next: eccentric 4 s"
+    assert suggest(ROW_AT_CAP, [S(3, 5), S(6, 5)]).short(ROW_AT_CAP) == "Next: 32.5 kg"
+    assert suggest(ROW, [S(6, 2.0)]).short(ROW) == "Ease off: 27.5 kg"
+    assert suggest(ROW, [S(6, 3.5)]).short(ROW) == "Hold: same again, own the form"

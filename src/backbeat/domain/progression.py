@@ -116,6 +116,19 @@ class Suggestion:
     def load_kg(self) -> float | None:
         return self.prescription.load_kg
 
+    def short(self, current: Prescription) -> str:
+        """A few words for the kiosk and the TV's rest screen, e.g. "Next: eccentric 4 s"."""
+        new = self.prescription
+        changes = []
+        if new.tempo != current.tempo:
+            changes.append(f"eccentric {new.tempo.split('-')[0]} s")
+        if new.load_kg != current.load_kg and new.load_kg is not None:
+            changes.append(f"{new.load_kg:g} kg")
+        if self.action is Action.HOLD or not changes:
+            return "Hold: same again, own the form"
+        verb = "Next" if self.action is Action.ADVANCE else "Ease off"
+        return f"{verb}: {', '.join(changes)}"
+
 
 def _day(d: date) -> str:
     return f"{d.day} {d:%b}"
