@@ -300,8 +300,19 @@ def test_a_new_program_saved_and_listed(qtbot, editor, db):
 def test_a_program_classes_ran_from_is_not_deleted(editor, db):
     start_session(db, "Precision Back", 1)
     editor.delete_current()
-    assert "Cannot delete 'Precision Back'" in editor.banner.text()
+    assert editor.banner.text().startswith("Cannot delete 'Precision Back': 1 class was run")
     assert list_programs(db) == ["Precision Back"]
+
+
+def test_deleting_a_program_no_class_ran_from(editor, db):
+    editor.new_program()
+    editor.select(())
+    editor.program_form.name.setText("Scratch")
+    editor.program_form.name.textEdited.emit("Scratch")
+    assert editor.save() and "Scratch" in list_programs(db)
+    editor.delete_current()
+    assert list_programs(db) == ["Precision Back"]
+    assert editor.saved_name == "Precision Back" and "Deleted 'Scratch'" in editor.banner.text()
 
 
 def test_a_real_drop_event_moves_in_the_document(qtbot, editor):

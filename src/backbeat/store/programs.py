@@ -190,3 +190,13 @@ def export_program_file(db: Database, ref: str | int, path: str | Path) -> Progr
     except OSError as exc:
         raise InvalidInput(f"cannot write the file ({exc})", str(path)) from None
     return program
+
+
+def classes_run_from(db: Database, name: str) -> int:
+    """How many classes were run from a program (its logs and attendance point to it)."""
+    from backbeat.store.models import ClassSessionRow
+
+    with db.read() as s:
+        return s.scalar(select(func.count()).select_from(ClassSessionRow)
+                        .join(ProgramRow, ProgramRow.id == ClassSessionRow.program_id)
+                        .where(ProgramRow.name == name)) or 0

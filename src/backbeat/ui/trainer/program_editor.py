@@ -49,6 +49,7 @@ from backbeat.engine.timeline import ClassPlan
 from backbeat.store.athletes import list_athletes
 from backbeat.store.library import load_library
 from backbeat.store.programs import (
+    classes_run_from,
     delete_program,
     export_program_file,
     import_program_file,
@@ -379,14 +380,15 @@ class ProgramEditor(QWidget):
         if self.saved_name is None:
             self.new_program()
             return
+        ran = classes_run_from(self.db, self.saved_name)
+        if ran:  # its classes' attendance and logs point to it
+            classes = "1 class was" if ran == 1 else f"{ran} classes were"
+            self.say(f"Cannot delete {self.saved_name!r}: {classes} run from it and their logs "
+                     "point to it. Rename it instead.", problem=True)
+            return
         if not self.confirm("Delete program", f"Delete {self.saved_name!r} from the database?"):
             return
-        try:
-            delete_program(self.db, self.saved_name)
-        except Exception as exc:  # a program that classes ran from stays (their logs point to it)
-            self.say(f"Cannot delete {self.saved_name!r}: classes were run from it ({type(exc).__name__}).",
-                     problem=True)
-            return
+        delete_program(self.db, self.saved_name)
         gone = self.saved_name
         self.undo_stack.setClean()
         self.saved_name = None
