@@ -362,3 +362,17 @@ def test_choosing_a_check_selects_its_node(qtbot, editor):
     assert editor.issues.item(0).text().startswith("✔")
     editor._issue_chosen(editor.issues.item(0))  # the all-clear line goes nowhere
     assert editor.selected == (1, 2, 0)
+
+
+def test_reimporting_a_program_classes_ran_from_replaces_it_in_place(db, tmp_path):
+    from backbeat.store.programs import classes_run_from, export_program_file, import_program_file
+
+    start_session(db, "Precision Back", 1)
+    path = tmp_path / "pb.json"
+    export_program_file(db, "Precision Back", path)
+    doc = json.loads(path.read_text())
+    doc["days"][0]["name"] = "Day 1 — Scapular control, v2"
+    path.write_text(json.dumps(doc))
+    program, _warnings = import_program_file(db, path)  # the old row stays, so its class does
+    assert load_program(db, "Precision Back").days[0].name == "Day 1 — Scapular control, v2"
+    assert classes_run_from(db, "Precision Back") == 1
