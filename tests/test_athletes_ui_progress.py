@@ -142,3 +142,27 @@ def test_class_chart_reads_the_sessions(db, qtbot):
     _x, heights = _bars(widget.view.attendance_bars)
     assert list(heights) == [4, 0]
     assert list(widget.view.completion_curve.getData()[1]) == pytest.approx([60 / 76 * 100, 0.0])
+
+
+def test_an_exercise_without_tempo_can_be_set_by_override(db, qtbot):
+    from backbeat.domain.exercise import Exercise
+    from backbeat.store.library import save_exercise
+
+    # a gym's own exercise: no default tempo, in no program, logged without tempo
+    save_exercise(db, Exercise(slug="seal-row", name="Seal row", pattern="horizontal pull",
+                               start="concentric"))
+    ana = add_athlete(db, "Ana")
+    _log(db, ana, "seal-row", T0, [(8, 40.0, 4)], tempo=None)
+    widget = ProgressTab(TrainerContext(db))
+    qtbot.addWidget(widget)
+    panel = widget.panel
+    panel.select("seal-row")
+    assert panel.current().suggestion is None  # nothing to progress from: only an override
+    assert not panel.accept.isEnabled() and panel.override.isEnabled()
+    assert "set them with an override" in panel.why.text()
+    panel.tempo.setText("4-0-1-0")
+    panel.reps.setValue(8)
+    panel.load.setText("40")
+    assert panel.save_override()
+    row = progress_for(db, ana, "seal-row")
+    assert row.current == row.decision.prescription and row.suggestion is not None

@@ -347,7 +347,8 @@ class ProgressionPanel(QWidget):
 
     def _selected(self) -> None:
         row = self.current()
-        self._enable(row is not None and row.suggestion is not None)
+        self._enable(row is not None)
+        self.accept.setEnabled(row is not None and row.suggestion is not None)
         d = row.decision if row else None
         self.decided.setText(
             f"Last decision: {d.source.value} {d.prescription.describe()} on {d.decided_at:%d %b %Y}"
@@ -355,6 +356,8 @@ class ProgressionPanel(QWidget):
         if row is None or row.suggestion is None:
             self.why.setText("No tempo or reps known for this exercise: set them with an override."
                              if row else "")
+            for field in (self.tempo, self.load, self.note):
+                field.clear()
             return
         self.why.setText(f"<b>{row.name}: {ACTION_WORDS[row.suggestion.action]}</b> — {row.suggestion.reason}")
         p = row.suggestion.prescription
