@@ -70,6 +70,9 @@ def test_screening_with_disc_history_then_choose_the_substitute(db, tab, library
     assert caution_for(dev, library.get("weighted-hyperextension")).substitute == "unloaded-slow-hyperextension"
     # risky substitutes are not even offered
     assert combo.findData("romanian-deadlift") == -1
+    # "none chosen" removes the trainer's choice
+    combo.setCurrentIndex(combo.findData(None))
+    assert "weighted-hyperextension" not in get_athlete(db, widget.athlete.id).substitutions
     # Ana is untouched
     widget.select_athlete("Ana")
     assert widget.substitution_rows() == [] and widget.table.rowCount() == 0

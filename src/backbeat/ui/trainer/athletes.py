@@ -49,6 +49,7 @@ from backbeat.store.athletes import (
     list_athletes,
     list_screenings,
     list_substitutions,
+    remove_substitution,
     save_screening,
     set_athlete_notes,
     set_substitution,
@@ -431,7 +432,7 @@ class AthletesTab(QWidget):
         for r, slug in enumerate(slugs):
             self.subs.setItem(r, 0, QTableWidgetItem(self._name(slug)))
             combo = QComboBox()
-            combo.addItem("— choose —", None)
+            combo.addItem("— none chosen —", None)
             for e in safe:
                 if e.slug != slug:
                     combo.addItem(e.name, e.slug)
@@ -454,8 +455,16 @@ class AthletesTab(QWidget):
         raise KeyError(exercise)
 
     def choose_substitute(self, exercise: str, substitute: str | None) -> bool:
-        if self.athlete is None or substitute is None:
+        """Save the trainer's choice at once; None removes it (the library's first applies)."""
+        if self.athlete is None:
             return False
+        if substitute is None:
+            remove_substitution(self.context.db, self.athlete.id, exercise)
+            self._say(f"{self.athlete.name}: no substitute chosen for {self._name(exercise)}.")
+            self.athlete = get_athlete(self.context.db, self.athlete.id)
+            self.subs.item(self._row_of(exercise), 2).setText("none chosen")
+            self.context.events.athletes_changed.emit()
+            return True
         try:
             set_substitution(self.context.db, self.athlete.id, exercise, substitute, "trainer's choice")
         except InvalidInput as exc:
