@@ -126,8 +126,8 @@ def step_start_lateness(seconds: float) -> list[float]:
     app = application()
     program = parse_program(json.dumps({"format": "backbeat.program/1", "name": "Steps", "days": [{
         "name": "D", "get_ready_s": 2, "blocks": [{"name": "B", "items": [
-            {"exercise": "chest-supported-row", "sets": 20, "reps": 1, "tempo": "1-0-1-0",
-             "rest_s": 2}]}]}]}))
+            {"exercise": "chest-supported-row", "sets": 20, "reps": 1, "tempo": "1-0-0-0",
+             "rest_s": 1}]}]}]}))  # a step every second
     runner = ClassRunner(ClassPlan(program, 1, builtin_library()), MonotonicClock())
     late: list[float] = []
 
@@ -156,7 +156,7 @@ def step_start_lateness(seconds: float) -> list[float]:
 
 
 def step_render_ms(day: int) -> tuple[float, float, float]:
-    """(median, max, longest step in s) of rendering each step from its start."""
+    """(median, max, longest step in s) of rendering each step from its start (best of 3)."""
     from backbeat.audio.player import step_span
     from backbeat.audio.render import render
 
@@ -166,9 +166,12 @@ def step_render_ms(day: int) -> tuple[float, float, float]:
     for step in range(timeline.step_count):
         start, end = step_span(timeline, step, sounds)
         longest = max(longest, end - start)
-        t0 = time.perf_counter()
-        render(timeline.cues_between(start, end), start, end, sounds)
-        times.append((time.perf_counter() - t0) * 1000)
+        best = float("inf")
+        for _ in range(3):  # best of three: the machine's other work is not the renderer's
+            t0 = time.perf_counter()
+            render(timeline.cues_between(start, end), start, end, sounds)
+            best = min(best, (time.perf_counter() - t0) * 1000)
+        times.append(best)
     return statistics.median(times), max(times), longest / 1000
 
 

@@ -152,6 +152,9 @@ def test_sample_offset_is_exact_over_hours():
     for t in (0, 1, 5, 15, 999, 3_600_000, 3_600_005, 7_199_995):
         assert sample_offset(t, 0) == _exact_offset(t, 0)
     assert sample_offset(3_600_000, 0) == 158_760_000
+    # a running class's position is a float of ms: still exact, against plain fractions
+    for t, f in ((1000, 999.5), (25_301, 25_300.000001), (7_000, 6_999.98866), (10, 10.0)):
+        assert sample_offset(t, f) == round((Fraction(t) - Fraction(f)) * 441 / 10)
 
 
 # --- the player --------------------------------------------------------------------

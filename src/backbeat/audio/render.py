@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import wave
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +29,19 @@ LIMIT_KNEE = 0.8
 
 
 def sample_offset(t_ms: float, from_ms: float, rate: int = RATE) -> int:
-    """The sample at which class time ``t_ms`` falls in a buffer starting at ``from_ms``."""
-    return round((Fraction(t_ms) - Fraction(from_ms)) * rate / 1000)
+    """The sample at which class time ``t_ms`` falls in a buffer starting at ``from_ms``:
+    ``round((t_ms - from_ms) * rate / 1000)``, exactly (half to even), in integers."""
+    nt, dt = t_ms.as_integer_ratio()
+    nf, df = from_ms.as_integer_ratio()
+    return _round_div((nt * df - nf * dt) * rate, 1000 * dt * df)
+
+
+def _round_div(n: int, d: int) -> int:
+    """n / d rounded half to even, as Python's round() does (d > 0)."""
+    q, r = divmod(n, d)
+    if 2 * r > d or (2 * r == d and q % 2):
+        q += 1
+    return q
 
 
 def soft_limit(x: np.ndarray, knee: float = LIMIT_KNEE) -> np.ndarray:
@@ -58,8 +68,7 @@ def render(cues: Iterable[Cue], from_ms: float, to_ms: float, samples: Mapping[s
     if not 0.0 <= volume <= 1.0:
         raise ValueError(f"volume {volume} is outside 0–1")
     n = sample_offset(to_ms, from_ms, rate)
-    mix = np.zeros(n, dtype=np.float32)
-    spans: list[tuple[int, int]] = []
+    placed: list[tuple[int, np.ndarray]] = []
     for cue in cues:
         if from_ms <= cue.t_ms < to_ms:
             at = sample_offset(cue.t_ms, from_ms, rate)
@@ -71,14 +80,18 @@ def render(cues: Iterable[Cue], from_ms: float, to_ms: float, samples: Mapping[s
             sound = samples[cue.sound]
         except KeyError:
             raise SoundFileError(f"no sound file for cue {cue.sound!r} ({cue.sound}.wav)") from None
-        end = min(n, at + sound.size)
-        if end > at:
-            mix[at:end] += sound[: end - at]
-            spans.append((at, end))
-    # A set is mostly silence: level and convert only where sound was placed.
+        if at < n:
+            placed.append((at, sound[: n - at]))
+    placed.sort(key=lambda p: p[0])
+    # A set is mostly silence: mix, level and convert only where sound was placed.
     out = np.zeros(n, dtype=np.int16)
-    for a, b in _merged(spans):
-        part = mix[a:b]
+    i = 0
+    for a, b in _merged([(at, at + sound.size) for at, sound in placed]):
+        part = np.zeros(b - a, dtype=np.float32)
+        while i < len(placed) and placed[i][0] < b:
+            at, sound = placed[i]
+            part[at - a: at - a + sound.size] += sound
+            i += 1
         if volume != 1.0:
             part *= np.float32(volume)
         soft_limit(part)
