@@ -314,6 +314,7 @@ def test_a_cue_heard_before_a_pause_is_not_repeated_but_a_jump_back_repeats_it(f
     clock.advance((tick.t_ms + 100 - runner.position_ms()) / 1000)  # 100 ms after the tick
     player.follow(runner)
     runner.pause()
+    clock.advance(0.03)  # the screen noticed the pause a couple of frames later
     player.follow(runner)
     clock.advance(20)
     runner.play()

@@ -287,7 +287,10 @@ class CuePlayer:
         if self._sounding is not None:
             runner, first_ms, end_ms, started_ns = self._sounding
             played_ms = (runner.clock.now_ns() - started_ns) / 1_000_000
-            self._heard = (runner, min(first_ms + played_ms, end_ms))
+            heard = min(first_ms + played_ms, end_ms)
+            if runner.state is RunState.PAUSED:  # noticed a little after the pause
+                heard = min(heard, runner.position_ms())
+            self._heard = (runner, heard)
             self._sounding = None
         return playing
 
