@@ -24,3 +24,12 @@ pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$tmp/class-sheet.pdf" $out/class-shee
 .venv/bin/backbeat --db "$tdb" snapshot trainer --tab Athletes --size 1600x1000 --out $out/trainer-athletes.png
 .venv/bin/backbeat --db "$tdb" snapshot trainer --tab Progress --size 1920x1080 --out $out/trainer-progress.png
 rm -rf "$tmp"
+# the athletes' kiosk, on the demo gym in a throw-away database (--at S: the TV's class is at S)
+kt=$(mktemp -d)
+for size in 1280x800 1920x1080; do
+  BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view roster --at 1000 --size $size --out $out/kiosk-roster-$size.png
+  BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view log --at 1000 --size $size --out $out/kiosk-log-$size.png
+done
+BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view caution --size 1280x800 --out $out/kiosk-caution-1280x800.png
+BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view checkin --at 1000 --size 1280x800 --out $out/kiosk-checkin-1280x800.png
+rm -rf "$kt"

@@ -15,7 +15,7 @@ from backbeat.store.auth import set_trainer_pin
 from backbeat.store.checkins import checked_in
 from backbeat.store.demo import ensure_demo
 from backbeat.store.live import save_live_state
-from backbeat.store.logs import count_logs, find_log, recent_logs
+from backbeat.store.logs import count_logs, find_log, recent_logs, suggested_load
 from backbeat.store.outbox import Outbox
 from backbeat.ui.kiosk.window import IDLE_S, UNDO_S, KioskWindow
 
@@ -149,8 +149,9 @@ def test_log_a_bilateral_set_and_undo_it(qtbot, db, gym, make_kiosk, clock):
     pick(qtbot, w, "lat-pulldown")
     assert w.stack.currentWidget() is w.log
     assert not w.log.side_row.isVisible()
-    assert w.log.form.load_kg == last.load_kg  # the last load used
-    assert w.log.load_stepper.value_label.text() == f"{last.load_kg:g}"
+    start = suggested_load(db, ana, "lat-pulldown")
+    assert start is not None and w.log.form.load_kg == start  # the store's suggestion
+    assert w.log.load_stepper.value_label.text() == f"{start:g}"
     tap(qtbot, w.log.reps_stepper.buttons["up"])
     tap(qtbot, w.log.load_stepper.buttons["up_big"])
     tap(qtbot, w.log.effort_row.buttons[8])
@@ -160,7 +161,7 @@ def test_log_a_bilateral_set_and_undo_it(qtbot, db, gym, make_kiosk, clock):
     assert count_logs(db) == before + 1
     row = recent_logs(db, ana, "lat-pulldown", limit=1)[0]
     assert (row.reps, row.load_kg, row.side, row.effort, row.form, row.station) == (
-        9, last.load_kg + 2.5, None, 8.0, 4, "kiosk-test")
+        9, start + 2.5, None, 8.0, 4, "kiosk-test")
     assert w.log.history_labels[0].text().startswith("today")
     clock.advance(UNDO_S - 1)
     w.tick()

@@ -25,6 +25,7 @@ from backbeat.store.logs import (
     class_now,
     count_logs,
     find_log,
+    last_load,
     log_set,
     recent_logs,
     suggested_load,
@@ -91,13 +92,16 @@ def test_a_retried_tap_is_stored_once_and_undo_hides_it(db):
     assert count_logs(db, undone=False) == 0
 
 
-def test_suggested_load_is_the_last_load_used_per_side(db):
+def test_last_load_is_per_side_and_starts_the_suggestion(db):
     ana = add_athlete(db, "Ana")
     t0 = datetime(2026, 1, 5, 18, 0, tzinfo=UTC)
     for i, (side, kg) in enumerate([("left", 12.0), ("right", 10.0), ("left", 14.0)]):
         log_set(db, _entry(ana, "single-arm-dumbbell-row", side=side, load_kg=kg,
                            logged_at=(t0 + timedelta(minutes=i)).isoformat()))
-    assert suggested_load(db, ana, "single-arm-dumbbell-row") == 14.0
+    assert last_load(db, ana, "single-arm-dumbbell-row") == 14.0
+    assert last_load(db, ana, "single-arm-dumbbell-row", side="right") == 10.0
+    assert last_load(db, ana, "face-pull") is None
+    # no form ratings logged: the rule holds the load where it was
     assert suggested_load(db, ana, "single-arm-dumbbell-row", side="right") == 10.0
     assert suggested_load(db, ana, "face-pull") is None
 
@@ -242,3 +246,16 @@ def test_outbox_files_survive_a_restart_and_damaged_ones_are_set_aside(db, tmp_p
     assert again.deliver(db) == (1, [])
     assert count_logs(db) == 1 and len(again) == 0
     assert list(folder.glob("*.damaged"))
+
+
+def test_a_tap_is_committed_with_full_sync_and_checkpoints_happen_off_the_tap(db, monkeypatch):
+    import backbeat.store.logs as logs
+
+    ana = add_athlete(db, "Ana")
+    log_set(db, _entry(ana))
+    with db.engine.connect() as conn:  # the pooled connection the tap used
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    assert logs.wal_checkpoint(db) is False  # a small log is left alone
+    monkeypatch.setattr(logs, "CHECKPOINT_AT_BYTES", 1)
+    assert logs.wal_checkpoint(db) is True

@@ -224,6 +224,15 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     from backbeat.ui.app import snapshot_tv
 
     w, h = _size(args.size)
+    if args.screen == "kiosk":
+        from backbeat.ui.kiosk.app import snapshot_kiosk
+
+        image = snapshot_kiosk(view=args.view, size=QSize(w, h), at_s=args.at or None,
+                               program=args.program, day=args.day)
+        if not image.save(args.out):
+            raise CliError(f"cannot write {args.out}", EXIT_ERROR)
+        print(f"wrote {args.out} ({w}x{h}, kiosk {args.view}, demo gym)")
+        return EXIT_OK
     db = _open_db(args)
     if args.screen == "trainer":
         from backbeat.ui.trainer.app import snapshot_trainer
@@ -236,15 +245,6 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         if not image.save(args.out):
             raise CliError(f"cannot write {args.out}", EXIT_ERROR)
         print(f"wrote {args.out} ({w}x{h}, trainer)")
-        return EXIT_OK
-    if args.screen == "kiosk":
-        from backbeat.ui.kiosk.app import snapshot_kiosk
-
-        image = snapshot_kiosk(view=args.view, size=QSize(w, h), at_s=args.at or None,
-                               program=args.program, day=args.day)
-        if not image.save(args.out):
-            raise CliError(f"cannot write {args.out}", EXIT_ERROR)
-        print(f"wrote {args.out} ({w}x{h}, kiosk {args.view}, demo gym)")
         return EXIT_OK
     if args.screen != "tv":
         raise CliError(f"snapshot of {args.screen!r} is not available yet; try 'tv'")

@@ -79,24 +79,40 @@ def _writer_turn(db: Database) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _durable_connection(db: Database) -> Iterator:
-    with _writer_turn(db), db.engine.connect() as conn:
-        if db.engine.dialect.name == "sqlite":
-            # outside any transaction (the safety level cannot change inside one);
-            # a tap never pays for a WAL checkpoint (tens of ms): wal_checkpoint() does
-            # that on the sender's own thread
+def _durable_write(db: Database) -> Iterator:
+    """A connection for one tap's transaction, taken in this computer's writer turn."""
+    with db.engine.connect() as conn:
+        if db.engine.dialect.name == "sqlite" and not conn.info.get("backbeat_durable"):
+            # once per pooled connection, outside any transaction (the safety level
+            # cannot change inside one); a tap never pays for a WAL checkpoint (tens
+            # of ms): wal_checkpoint() does that on the sender's own thread
             conn.exec_driver_sql("PRAGMA synchronous=FULL")
             conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
-        yield conn
+            conn.commit()
+            conn.info["backbeat_durable"] = True
+        with _writer_turn(db):
+            yield conn
 
 
-def wal_checkpoint(db: Database) -> None:
-    """Copy the SQLite write-ahead log back into the database file without
-    stopping writers (PASSIVE), so it does not grow without end."""
-    if db.engine.dialect.name != "sqlite":
-        return
+#: The write-ahead log is folded back once it holds this much (SQLite's own default).
+CHECKPOINT_AT_BYTES = 4 * 1024 * 1024
+
+
+def wal_checkpoint(db: Database) -> bool:
+    """Copy the SQLite write-ahead log back into the database file, without
+    stopping writers (PASSIVE), once it has grown; True if it ran."""
+    path = _sqlite_path(db)
+    if path is None:
+        return False
+    wal = path.with_name(path.name + "-wal")
+    try:
+        if wal.stat().st_size < CHECKPOINT_AT_BYTES:
+            return False
+    except FileNotFoundError:
+        return False
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+    return True
 
 
 def log_set(db: Database, entry: SetEntry) -> bool:
@@ -113,7 +129,7 @@ def log_set(db: Database, entry: SetEntry) -> bool:
     stmt = _insert(db).values(**values)
     if hasattr(stmt, "on_conflict_do_nothing"):
         stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"])
-    with _durable_connection(db) as conn:
+    with _durable_write(db) as conn:
         try:
             result = conn.execute(stmt)
             conn.commit()
@@ -131,7 +147,7 @@ def undo_set(db: Database, key: str) -> bool:
     """Mark the tapped set undone (kept, not deleted: the history stays honest).
     True if a stored set was found; repeating it changes nothing."""
     stmt = update(SetLogRow).where(SetLogRow.idempotency_key == key).values(undone=True)
-    with _durable_connection(db) as conn:
+    with _durable_write(db) as conn:
         result = conn.execute(stmt)
         conn.commit()
     return result.rowcount == 1
@@ -170,14 +186,10 @@ def recent_logs(db: Database, athlete_id: int, exercise: str, limit: int = 5) ->
     ]
 
 
-def suggested_load(db: Database, athlete_id: int, exercise: str, *,
-                   side: str | None = None) -> float | None:
-    """The load to start the steppers at, in kg, or None: the last load the
-    athlete used on this exercise (on this side, for one-side work) moved by
-    earned progression — the trainer's accepted or overridden prescription and
-    the rule's suggestion on top of it (store.athletes.progressed_load)."""
-    from backbeat.store.athletes import progressed_load
-
+def last_load(db: Database, athlete_id: int, exercise: str, *,
+              side: str | None = None) -> float | None:
+    """The last load (kg) the athlete used on this exercise (on this side, for
+    one-side work), undone sets left out; None if never loaded."""
     with db.read() as s:
         q = (select(SetLogRow.load_kg)
              .join(ExerciseRow, ExerciseRow.id == SetLogRow.exercise_id)
@@ -185,7 +197,19 @@ def suggested_load(db: Database, athlete_id: int, exercise: str, *,
                     SetLogRow.undone.is_(False), SetLogRow.load_kg.is_not(None)))
         if side is not None:
             q = q.where(SetLogRow.side == side)
-        last = s.scalar(q.order_by(SetLogRow.logged_at.desc(), SetLogRow.id.desc()).limit(1))
+        return s.scalar(q.order_by(SetLogRow.logged_at.desc(), SetLogRow.id.desc()).limit(1))
+
+
+def suggested_load(db: Database, athlete_id: int, exercise: str, *,
+                   side: str | None = None) -> float | None:
+    """The load (kg) the kiosk starts its steppers at: the last load used, moved
+    by the progression rule and the trainer's decisions
+    (:func:`backbeat.store.athletes.progressed_load`); None if nothing to go on."""
+    from backbeat.store.athletes import progressed_load
+
+    last = last_load(db, athlete_id, exercise, side=side)
+    if last is None and side is not None:
+        last = last_load(db, athlete_id, exercise)
     return progressed_load(db, athlete_id, exercise, last, side=side)
 
 

@@ -385,12 +385,9 @@ class KioskWindow(QMainWindow):
         self._show_status()
 
     def _suggested(self, slug: str, side: str | None, cs: ClassSet | None) -> float | None:
-        athlete = self.athlete
-        load = suggested_load(self.db, athlete.id, slug, side=side) if side else None
-        if load is None:
-            load = suggested_load(self.db, athlete.id, slug)
+        load = suggested_load(self.db, self.athlete.id, slug, side=side)
         if load is None and cs is not None:
-            load = cs.load_kg
+            load = cs.load_kg  # never logged it: start from what the class prescribes
         return load
 
     def log_tapped(self) -> None:
