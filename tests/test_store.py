@@ -107,3 +107,31 @@ def test_head_revision_constant_matches_the_migrations(db):
     from backbeat.store.db import HEAD_REVISION, current_revision, head_revision
 
     assert head_revision(db.engine) == HEAD_REVISION == current_revision(db.engine)
+
+
+def test_an_older_database_upgrades_on_open_and_keeps_its_logs(db_url):
+    from alembic import command
+
+    from backbeat.store.db import HEAD_REVISION, alembic_config, current_revision, make_engine
+
+    engine = make_engine(db_url)
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO athlete (name, active, notes, created_at) "
+                          "VALUES ('Old Timer', 1, '', '2025-01-01 00:00:00')"))
+        conn.execute(text("INSERT INTO exercise (slug, name, data, builtin) VALUES "
+                          "('face-pull', 'Face pull', '{}', 1)"))
+        conn.execute(text("INSERT INTO set_log (idempotency_key, athlete_id, exercise_id, reps, "
+                          "logged_at, station, undone) VALUES ('k1', 1, 1, 8, '2025-01-02 10:00:00', "
+                          "'kiosk-1', 0)"))
+    engine.dispose()
+    db = Database(db_url, seed=False)
+    assert current_revision(db.engine) == HEAD_REVISION
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(SetLogRow)) == 1
+    with db.engine.connect() as conn:
+        names = {r[1] for r in conn.execute(text("PRAGMA index_list('set_log')"))}
+    assert "ix_set_log_logged_at" not in names and "ix_set_log_athlete_exercise_time" in names

@@ -179,8 +179,10 @@ class SetLogRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Sent with every tap: a retried tap is recognised, never stored twice.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
-    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id"), index=True)
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
+    # athlete and time are served by the composite indexes above; single-column
+    # indexes on them only made a million-log file bigger (docs/architecture.md)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id"))
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("class_session.id"), index=True)
     set_number: Mapped[int | None] = mapped_column(Integer)
     side: Mapped[str | None] = mapped_column(String(5))
@@ -189,7 +191,7 @@ class SetLogRow(Base):
     effort: Mapped[float | None] = mapped_column(Float)
     form: Mapped[int | None] = mapped_column(Integer)
     tempo: Mapped[str | None] = mapped_column(String(20))
-    logged_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    logged_at: Mapped[datetime] = mapped_column(DateTime)
     station: Mapped[str] = mapped_column(String(60), default="")
     undone: Mapped[bool] = mapped_column(Boolean, default=False)
 
