@@ -41,9 +41,10 @@ LATE_CUE_MS = 150
 #: After the device refused, try it again at a segment change, at most this often
 #: (a speaker plugged in, another program let go of the device).
 RETRY_S = 10.0
-#: A device without mixing may still be closing the buffer just stopped; wait
-#: this long at most for it before the one retry.
-HANDOVER_S = 0.1
+#: A stopped simpleaudio buffer drains what ALSA already holds (its latency is
+#: 100 ms) before it closes the device. A device without mixing refuses the next
+#: buffer until then; wait this long at most for it before the one retry.
+HANDOVER_S = 0.25
 
 
 class Playback(Protocol):
