@@ -230,3 +230,48 @@ def test_coach_chooses_program_and_day_before_starting(qtbot, library):
     assert not window.screen_widget.choosing
     qtbot.keyClick(window, Qt.Key.Key_Right)  # now next means next step
     assert window.runner.now().segment.kind.value == "work"
+
+
+def test_rest_board_shows_each_athletes_load_for_the_coming_set(qtbot, library):
+    from backbeat.store.board import BoardLine
+
+    asked = []
+
+    def board(slug):
+        asked.append(slug)
+        return [BoardLine("Ana", "15 kg", "Next: eccentric 4 s"),
+                BoardLine("Dev", "", "does Bird dog", caution=True)]
+
+    clock = FakeClock()
+    runner = ClassRunner(ClassPlan(_program({"name": "Rows", "items": [
+        {"exercise": "face-pull", "sets": 2, "reps": 2, "rest_s": 60}]}), 1, library), clock)
+    window = TvWindow(runner, board=board)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    runner.play()
+    window.tick()
+    qtbot.waitUntil(lambda: (window.tick() or True) and bool(window.screen_widget.board), timeout=5000)
+    assert asked == ["face-pull"]
+    d = shown(window)
+    assert d.mode == "get_ready"
+    assert [b.athlete for b in window.screen_widget.board] == ["Ana", "Dev"]
+    clock.advance(10 + 14 + 1)  # into the rest: same exercise next, not asked again
+    shown(window)
+    assert asked == ["face-pull"]
+
+
+def test_a_failing_rest_board_does_not_stop_the_class(qtbot, library):
+    def board(slug):
+        raise RuntimeError("database gone")
+
+    clock = FakeClock()
+    runner = ClassRunner(ClassPlan(_program({"name": "Rows", "items": [
+        {"exercise": "face-pull", "sets": 2, "reps": 2, "rest_s": 60}]}), 1, library), clock)
+    window = TvWindow(runner, board=board)
+    qtbot.addWidget(window)
+    runner.play()
+    window.tick()
+    qtbot.waitUntil(lambda: (window.tick() or True) and window._board_future is None, timeout=5000)
+    assert window.screen_widget.board == []
+    clock.advance(12)
+    assert shown(window).mode == "work"

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from backbeat.engine.clock import FakeClock, MonotonicClock
 from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.engine.timeline import ClassPlan
+from backbeat.store.board import rest_board
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
 from backbeat.store.live import LiveStateWriter, load_live_state, resumable
@@ -88,7 +89,8 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
 
     window = TvWindow(runner, save=writer.submit, status=status, resume_offer=offer,
                       on_resume=take_up, session_id=session_id, classes=class_choices(db),
-                      make_runner=fresh, on_start=on_start, audio=audio)
+                      make_runner=fresh, on_start=on_start,
+                      board=lambda slug: rest_board(db, slug), audio=audio)
     screens = QGuiApplication.screens()
     if screen is not None:
         set_setting(db, "tv.screen", screen)
@@ -138,6 +140,10 @@ def snapshot_tv(db: Database, *, program: str, day: int, at_s: float, size: QSiz
     if paused:
         runner.pause()
     widget = TvScreen(runner)
+    seg = runner.now().segment
+    coming = runner.timeline.next_work(seg) if seg.kind.value not in ("work", "hold", "breath") else seg
+    if coming is not None and coming.exercise:
+        widget.board = rest_board(db, coming.exercise)  # who is checked in, and their loads
     widget.resize(size)
     image = QImage(size, QImage.Format.Format_RGB32)
     widget.render(image)

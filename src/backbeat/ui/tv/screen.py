@@ -124,6 +124,7 @@ class TvScreen(QWidget):
         self.setMinimumSize(640, 360)
         self.last_display: Display | None = None
         self.resume_offer: dict | None = None  # an interrupted class the coach may resume
+        self.board: list = []  # store.board.BoardLine for the coming exercise
         self.choosing = False  # before the start: next/back pick another class
         self.on_first_frame = None  # called once after the first paint (start-up benchmark)
 
@@ -273,9 +274,31 @@ class TvScreen(QWidget):
         self._text(p, QRectF(x, 34 * u, rw, 7 * u), d.next_set, theme.TEXT, 5.5 * u)
         self._text(p, QRectF(x, 42 * u, rw, 7 * u), d.next_detail, theme.MUTED, 5.5 * u)
         self._cues(p, d.cues, QRectF(x, 54 * u, rw, 24 * u), u)
-        self._media(p, d.media, QRectF(x, 62 * u, rw, 22 * u) if d.cues else QRectF(x, 54 * u, rw, 30 * u))
+        if self.board:
+            self._board_band(p, QRectF(m, 79 * u, w - 2 * m, 14 * u), u)
+        else:
+            self._media(p, d.media, QRectF(x, 62 * u, rw, 22 * u) if d.cues else QRectF(x, 54 * u, rw, 30 * u))
         if d.cautions:
             self._text(p, QRectF(m, 86 * u, w - 2 * m, 5 * u), "⚠ " + d.cautions[0], theme.WARNING, 3.2 * u)
+
+    def _board_band(self, p: QPainter, rect: QRectF, u: float) -> None:
+        """Each checked-in athlete's load for the coming set, in up to two rows."""
+        lines = self.board[:12]
+        per_row = max(1, (len(lines) + 1) // 2)
+        cell_w = rect.width() / per_row
+        row_h = rect.height() / 2
+        for i, line in enumerate(lines):
+            r, c = divmod(i, per_row)
+            cell = QRectF(rect.x() + c * cell_w, rect.y() + r * row_h, cell_w - u, row_h)
+            who = line.athlete
+            # ▲ the rule moves this athlete on, ▼ eases off (shape, not only colour)
+            mark = " ▲" if line.note.startswith("Next") else " ▼" if line.note.startswith("Ease") else ""
+            what = line.note if line.caution else (line.load or "—") + mark
+            self._text(p, QRectF(cell.x(), cell.y(), cell.width() * 0.45, cell.height()), who,
+                       theme.MUTED, 3.6 * u)
+            self._text(p, QRectF(cell.x() + cell.width() * 0.45, cell.y(), cell.width() * 0.55,
+                                 cell.height()), ("⚠ " if line.caution else "") + what,
+                       theme.WARNING if line.caution else theme.TEXT, 3.6 * u)
 
     def _done(self, p: QPainter, d: Display, w: float, u: float) -> None:
         self._text(p, QRectF(0, 30 * u, w, 18 * u), d.big_label, theme.MODE["done"], 16 * u, align=_CENTER)

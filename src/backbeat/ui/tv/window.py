@@ -4,12 +4,14 @@ timer, live-state saving and audio follow-up around :class:`TvScreen`."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from backbeat.engine.runner import ClassRunner, RunState
+from backbeat.engine.timeline import SegmentKind
 from backbeat.ui.tv.screen import TvScreen
 
 #: Repaint period: about 60 Hz. The timer only repaints; it never counts time.
@@ -25,6 +27,7 @@ _BACK = {Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Up}
 _TOGGLE = {Qt.Key.Key_Space, Qt.Key.Key_Period, Qt.Key.Key_B, Qt.Key.Key_MediaPlay,
            Qt.Key.Key_MediaTogglePlayPause}
 _EXTEND = {Qt.Key.Key_Plus, Qt.Key.Key_Equal}
+_WORKING = {SegmentKind.WORK, SegmentKind.HOLD, SegmentKind.BREATH}
 # M mutes and unmutes, [ and ] turn the cue volume down and up.
 _SOUND = {Qt.Key.Key_M: lambda a: a.toggle_mute(), Qt.Key.Key_BracketLeft: lambda a: a.volume_down(),
           Qt.Key.Key_BracketRight: lambda a: a.volume_up()}
@@ -38,7 +41,8 @@ class TvWindow(QMainWindow):
                  session_id: int | None = None,
                  classes: list[tuple[str, int]] | None = None,
                  make_runner: Callable[[str, int], ClassRunner] | None = None,
-                 on_start: Callable[[ClassRunner], int | None] | None = None):
+                 on_start: Callable[[ClassRunner], int | None] | None = None,
+                 board: Callable[[str], list] | None = None):
         super().__init__()
         self.setWindowTitle(f"Backbeat — {runner.timeline.program}, day {runner.timeline.day}")
         self.runner = runner
@@ -57,6 +61,11 @@ class TvWindow(QMainWindow):
         self.classes = classes or []
         self._make_runner = make_runner
         self._on_start = on_start
+        # the rest board (athletes' loads for what comes next) is fetched off the GUI thread
+        self._board = board
+        self._board_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rest-board")
+        self._board_future: Future | None = None
+        self._board_for: str | None = None
         self._show_choice()
         self.confirm_leave: Callable[[], bool] = self._ask_leave
         self._timer = QTimer(self)
@@ -78,9 +87,27 @@ class TvWindow(QMainWindow):
             self.save_now()
             if self.audio is not None:
                 self.audio.follow(self.runner)
+            self._ask_board()
+        if self._board_future is not None and self._board_future.done():
+            future, self._board_future = self._board_future, None
+            try:
+                self.screen_widget.board = future.result()
+            except Exception:  # the board is a convenience: the class goes on without it
+                self.screen_widget.board = []
         if self._status is not None:
             self.screen_widget.status_lines = self._status()
         self.screen_widget.update()
+
+    def _ask_board(self) -> None:
+        if self._board is None:
+            return
+        seg = self.runner.now().segment
+        nxt = self.runner.timeline.next_work(seg) if seg.kind not in _WORKING else seg
+        slug = nxt.exercise if nxt is not None else None
+        if slug and slug != self._board_for and self._board_future is None:
+            self._board_for = slug
+            self.screen_widget.board = []
+            self._board_future = self._board_pool.submit(self._board, slug)
 
     def save_now(self) -> None:
         if self._save is not None:
@@ -168,4 +195,5 @@ class TvWindow(QMainWindow):
         self._save_timer.stop()
         if self.audio is not None:
             self.audio.stop()
+        self._board_pool.shutdown(wait=False, cancel_futures=True)
         super().closeEvent(event)
