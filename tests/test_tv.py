@@ -275,3 +275,21 @@ def test_a_failing_rest_board_does_not_stop_the_class(qtbot, library):
     assert window.screen_widget.board == []
     clock.advance(12)
     assert shown(window).mode == "work"
+
+
+def test_losing_the_screen_does_not_stop_the_class(qtbot, library):
+    from PySide6.QtGui import QGuiApplication
+
+    clock = FakeClock()
+    runner = ClassRunner(ClassPlan(_program({"name": "Rows", "items": [
+        {"exercise": "face-pull", "sets": 2, "reps": 2, "rest_s": 60}]}), 1, library), clock)
+    window = TvWindow(runner)
+    qtbot.addWidget(window)
+    window.place_on(QGuiApplication.primaryScreen(), fullscreen=False)
+    assert window.isVisible() and not window.isFullScreen()
+    runner.play()
+    window._screen_removed(window.windowHandle().screen())  # the only screen: stay put
+    clock.advance(12)
+    assert window.isVisible() and shown(window).mode == "work"
+    window.place_on(QGuiApplication.primaryScreen(), fullscreen=True)
+    assert window.isFullScreen()

@@ -96,12 +96,7 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
         set_setting(db, "tv.screen", screen)
     chosen = screen if screen is not None else int(get_setting(db, "tv.screen"))
     target = screens[chosen] if 0 <= chosen < len(screens) else QGuiApplication.primaryScreen()
-    window.setGeometry(target.availableGeometry())
-    if windowed:
-        window.resize(1280, 720)
-        window.show()
-    else:
-        window.showFullScreen()
+    window.place_on(target, fullscreen=not windowed)
     window.save_now()
     if os.environ.get("BACKBEAT_EXIT_AFTER_FIRST_FRAME"):
         # start-up benchmark: report the first painted frame and leave

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from backbeat.engine.runner import ClassRunner, RunState
@@ -77,6 +77,25 @@ class TvWindow(QMainWindow):
         self._save_timer.setInterval(SAVE_EVERY_MS)
         self._save_timer.timeout.connect(self.save_now)
         self._save_timer.start()
+        # a TV unplugged mid-class: carry on on the screen that is left
+        QGuiApplication.instance().screenRemoved.connect(self._screen_removed)
+
+    def place_on(self, screen: QScreen, *, fullscreen: bool) -> None:
+        self.setGeometry(screen.availableGeometry())
+        if fullscreen:
+            self.showFullScreen()
+        else:
+            self.resize(1280, 720)
+            self.show()
+
+    def _screen_removed(self, screen: QScreen) -> None:
+        handle = self.windowHandle()
+        if handle is not None and handle.screen() is not screen:
+            return
+        remaining = [s for s in QGuiApplication.screens() if s is not screen]
+        if remaining:
+            self.place_on(QGuiApplication.primaryScreen() if QGuiApplication.primaryScreen() in remaining
+                          else remaining[0], fullscreen=self.isFullScreen())
 
     # --- per frame ------------------------------------------------------------
     def tick(self) -> None:
