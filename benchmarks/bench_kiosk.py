@@ -139,15 +139,16 @@ def tv(args: argparse.Namespace) -> int:
 
 # --- the whole run ----------------------------------------------------------------------------
 def run_load(workdir: Path, *, kiosks: int, taps: int, pace_ms: float = 0.0,
-             with_tv: bool = True) -> dict:
-    """Runs ``kiosks`` kiosk processes and a TV against one fresh SQLite database
-    and counts, from the database, what arrived."""
+             with_tv: bool = True, url: str | None = None) -> dict:
+    """Runs ``kiosks`` kiosk processes and a TV against one fresh database (a
+    SQLite file in ``workdir`` unless ``url`` names another) and counts, from the
+    database, what arrived."""
     from sqlalchemy import text
 
     from backbeat.store.athletes import add_athlete
     from backbeat.store.db import Database
 
-    url = f"sqlite:///{workdir / 'gym.db'}"
+    url = url or f"sqlite:///{workdir / 'gym.db'}"
     db = Database(url)
     athletes = [add_athlete(db, f"Kiosk athlete {k}") for k in range(kiosks)]
     env = {**os.environ, "BACKBEAT_DATA_DIR": str(workdir / "data")}
@@ -225,7 +226,19 @@ def _report(title: str, r: dict, bar: bool) -> bool:
     return exact and (not bar or r["p99_ms"] <= P99_BAR_MS)
 
 
+def _machine() -> str:
+    """How busy the computer was: latency on 2 shared cores depends on it."""
+    load = "load average " + " ".join(f"{v:.1f}" for v in os.getloadavg())
+    try:
+        cpu = Path("/proc/pressure/cpu").read_text().split()[1]  # some avg10=…
+        load += f", CPU pressure {cpu}%"
+    except (OSError, IndexError):
+        pass
+    return f"{os.cpu_count()} cores, {load}"
+
+
 def main() -> bool:
+    print(f"machine: {_machine()}")
     taps = int(os.environ.get("BENCH_KIOSK_TAPS", "1000"))
     paced_taps = int(os.environ.get("BENCH_KIOSK_PACED_TAPS", "300"))
     kiosks = 8
@@ -239,6 +252,7 @@ def main() -> bool:
     ok &= _report(f"{kiosks} kiosk processes × {paced_taps} taps, each kiosk tapping every "
                   f"{PACE_MS / 2:g}–{PACE_MS * 1.5:g} ms at random (≈{kiosks * 1000 / PACE_MS:g} "
                   "taps/s in all: far above a gym's rate), + the TV:", paced, bar=True)
+    print(f"machine afterwards: {_machine()}")
     return ok
 
 

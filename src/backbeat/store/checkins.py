@@ -22,10 +22,11 @@ def check_in(db: Database, athlete_id: int, *, day: date | None = None, station:
                   station=station, session_id=session_id)
     dialect = db.engine.dialect.name
     ins = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(CheckInRow).values(**values)
-    stmt = ins.on_conflict_do_nothing(index_elements=["athlete_id", "class_date"])
+    stmt = ins.on_conflict_do_nothing(index_elements=["athlete_id", "class_date"]).returning(
+        CheckInRow.id)  # a row back: checked in now (rowcount is -1 on some drivers)
     try:
         with db.engine.begin() as conn:
-            return conn.execute(stmt).rowcount == 1
+            return conn.execute(stmt).first() is not None
     except IntegrityError:
         raise InvalidInput(f"no athlete with id {athlete_id}", "athlete") from None
 

@@ -128,10 +128,13 @@ def log_set(db: Database, entry: SetEntry) -> bool:
     )
     stmt = _insert(db).values(**values)
     if hasattr(stmt, "on_conflict_do_nothing"):
-        stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"])
+        # RETURNING says whether a row went in (rowcount is -1 on some drivers)
+        stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(
+            SetLogRow.id)
     with _durable_write(db) as conn:
         try:
             result = conn.execute(stmt)
+            stored = result.first() is not None if result.returns_rows else result.rowcount == 1
             conn.commit()
         except IntegrityError as exc:
             conn.rollback()
@@ -140,7 +143,7 @@ def log_set(db: Database, entry: SetEntry) -> bool:
             raise InvalidInput(
                 f"this set names an athlete or exercise the gym no longer has "
                 f"(athlete {entry.athlete_id}, {entry.exercise})", "set") from None
-    return result.rowcount == 1
+    return stored
 
 
 def undo_set(db: Database, key: str) -> bool:
