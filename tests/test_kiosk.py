@@ -343,3 +343,23 @@ def test_a_tap_while_the_database_is_away_is_kept_and_sent_later(qtbot, db, gym,
                     timeout=10_000)
     assert w.pending == 0 and len(w.sender.outbox) == 0
     assert count_logs(db) == before + 1 and find_log(db, key) is not None
+
+
+def test_a_pound_gym_steps_and_shows_pounds_and_stores_kg(qtbot, db, gym, make_kiosk):
+    from backbeat.domain.setlog import KG_PER_LB
+    from backbeat.store.settings import set_setting
+
+    set_setting(db, "units", "lb")
+    w = make_kiosk()
+    tap_tile(qtbot, w.roster.grid, "Farah")
+    pick(qtbot, w, "face-pull")
+    shown = float(w.log.load_stepper.value_label.text())
+    assert w.log.load_stepper.unit_label.text() == "lb"
+    assert w.log.load_stepper.buttons["up_big"].text() == "+5"
+    tap(qtbot, w.log.load_stepper.buttons["up_big"])
+    tap(qtbot, w.log.load_stepper.buttons["up"])
+    assert float(w.log.load_stepper.value_label.text()) == shown + 6
+    press_log(qtbot, w)
+    assert f"× {shown + 6:g} lb" in w.log.message.text()
+    row = recent_logs(db, gym["Farah"].id, "face-pull", limit=1)[0]
+    assert row.load_kg == pytest.approx((shown + 6) * KG_PER_LB)

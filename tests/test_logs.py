@@ -259,3 +259,17 @@ def test_a_tap_is_committed_with_full_sync_and_checkpoints_happen_off_the_tap(db
     assert logs.wal_checkpoint(db) is False  # a small log is left alone
     monkeypatch.setattr(logs, "CHECKPOINT_AT_BYTES", 1)
     assert logs.wal_checkpoint(db) is True
+
+
+def test_class_now_follows_a_program_edited_mid_day(db, sample_program):
+    from backbeat.store.programs import save_program
+
+    _tv(db, 0, state="paused")
+    assert class_now(db).exercise == "lat-pulldown"
+    doc = sample_program.to_document()
+    blocks = doc["days"][0]["blocks"]
+    doc["days"][0]["blocks"] = [b for b in blocks if "pulldown" not in b["name"].lower()]
+    from backbeat.domain.program import program_from_data
+
+    save_program(db, program_from_data(doc))
+    assert class_now(db).exercise == "single-arm-dumbbell-row"

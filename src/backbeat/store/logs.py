@@ -33,7 +33,7 @@ from backbeat.engine.timeline import ClassPlan, SegmentKind, Timeline
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
 from backbeat.store.live import load_live_state
-from backbeat.store.models import ExerciseRow, SetLogRow
+from backbeat.store.models import ExerciseRow, ProgramRow, SetLogRow
 from backbeat.store.programs import load_program
 
 #: The station whose live state tells kiosks what the class is doing.
@@ -271,12 +271,19 @@ class ClassSet:
         return None
 
 
-_PLANS: dict[tuple[str, str, int], tuple[ClassPlan, dict]] = {}
+#: Compiled class days, by (database, program, day, program's last edit): a
+#: program the trainer changes mid-day is compiled afresh.
+_PLANS: dict[tuple, tuple[ClassPlan, dict]] = {}
 
 
 def _timeline(db: Database, program: str, day: int, extensions: dict[int, int]) -> Timeline:
-    key = (db.url, program, day)
+    with db.read() as s:
+        edited = s.scalar(select(ProgramRow.updated_at)
+                          .where(func.lower(ProgramRow.name) == program.casefold()))
+    key = (db.url, program, day, edited)
     if key not in _PLANS:
+        if len(_PLANS) > 16:
+            _PLANS.clear()
         plan = ClassPlan(load_program(db, program), day, load_library(db))
         _PLANS[key] = (plan, {})
     plan, placed = _PLANS[key]
