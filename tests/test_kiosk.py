@@ -363,3 +363,25 @@ def test_a_pound_gym_steps_and_shows_pounds_and_stores_kg(qtbot, db, gym, make_k
     assert f"× {shown + 6:g} lb" in w.log.message.text()
     row = recent_logs(db, gym["Farah"].id, "face-pull", limit=1)[0]
     assert row.load_kg == pytest.approx((shown + 6) * KG_PER_LB)
+
+
+def test_every_touch_target_is_at_least_15_mm(qtbot, db, gym, make_kiosk):
+    """15 mm at 96 dpi is 57 px: every button on every screen, at a 1280×800 tablet."""
+    from PySide6.QtWidgets import QPushButton
+
+    class_at(db, "single-arm-dumbbell-row")
+    w = make_kiosk()
+    for name in "BCDEFGHIJKLMN":  # a long roster: the letter row and page buttons show
+        add_athlete(db, f"{name}ora")
+    w.refresh()
+    seen = 0
+    for show in (w.show_roster, w.show_check_in, lambda: w.athlete_tapped(gym["Ana"].id),
+                 w.show_picker, lambda: w._ask_pin("trainer", None, "Trainer PIN"),
+                 w.show_trainer):
+        show()
+        qtbot.wait(1)  # let the layout settle
+        for b in w.stack.currentWidget().findChildren(QPushButton):
+            if b.isVisible():
+                seen += 1
+                assert min(b.width(), b.height()) >= 57, (b.text(), b.size())
+    assert seen > 40
