@@ -163,7 +163,7 @@ class LogPage(QWidget):
 
     def describe(self, row: LoggedSet, today) -> str:
         local = row.logged_at.astimezone()
-        when = f"today {local:%H:%M}" if local.date() == today else f"{local:%d %b}"
+        when = f"{local:%H:%M}" if local.date() == today else f"{local:%d %b}"
         parts = [when, f"{row.reps} × {format_load(row.load_kg, self.units)}"]
         if row.side:
             parts.append(row.side.upper())
