@@ -42,3 +42,15 @@ def test_programs_sessions_and_live_state_on_postgres(pg_db, sample_program):
     assert ensure_demo(pg_db) is True
     with pg_db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM set_log")).scalar() > 100
+
+
+def test_an_unreachable_server_is_named_quickly():
+    import time
+
+    from backbeat.store.db import StoreError
+
+    started = time.monotonic()
+    with pytest.raises(StoreError) as err:
+        Database("postgresql+psycopg://backbeat@/postgres?host=/nonexistent-backbeat-socket")
+    assert "cannot open the database postgresql+psycopg://backbeat@/postgres" in str(err.value)
+    assert time.monotonic() - started < 10

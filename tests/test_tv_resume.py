@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -46,7 +47,7 @@ def _start(db_path, *args, tmp_path):
 @pytest.mark.slow
 def test_killed_tv_resumes_within_a_second(tmp_path):
     db = tmp_path / "gym.db"
-    tv = _start(db, "demo", "--windowed", tmp_path=tmp_path)
+    tv = _start(db, "demo", "--no-kiosk", tmp_path=tmp_path)
     try:
         # let the class run a few seconds of real time
         _wait_for(lambda: (s := _live(db)) and s[0]["state"] == "running"
@@ -71,3 +72,39 @@ def test_killed_tv_resumes_within_a_second(tmp_path):
     assert new_state["program"] == "Precision Back" and new_state["day"] == 1
     assert abs(new_state["position_ms"] - position_at_kill) < 1000
     assert new_state["session_id"] == state["session_id"]
+
+
+@pytest.mark.slow
+def test_demo_opens_the_tv_and_a_kiosk_that_ends_with_it(tmp_path):
+    db = tmp_path / "gym.db"
+    demo = _start(db, "demo", tmp_path=tmp_path)
+    try:
+        _wait_for(lambda: (s := _live(db)) and s[0]["state"] == "running")
+
+        def kiosk_pids():
+            found = []
+            for proc in Path("/proc").iterdir():
+                try:
+                    ppid = int((proc / "stat").read_text().split(")")[-1].split()[1])
+                    cmd = (proc / "cmdline").read_bytes().split(b"\0")
+                except (OSError, ValueError):
+                    continue
+                if ppid == demo.pid and b"kiosk" in cmd:
+                    found.append(int(proc.name))
+            return found
+
+        [kiosk] = _wait_for(kiosk_pids)
+        demo.send_signal(signal.SIGKILL)  # even a hard kill takes the kiosk with it
+        demo.wait(timeout=10)
+
+        def gone():
+            try:
+                os.kill(kiosk, 0)
+            except ProcessLookupError:
+                return True
+            with open(f"/proc/{kiosk}/stat") as f:  # a zombie waiting for its reaper is gone too
+                return f.read().split(")")[-1].split()[0] == "Z"
+        assert _wait_for(gone, timeout=20)
+    finally:
+        if demo.poll() is None:
+            demo.kill()

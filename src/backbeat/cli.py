@@ -187,13 +187,41 @@ def cmd_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _die_with_parent() -> None:
+    """In a child process: end when the parent ends, even if it is killed."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the demo's kiosk is closed when the TV closes instead
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    import subprocess
+
     from backbeat.store.demo import ensure_demo
 
     db = _open_db(args)
     ensure_demo(db)
     args.program = args.program or "Precision Back"
-    return _run_tv(args, db, autostart=True)
+    args.windowed = not args.fullscreen  # two windows side by side on a desk
+    kiosk = None
+    if not args.no_kiosk:
+        kiosk = subprocess.Popen(
+            [sys.executable, "-m", "backbeat", "--db", db.url, "kiosk", "--windowed"],
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+    try:
+        return _run_tv(args, db, autostart=True)
+    finally:
+        if kiosk is not None:
+            kiosk.terminate()
+            try:
+                kiosk.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                kiosk.kill()
 
 
 def cmd_tv(args: argparse.Namespace) -> int:
@@ -365,6 +393,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--windowed", action="store_true")
         p.add_argument("--screen", type=int, default=None)
         p.add_argument("--resume", action="store_true", help="continue the interrupted class")
+        if name == "demo":
+            p.add_argument("--fullscreen", action="store_true", help="the TV fullscreen")
+            p.add_argument("--no-kiosk", action="store_true", help="the TV alone")
     return parser
 
 

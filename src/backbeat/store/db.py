@@ -16,6 +16,8 @@ from backbeat.paths import default_db_url
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: How long a writer waits for another station's transaction before failing.
 BUSY_TIMEOUT_MS = 10_000
+#: How long a station waits for a PostgreSQL server before it counts as unreachable.
+CONNECT_TIMEOUT_S = 3
 
 
 class StoreError(RuntimeError):
@@ -41,7 +43,11 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy's BEGIN be a real BEGIN so writers queue on the busy timeout.
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args = {}
+    if url.startswith("postgresql"):
+        # a station whose server is away fails fast and queues, rather than hanging
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 #: The newest migration. Checked against Alembic's own view by a test; kept here
