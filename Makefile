@@ -21,9 +21,11 @@ system-deps:
 run: $(STAMP)
 	$(VENV)/bin/backbeat demo
 
-test: $(STAMP)
+lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/lint-imports
+
+test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)

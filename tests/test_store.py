@@ -135,3 +135,13 @@ def test_an_older_database_upgrades_on_open_and_keeps_its_logs(db_url):
     with db.engine.connect() as conn:
         names = {r[1] for r in conn.execute(text("PRAGMA index_list('set_log')"))}
     assert "ix_set_log_logged_at" not in names and "ix_set_log_athlete_exercise_time" in names
+
+
+def test_demo_checks_most_athletes_in_for_today(db):
+    from backbeat.store.checkins import checked_in
+    from backbeat.store.demo import DEMO_ATHLETES, check_in_demo_athletes
+
+    ensure_demo(db)
+    assert check_in_demo_athletes(db) == len(DEMO_ATHLETES) - 2
+    assert check_in_demo_athletes(db) == len(DEMO_ATHLETES) - 2  # again: still one check-in each
+    assert len(checked_in(db)) == len(DEMO_ATHLETES) - 2

@@ -293,3 +293,16 @@ def test_losing_the_screen_does_not_stop_the_class(qtbot, library):
     assert window.isVisible() and shown(window).mode == "work"
     window.place_on(QGuiApplication.primaryScreen(), fullscreen=True)
     assert window.isFullScreen()
+
+
+def test_demo_puts_the_kiosk_at_the_right_and_the_tv_in_16_by_9(qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    from backbeat.ui.app import demo_geometry
+
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    kiosk, tv = demo_geometry("kiosk"), demo_geometry("tv")
+    assert kiosk.right() == area.right() and area.contains(kiosk)
+    assert tv.topLeft() == area.topLeft() and abs(tv.width() * 9 / 16 - tv.height()) <= 1
+    if area.width() >= 1280 + 640:
+        assert not tv.intersects(kiosk)

@@ -201,20 +201,22 @@ def _die_with_parent() -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     import subprocess
 
-    from backbeat.store.demo import ensure_demo
+    from backbeat.store.demo import check_in_demo_athletes, ensure_demo
 
     db = _open_db(args)
     ensure_demo(db)
+    check_in_demo_athletes(db)  # so the kiosk's roster has today's class in it
     args.program = args.program or "Precision Back"
     args.windowed = not args.fullscreen  # two windows side by side on a desk
     kiosk = None
     if not args.no_kiosk:
         kiosk = subprocess.Popen(
-            [sys.executable, "-m", "backbeat", "--db", db.url, "kiosk", "--windowed"],
+            [sys.executable, "-m", "backbeat", "--db", db.url, "kiosk", "--beside-tv",
+             "--station", "demo-kiosk"],
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
     try:
-        return _run_tv(args, db, autostart=True)
+        return _run_tv(args, db, autostart=True, beside_kiosk=kiosk is not None and not args.fullscreen)
     finally:
         if kiosk is not None:
             kiosk.terminate()
@@ -228,12 +230,13 @@ def cmd_tv(args: argparse.Namespace) -> int:
     return _run_tv(args, _open_db(args))
 
 
-def _run_tv(args: argparse.Namespace, db, autostart: bool = False) -> int:
+def _run_tv(args: argparse.Namespace, db, autostart: bool = False, beside_kiosk: bool = False) -> int:
     from backbeat.ui.app import run_tv
 
     return run_tv(db, program=args.program or "Precision Back", day=args.day,
                   windowed=args.windowed, screen=args.screen,
-                  resume=getattr(args, "resume", False), autostart=autostart)
+                  resume=getattr(args, "resume", False), autostart=autostart,
+                  beside_kiosk=beside_kiosk)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -287,8 +290,8 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 def cmd_kiosk(args: argparse.Namespace) -> int:
     from backbeat.ui.kiosk.app import run_kiosk
 
-    return run_kiosk(_open_db(args), windowed=args.windowed, screen=args.screen,
-                     station=args.station)
+    return run_kiosk(_open_db(args), windowed=args.windowed or args.beside_tv, screen=args.screen,
+                     station=args.station, beside_tv=args.beside_tv)
 
 
 def cmd_sheet(args: argparse.Namespace) -> int:
@@ -374,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--windowed", action="store_true", help="in a window, not locked down")
     p.add_argument("--screen", type=int, default=None)
     p.add_argument("--station", default=None, help="this kiosk's name in the logs (default kiosk@host)")
+    p.add_argument("--beside-tv", action="store_true", help=argparse.SUPPRESS)  # backbeat demo
 
     p = command("sheet", cmd_sheet, "print a class day as a PDF sheet: plan and athletes' loads")
     p.add_argument("program", help="program name or id, or a .json program file")

@@ -76,3 +76,15 @@ def ensure_demo(db: Database, *, weeks: int = 6, seed: int = 7) -> bool:
                                 station="demo",
                             ))
     return True
+
+
+def check_in_demo_athletes(db: Database) -> int:
+    """Check most demo athletes in for today's class (the demo kiosk's roster; the last
+    two are left for the CHECK IN button). Returns how many."""
+    from backbeat.store.checkins import check_in
+
+    with db.read() as s:
+        ids = list(s.scalars(select(AthleteRow.id).where(AthleteRow.name.in_(DEMO_ATHLETES[:-2]))))
+    for athlete_id in ids:
+        check_in(db, athlete_id, station="demo")
+    return len(ids)

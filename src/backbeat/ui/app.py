@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 
@@ -30,6 +30,22 @@ def application() -> QApplication:
     return app
 
 
+#: ``backbeat demo`` on one desk: the kiosk at the size of the tablet it is made
+#: for, at the right; the TV in what is left of the width (at least this wide).
+DEMO_KIOSK_SIZE = (1280, 800)
+DEMO_TV_MIN_WIDTH = 640
+
+
+def demo_geometry(part: str) -> QRect:
+    """Where the demo puts the TV ("tv") or the kiosk ("kiosk") on the primary screen."""
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    kw, kh = min(DEMO_KIOSK_SIZE[0], area.width()), min(DEMO_KIOSK_SIZE[1], area.height())
+    if part == "kiosk":
+        return QRect(area.right() + 1 - kw, area.y(), kw, kh)
+    tw = max(DEMO_TV_MIN_WIDTH, area.width() - kw)
+    return QRect(area.x(), area.y(), tw, round(tw * 9 / 16))
+
+
 def class_choices(db: Database) -> list[tuple[str, int]]:
     """Every (program, day) the TV can run, in the order the coach steps through them."""
     choices = []
@@ -44,7 +60,8 @@ def make_plan(db: Database, program: str, day: int) -> ClassPlan:
 
 
 def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
-           screen: int | None = None, resume: bool = False, autostart: bool = False) -> int:
+           screen: int | None = None, resume: bool = False, autostart: bool = False,
+           beside_kiosk: bool = False) -> int:
     from PySide6.QtCore import QTimer
 
     from backbeat.ui.audio_service import AudioService
@@ -97,6 +114,8 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     chosen = screen if screen is not None else int(get_setting(db, "tv.screen"))
     target = screens[chosen] if 0 <= chosen < len(screens) else QGuiApplication.primaryScreen()
     window.place_on(target, fullscreen=not windowed)
+    if beside_kiosk:
+        window.setGeometry(demo_geometry("tv"))
     window.save_now()
     if os.environ.get("BACKBEAT_EXIT_AFTER_FIRST_FRAME"):
         # start-up benchmark: report the first painted frame and leave

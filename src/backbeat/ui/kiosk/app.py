@@ -23,7 +23,7 @@ def default_station() -> str:
 
 
 def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None,
-              station: str | None = None) -> int:
+              station: str | None = None, beside_tv: bool = False) -> int:
     """The kiosk, fullscreen and locked (leaving needs the trainer PIN) unless windowed."""
     app = application()
     window = KioskWindow(db, station=station or default_station(), locked=not windowed)
@@ -31,7 +31,12 @@ def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None
     target = screens[screen] if screen is not None and 0 <= screen < len(screens) else \
         QGuiApplication.primaryScreen()
     window.setGeometry(target.availableGeometry())
-    if windowed:
+    if beside_tv:  # backbeat demo: the kiosk beside the TV on one screen
+        from backbeat.ui.app import demo_geometry
+
+        window.setGeometry(demo_geometry("kiosk"))
+        window.show()
+    elif windowed:
         window.resize(1280, 800)
         window.show()
     else:
