@@ -25,6 +25,8 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
+from table import report as print_table  # noqa: E402  (benchmarks/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -202,13 +204,10 @@ def main() -> bool:
     median, worst, longest = step_render_ms(1)
     rows.append((f"render one step (longest {longest:.0f} s), max (median {median:.2f} ms)",
                  f"{worst:.2f} ms", "≤ 16.7 ms", worst <= 16.7))
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'value':>14}  {'bar':>10}  ok")
-    for name, value, bar, ok in rows:
-        print(f"{name:<{width}}  {value:>14}  {bar:>10}  {'yes' if ok else 'NO'}")
+    ok = print_table(rows)
     if played["problems"]:
         print("steps with cues not found where planned:", played["problems"][:5])
-    return all(r[3] for r in rows)
+    return ok
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from table import report  # noqa: E402  (benchmarks/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 N_LOGS = int(os.environ.get("BENCH_LOGS", "1000000"))
 MB = 1_000_000
@@ -139,11 +141,7 @@ def main() -> bool:
             conn.execute("VACUUM")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         rows.append(("  (same file after VACUUM, for comparison)", f"{_size(path) / MB:.0f} MB", "", True))
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'value':>10}  {'bar':>9}  ok")
-    for name, value, bar, ok in rows:
-        print(f"{name:<{width}}  {value:>10}  {bar:>9}  {'yes' if ok else 'NO'}")
-    return all(r[3] for r in rows)
+    return report(rows)
 
 
 if __name__ == "__main__":

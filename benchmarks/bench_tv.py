@@ -21,6 +21,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from table import report  # noqa: E402  (benchmarks/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -187,11 +189,7 @@ def main() -> bool:
     rows.append(("start to first TV frame, median of 5", f"{median_s:.3f} s", "≤ 0.8 s", median_s <= 0.8))
     rows.append(("TV process memory (RSS at first frame)", f"{rss_kb / 1024:.0f} MB", "≤ 200 MB",
                   rss_kb / 1024 <= 200))
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'value':>12}  {'bar':>9}  ok")
-    for name, value, bar, ok in rows:
-        print(f"{name:<{width}}  {value:>12}  {bar:>9}  {'yes' if ok else 'NO'}")
-    return all(r[3] for r in rows)
+    return report(rows)
 
 
 if __name__ == "__main__":

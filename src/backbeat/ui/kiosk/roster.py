@@ -46,50 +46,47 @@ class RosterPage(QWidget):
         col.addLayout(bottom)
 
 
-class CheckInPage(QWidget):
+class _ChooserPage(QWidget):
+    """BACK, a title and a page of tiles: the shape of the check-in and exercise pages."""
+
+    back_tapped = Signal()
+
+    def __init__(self, title: str, *, columns: int, rows: int, banner: bool):
+        super().__init__()
+        col = QVBoxLayout(self)
+        col.setContentsMargins(24, 18, 24, 18)
+        col.setSpacing(12)
+        top = QHBoxLayout()
+        top.addWidget(button("◀  BACK", "", self.back_tapped.emit, name="back"))
+        top.addSpacing(16)
+        self.title = label(title, "title")
+        top.addWidget(self.title, 1)
+        col.addLayout(top)
+        if banner:
+            self.message = Banner()
+            col.addWidget(self.message)
+        self.grid = TileGrid(columns=columns, rows=rows)
+        col.addWidget(self.grid, 1)
+
+
+class CheckInPage(_ChooserPage):
     """Everyone not checked in yet: tap your name to join today's class."""
 
     athlete_tapped = Signal(object)
-    back_tapped = Signal()
 
     def __init__(self):
-        super().__init__()
-        col = QVBoxLayout(self)
-        col.setContentsMargins(24, 18, 24, 18)
-        col.setSpacing(12)
-        top = QHBoxLayout()
-        top.addWidget(button("◀  BACK", "", self.back_tapped.emit, name="back"))
-        top.addSpacing(16)
-        self.title = label("Check in: tap your name", "title")
-        top.addWidget(self.title, 1)
-        col.addLayout(top)
-        self.message = Banner()
-        col.addWidget(self.message)
-        self.grid = TileGrid(columns=4, rows=3)
+        super().__init__("Check in: tap your name", columns=4, rows=3, banner=True)
         self.grid.chosen.connect(self.athlete_tapped.emit)
-        col.addWidget(self.grid, 1)
 
 
-class PickerPage(QWidget):
+class PickerPage(_ChooserPage):
     """A choice of exercise, as tiles (no class running, or CHANGE EXERCISE)."""
 
     exercise_tapped = Signal(object)
-    back_tapped = Signal()
 
     def __init__(self):
-        super().__init__()
-        col = QVBoxLayout(self)
-        col.setContentsMargins(24, 18, 24, 18)
-        col.setSpacing(12)
-        top = QHBoxLayout()
-        top.addWidget(button("◀  BACK", "", self.back_tapped.emit, name="back"))
-        top.addSpacing(16)
-        self.title = label("What are you logging?", "title")
-        top.addWidget(self.title, 1)
-        col.addLayout(top)
-        self.grid = TileGrid(columns=3, rows=4)
+        super().__init__("What are you logging?", columns=3, rows=4, banner=False)
         self.grid.chosen.connect(self.exercise_tapped.emit)
-        col.addWidget(self.grid, 1)
 
 
 class TrainerPage(QWidget):

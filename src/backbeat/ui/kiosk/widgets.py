@@ -77,6 +77,20 @@ class Banner(QFrame):
         return self.text_label.text()
 
 
+def _captioned_row(widget: QWidget, caption: str) -> tuple[QLabel, QHBoxLayout]:
+    """A small caption (hidden when empty) over a row of buttons; returns both."""
+    col = QVBoxLayout(widget)
+    col.setContentsMargins(0, 0, 0, 0)
+    col.setSpacing(4)
+    caption_label = label(caption, "caption")
+    col.addWidget(caption_label)
+    caption_label.setVisible(bool(caption))
+    row = QHBoxLayout()
+    row.setSpacing(10)
+    col.addLayout(row)
+    return caption_label, row
+
+
 class Stepper(QWidget):
     """− value + with optional big steps either side; the caller owns the value."""
 
@@ -84,15 +98,7 @@ class Stepper(QWidget):
 
     def __init__(self, caption: str, *, small: str = "1", big: str | None = None):
         super().__init__()
-        col = QVBoxLayout(self)
-        col.setContentsMargins(0, 0, 0, 0)
-        col.setSpacing(4)
-        self.caption = label(caption, "caption")
-        col.addWidget(self.caption)
-        self.caption.setVisible(bool(caption))
-        row = QHBoxLayout()
-        row.setSpacing(10)
-        col.addLayout(row)
+        self.caption, row = _captioned_row(self, caption)
         self.buttons: dict[str, QPushButton] = {}
 
         def add(key: str, text: str, steps: int, is_big: bool) -> None:
@@ -131,15 +137,7 @@ class ChoiceRow(QWidget):
     def __init__(self, caption: str, options: Sequence[tuple[object, str]], *,
                  optional: bool = True):
         super().__init__()
-        col = QVBoxLayout(self)
-        col.setContentsMargins(0, 0, 0, 0)
-        col.setSpacing(4)
-        self.caption = label(caption, "caption")
-        col.addWidget(self.caption)
-        self.caption.setVisible(bool(caption))
-        row = QHBoxLayout()
-        row.setSpacing(10)
-        col.addLayout(row)
+        self.caption, row = _captioned_row(self, caption)
         self.optional = optional
         self.group = QButtonGroup(self)
         self.group.setExclusive(False)
