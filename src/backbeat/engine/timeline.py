@@ -172,6 +172,7 @@ class Timeline:
     items: dict[tuple[int, int], Item] = field(default_factory=dict)  # (block, item) -> prescription
     _starts: list[int] = field(default_factory=list, repr=False)
     _step_starts: list[int] = field(default_factory=list, repr=False)
+    _blocks: list[tuple[str, int, int]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._starts = [s.start_ms for s in self.segments]
@@ -212,12 +213,17 @@ class Timeline:
         return None
 
     def blocks(self) -> list[tuple[str, int, int]]:
-        """(name, start_ms, end_ms) of each block, transitions counted with the block they lead to."""
-        spans: dict[int, list] = {}
-        for seg in self.segments:
-            span = spans.setdefault(seg.block_index, [seg.block, seg.start_ms, seg.end_ms])
-            span[2] = seg.end_ms
-        return [tuple(v) for _, v in sorted(spans.items())]
+        """(name, start_ms, end_ms) of each block, transitions counted with the block they lead to.
+
+        Worked out once per timeline: the TV asks on every frame.
+        """
+        if self._blocks is None:
+            spans: dict[int, list] = {}
+            for seg in self.segments:
+                span = spans.setdefault(seg.block_index, [seg.block, seg.start_ms, seg.end_ms])
+                span[2] = seg.end_ms
+            self._blocks = [tuple(v) for _, v in sorted(spans.items())]
+        return self._blocks
 
     def cues_between(self, from_ms: int, to_ms: int) -> list[Cue]:
         return [c for c in self.cues if from_ms <= c.t_ms < to_ms]
