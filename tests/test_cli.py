@@ -136,3 +136,8 @@ def test_json_schema_is_committed_and_current():
 
     committed = Path(__file__).parents[1] / "resources" / "schema" / "backbeat.program-1.schema.json"
     assert json.loads(committed.read_text()) == program_json_schema()
+
+
+def test_plan_of_a_missing_program_file_says_so(db_url, tmp_path, capsys):
+    assert main(["--db", db_url, "plan", str(tmp_path / "nope.json")]) == 2
+    assert "nope.json: no such program file" in capsys.readouterr().err

@@ -39,7 +39,9 @@ def _load_plan(args: argparse.Namespace):
 
     db = _open_db(args)
     path = Path(args.program)
-    if path.suffix == ".json" and path.is_file():
+    if path.suffix == ".json":
+        if not path.is_file():
+            raise CliError(f"{path}: no such program file")
         program = parse_program(path.read_text("utf-8"), str(path))
     else:
         program = load_program(db, args.program)
