@@ -392,9 +392,11 @@ class TvScreen(QWidget):
                              rect.height()), d.breath_label, color, 9 * u)
 
     def _status(self, p: QPainter, w: float, u: float) -> None:
+        # what is wrong with the station (sound off, position not saved): readable
+        # by the coach at the front, small enough not to compete with the class
         if self.status_lines:
-            self._text(p, QRectF(4 * u, 94 * u, w - 8 * u, 4.5 * u), "  ·  ".join(self.status_lines),
-                       theme.WARNING, 2.8 * u, bold=False)
+            self._text(p, QRectF(4 * u, 93.5 * u, w - 8 * u, 5 * u),
+                       "⚠ " + "  ·  ".join(self.status_lines), theme.WARNING, 3.4 * u)
 
     def _ready(self, p: QPainter, d: Display, w: float, u: float) -> None:
         """Before the start: which class this is, big, and how to start or pick another."""
