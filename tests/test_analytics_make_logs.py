@@ -1,21 +1,15 @@
 """scripts/make_logs.py: exactly N logs, in classes that were held, with check-ins."""
 
-import importlib.util
-from pathlib import Path
 
 from sqlalchemy import func, select
 
 from backbeat.store.history import class_records
 from backbeat.store.models import CheckInRow, ClassSessionRow, SetLogRow
-
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_logs.py"
+from tests import scripts
 
 
 def _module():
-    spec = importlib.util.spec_from_file_location("make_logs", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return scripts.load("scripts/make_logs.py")
 
 
 def test_make_logs_makes_a_gym(db):

@@ -4,12 +4,9 @@ computers sharing one gym) give what they give on SQLite."""
 import io
 from datetime import date
 
-import pytest
-
 from backbeat.domain import analytics as an
 from backbeat.domain.screening import Findings
 from backbeat.store.athletes import add_athlete, get_athlete, progress_rows, save_screening
-from backbeat.store.db import Database
 from backbeat.store.history import (
     add_logs_bulk,
     athlete_charts,
@@ -18,16 +15,7 @@ from backbeat.store.history import (
     export_logs,
     set_groups,
 )
-from tests.pg import postgres_server
 from tests.test_analytics import LOGS, _rows
-
-
-@pytest.fixture(scope="module")
-def pg_db():
-    with postgres_server() as url:
-        db = Database(url)
-        yield db
-        db.close()
 
 
 def test_history_on_postgres_matches_sqlite(pg_db, db):

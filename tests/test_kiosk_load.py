@@ -5,17 +5,11 @@ locked". The full size (8 × 1,000) runs in `make bench` (bench_kiosk.py)."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_kiosk.py"
+from tests import scripts
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("bench_kiosk", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return scripts.load("benchmarks/bench_kiosk.py")
 
 
 def test_four_kiosks_and_a_tv_lose_nothing_and_duplicate_nothing(tmp_path):

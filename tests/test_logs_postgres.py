@@ -3,12 +3,8 @@ exactly-once guarantees as on one computer's SQLite file."""
 
 from __future__ import annotations
 
-import importlib.util
 import uuid
 from datetime import date
-from pathlib import Path
-
-import pytest
 
 from backbeat.domain.setlog import SetEntry
 from backbeat.store.athletes import add_athlete
@@ -16,13 +12,7 @@ from backbeat.store.checkins import check_in, checked_in
 from backbeat.store.db import Database
 from backbeat.store.live import save_live_state
 from backbeat.store.logs import class_now, count_logs, find_log, log_set, suggested_load, undo_set
-from tests.pg import postgres_server
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    with postgres_server() as url:
-        yield url
+from tests import scripts
 
 
 def test_taps_and_check_ins_on_postgres(pg_url):
@@ -47,10 +37,7 @@ def test_taps_and_check_ins_on_postgres(pg_url):
 
 
 def test_kiosk_processes_on_postgres_lose_and_duplicate_nothing(pg_url, tmp_path):
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_kiosk.py"
-    spec = importlib.util.spec_from_file_location("bench_kiosk", path)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = scripts.load("benchmarks/bench_kiosk.py")
     r = bench.run_load(tmp_path, kiosks=3, taps=30, url=pg_url)
     assert r["errors"] == [] and r["exit_codes"] == [0, 0, 0]
     assert (r["rows"], r["lost"], r["duplicated"], r["unexpected"]) == (90, 0, 0, 0)

@@ -11,15 +11,6 @@ from backbeat.store.library import load_library
 from backbeat.store.live import load_live_state, save_live_state
 from backbeat.store.programs import list_programs, load_program, save_program
 from backbeat.store.sessions import start_session
-from tests.pg import postgres_server
-
-
-@pytest.fixture(scope="module")
-def pg_db():
-    with postgres_server() as url:
-        db = Database(url)
-        yield db
-        db.close()
 
 
 def test_migrations_and_seed_on_postgres(pg_db, sample_program, library):

@@ -136,8 +136,11 @@ def describe(now: Now, timeline: Timeline) -> Display:
                         else "Right side")
         next_set = " · ".join(bits)
         next_detail = _prescription(timeline, nxt)
-    shown = ex or (timeline.exercises.get(_first_work(timeline, seg).exercise or "")
-                   if _first_work(timeline, seg) else None)
+    if ex is None:  # a rest or transition is named after what it leads to
+        coming = nxt or _first_work(timeline, seg)
+        shown = timeline.exercises.get(coming.exercise or "") if coming else None
+    else:
+        shown = ex
     rep_word = "BREATH" if seg.kind is SegmentKind.BREATH else "REP"
     return Display(
         mode=seg.kind.value,
