@@ -319,7 +319,10 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from backbeat import __version__
+
     parser = argparse.ArgumentParser(prog="backbeat", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"backbeat {__version__}")
     _add_db(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

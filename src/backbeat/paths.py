@@ -1,20 +1,25 @@
-"""The one place that knows where things live: user data, resources, sounds.
+"""The one place that knows where things live: user data, logs, resources, sounds.
 
-Works from a checkout (resources/ and sounds/ at the repository top), from an
-installed wheel (copied into the package as ``backbeat/_data``) and from a
-frozen bundle (``sys._MEIPASS``). ``BACKBEAT_DATA_DIR`` overrides the user
-data directory (tests and portable installs).
+``resources/`` and ``sounds/`` sit at the top of the repository and are
+installed as the packages ``backbeat.resources`` and ``backbeat.sounds``
+(pyproject.toml's ``package-dir``), so :func:`importlib.resources.files` finds
+them in an installed wheel, an editable install and a frozen bundle alike. A
+source tree put on ``sys.path`` without installing it has no such packages;
+there the folders are found at the repository top. ``BACKBEAT_DATA_DIR``
+overrides the user data directory (tests and portable installs),
+``BACKBEAT_LOG_DIR`` the log directory.
 """
 
 from __future__ import annotations
 
+import importlib.resources
 import os
-import sys
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "backbeat"
+_CHECKOUT = Path(__file__).resolve().parents[2]  # src/backbeat/paths.py -> repository top
 
 
 def data_dir() -> Path:
@@ -24,28 +29,34 @@ def data_dir() -> Path:
     return path
 
 
+def log_dir() -> Path:
+    """Where ``backbeat.log`` is written (the user log dir; next to the data with
+    ``BACKBEAT_DATA_DIR`` set, so tests never write to the user's logs)."""
+    override = os.environ.get("BACKBEAT_LOG_DIR")
+    if override:
+        path = Path(override)
+    elif os.environ.get("BACKBEAT_DATA_DIR"):
+        path = data_dir() / "log"
+    else:
+        path = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def default_db_url() -> str:
     return os.environ.get("BACKBEAT_DB") or f"sqlite:///{data_dir() / 'backbeat.db'}"
 
 
-def _asset_roots() -> list[Path]:
-    roots = []
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        roots.append(Path(frozen))
-    here = Path(__file__).resolve()
-    roots.append(here.parent / "_data")  # installed wheel
-    roots.append(here.parents[2])  # checkout: src/backbeat/paths.py -> repo top
-    return roots
-
-
 def asset_dir(name: str) -> Path:
     """``resources`` or ``sounds``, wherever this copy of Backbeat keeps them."""
-    for root in _asset_roots():
-        candidate = root / name
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(f"Backbeat's {name}/ folder was not found next to the program")
+    try:
+        folder = importlib.resources.files(f"{APP_NAME}.{name}")
+    except ModuleNotFoundError:  # a source tree on sys.path, not installed
+        folder = _CHECKOUT / name
+    path = Path(str(folder))
+    if not path.is_dir():
+        raise FileNotFoundError(f"Backbeat's {name}/ folder was not found ({path})")
+    return path
 
 
 def resources_dir() -> Path:
