@@ -1,25 +1,46 @@
 # Backbeat: `make run` opens the demo class, `make test` runs the suite.
 # Both create .venv when missing; system packages come from scripts/system-deps.sh.
+# `make run` installs what running needs (no test packages, no dev extras);
+# simpleaudio is built only where a C compiler is present.
 PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM_PLUGIN_PATH :=
+export PYTHON
 
-.PHONY: run test bench lint system-deps snapshots clean sounds
+.PHONY: run test bench lint system-deps snapshots clean sounds venv-size package package-test
 
-$(STAMP): pyproject.toml
-	@bash scripts/system-deps.sh
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	@bash scripts/system-deps.sh runtime
+	$(PY) -m pip install --quiet -e .
+	@if command -v cc >/dev/null 2>&1; then \
+	  $(PY) -m pip install --quiet 'simpleaudio>=1.0.4' || echo "simpleaudio did not build: the sound backend needs it or sounddevice (see packaging/README.md)"; \
+	else echo "no C compiler: simpleaudio not built (bash scripts/system-deps.sh simpleaudio adds one)"; fi
+	@touch $(RUN_STAMP)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	@bash scripts/system-deps.sh runtime simpleaudio test
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# make system-deps GROUPS="runtime simpleaudio test" (see the script's header)
+GROUPS ?= runtime
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh $(GROUPS)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(VENV)/bin/backbeat demo
+
+# The venv's size, and the largest packages in it (the Qt wheel dominates).
+venv-size: $(RUN_STAMP)
+	@du -sh $(VENV)
+	@du -sm $(VENV)/lib/python3*/site-packages/* | sort -rn | head -5
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

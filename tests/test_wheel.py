@@ -50,6 +50,14 @@ def test_the_sdist_carries_resources_sounds_and_the_license(built):
     inside = set(zipfile.ZipFile(wheel).namelist())
     assert {"backbeat/resources/library.json", "backbeat/sounds/voice_go.wav",
             "backbeat/store/migrations/env.py", "backbeat-0.1.0.dist-info/licenses/LICENSE"} <= inside
+    metadata = zipfile.ZipFile(wheel).read("backbeat-0.1.0.dist-info/METADATA").decode()
+    required = [line.split(":", 1)[1].strip() for line in metadata.splitlines()
+                if line.startswith("Requires-Dist:") and "extra ==" not in line]
+    # Installs without a compiler (simpleaudio is an extra) and without Qt's Addons
+    assert required and not [r for r in required if r.startswith(("simpleaudio", "PySide6 ", "PySide6>",
+                                                                   "PySide6-Addons", "pyside6"))]
+    assert any(r.startswith("PySide6-Essentials") for r in required)
+    assert 'simpleaudio>=1.0.4; extra == "simpleaudio"' in metadata
 
 
 @pytest.mark.slow
