@@ -385,3 +385,38 @@ def test_every_touch_target_is_at_least_15_mm(qtbot, db, gym, make_kiosk):
                 seen += 1
                 assert min(b.width(), b.height()) >= 57, (b.text(), b.size())
     assert seen > 40
+
+
+def test_the_load_shows_how_to_build_it_and_the_warm_up(qtbot, db, gym, make_kiosk):
+    from backbeat.domain.equipment import STARTER_EQUIPMENT, Equipment
+    from backbeat.store.equipment import get_equipment, save_equipment
+
+    assert get_equipment(db) == STARTER_EQUIPMENT  # the demo gym records its equipment
+    w = make_kiosk()
+    tap_tile(qtbot, w.roster.grid, "Ana")
+    pick(qtbot, w, "romanian-deadlift")
+    w.log.set_load(61.0)  # an odd total: 20.5 kg a side cannot be made
+    assert w.log.build_panel.isVisible()
+    assert "61 kg cannot be built here" in w.log.build_label.text()
+    assert [b.text() for b in w.log.nearest_buttons] == ["60 kg", "62.5 kg"]
+    assert not w.log.warmup_label.isVisible()
+    tap(qtbot, w.log.nearest_buttons[1])
+    assert w.log.form.load_kg == 62.5
+    assert w.log.build_label.text() == "LOAD IT:  Olympic bar 20 kg + 20 · 1.25 kg each side"
+    assert not w.log.nearest_buttons[0].isVisible()
+    # bar, 45 %, 65 %, 85 % of 62.5 kg, each on a load the gym can build
+    assert w.log.warmup_label.text() == "WARM-UP  bar → 27.5 → 40 → 52.5 kg"
+    # a dumbbell exercise names the dumbbell; a machine says nothing about plates
+    tap(qtbot, w.log.change_button)
+    pick(qtbot, w, "single-arm-dumbbell-row")
+    w.log.set_load(16.0)
+    assert w.log.build_label.text() == "LOAD IT:  16 kg dumbbell"
+    assert not w.log.warmup_label.isVisible()
+    tap(qtbot, w.log.change_button)
+    pick(qtbot, w, "lat-pulldown")
+    assert not w.log.build_panel.isVisible()
+    # equipment not recorded: nothing is said about plates
+    save_equipment(db, Equipment())
+    tap(qtbot, w.log.change_button)
+    pick(qtbot, w, "romanian-deadlift")
+    assert not w.log.build_panel.isVisible()

@@ -1,6 +1,7 @@
 """The printable class sheet: last loads from the logs, the PDF itself (its first
 page turned into an image and read back as text), the CLI and the editor's button."""
 
+import json
 import subprocess
 import unicodedata
 from datetime import UTC, datetime, timedelta
@@ -154,3 +155,30 @@ def test_once_athletes_check_in_the_sheet_lists_them_only(db):
     class_now = class_sheet(db, program, 1, today=T0.date())
     assert [a.name for a in class_now.athletes] == ["Ana", "Dev"]
     assert class_now.roster == "checked in today"
+
+
+def test_barbell_lifts_get_each_athletes_warm_up_ramp(db, tmp_path):
+    from backbeat.domain.equipment import STARTER_EQUIPMENT
+    from backbeat.domain.program import parse_program
+    from backbeat.store.equipment import save_equipment
+
+    save_equipment(db, STARTER_EQUIPMENT)
+    program = parse_program(json.dumps({"format": "backbeat.program/1", "name": "Hinge day", "days": [
+        {"name": "Day 1", "blocks": [{"name": "Main", "kind": "straight", "items": [
+            {"exercise": "romanian-deadlift", "sets": 3, "reps": 8, "tempo": "3-1-1-1",
+             "load": {"kind": "kg", "value": 60}},
+            {"exercise": "lat-pulldown", "sets": 3, "reps": 8}]}]}]}), "test")
+    ana, ben, cai = add_athlete(db, "Ana"), add_athlete(db, "Ben"), add_athlete(db, "Cai")
+    log(db, ana, "romanian-deadlift", 80)
+    log(db, ben, "romanian-deadlift", 61)  # not a load this gym builds: the nearest is used
+    log(db, cai, "lat-pulldown", 40)  # no barbell history: no ramp
+    sheet = class_sheet(db, program, 1)
+    assert sheet.warmups == [
+        ("Romanian deadlift", "Ana → 80 kg: bar · 35 · 52.5 · 67.5"),
+        ("Romanian deadlift", "Ben → 60 kg: bar · 27.5 · 40 · 50"),
+    ]
+    pdf = write_class_sheet(db, program, 1, tmp_path / "hinge.pdf")
+    text = squeezed(pdf_text(pdf))
+    assert squeezed("Ana → 80 kg: bar · 35 · 52.5 · 67.5") in text
+    set_setting(db, "units", "lb")
+    assert class_sheet(db, program, 1).warmups[0][1].startswith("Ana → 176.4 lb: bar · 77.2")

@@ -19,6 +19,17 @@ class Laterality(StrEnum):
     ALTERNATING = "alternating"  # sides alternate rep by rep (bird dog, dead bug)
 
 
+class EquipmentKind(StrEnum):
+    """What an exercise is loaded with; the gym's equipment (domain/equipment.py)
+    says which loads each can make."""
+
+    BARBELL = "barbell"
+    DUMBBELL = "dumbbell"
+    BAND = "band"
+    MACHINE = "machine"  # a pin-loaded stack or cable: any load on its scale
+    BODYWEIGHT = "bodyweight"
+
+
 class RiskFlag(StrEnum):
     """Screening findings an exercise is risky for."""
 
@@ -61,6 +72,8 @@ class Exercise(BaseModel):
     substitutions: tuple[str, ...] = ()
     breath_pattern: str | None = None
     media: str | None = None
+    equipment: EquipmentKind | None = None
+    bar: str | None = Field(default=None, max_length=40)  # barbell lifts: the bar's name, else the gym's first
 
     @field_validator("default_tempo")
     @classmethod

@@ -17,6 +17,13 @@ jumped"):
 
 Only sessions logged since the prescription last changed count: an accepted
 step has to be earned again before the next one.
+
+**Only loads the gym can build.** When the rules carry the exercise's load
+menu (``ProgressionRules.loads``, from the gym's equipment:
+``domain/equipment.py``), a load step lands on the buildable load nearest the
+step (always heavier when advancing, lighter when stepping back); a next
+buildable load further than ``max_load_step_kg`` away is not suggested (the
+trainer decides).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from backbeat.domain.equipment import LoadMenu
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.program import MAX_LOAD_KG
 from backbeat.domain.tempo import MAX_PHASE_S, Phase, parse_tempo
@@ -45,6 +53,8 @@ class ProgressionRules:
     load_step_pct: float | None = None
     plate_kg: float = 0.5  # smallest load increment the gym has
     max_load_step_kg: float = 5.0
+    #: the loads the gym can build for this exercise (None: any load)
+    loads: LoadMenu | None = None
 
     def __post_init__(self) -> None:
         if not 0 < self.poor_form <= self.good_form <= 5:
@@ -64,6 +74,30 @@ class ProgressionRules:
             step = round(load_kg * self.load_step_pct / 100 / self.plate_kg) * self.plate_kg
             step = max(self.plate_kg, step)
         return min(step, self.max_load_step_kg)
+
+    def load_up(self, load_kg: float) -> float | None:
+        """The next load up: one step, on a load the gym can build; None when the
+        lightest heavier load it can build is more than ``max_load_step_kg`` away."""
+        target = round(min(MAX_LOAD_KG, load_kg + self.load_step(load_kg)), 2)
+        if self.loads is None:
+            return target
+        fit = self.loads.fit(target)
+        choice = fit.nearest()
+        if choice is None or choice.kg <= load_kg + 1e-6:
+            choice = self.loads.above(load_kg)
+        if choice is None or choice.kg - load_kg > self.max_load_step_kg + 1e-6:
+            return None
+        return round(choice.kg, 2)
+
+    def load_down(self, load_kg: float) -> float | None:
+        """The next load down (one step, buildable); None when nothing lighter can be built."""
+        target = round(max(0.0, load_kg - self.load_step(load_kg)), 2)
+        if self.loads is None:
+            return target
+        choice = self.loads.fit(target).nearest()
+        if choice is None or choice.kg >= load_kg - 1e-6:
+            choice = self.loads.below(load_kg)
+        return None if choice is None else round(choice.kg, 2)
 
 
 DEFAULT_RULES = ProgressionRules()
@@ -165,9 +199,9 @@ def suggest(current: Prescription, sessions: Sequence[SessionResult],
     if poor or missed_twice:
         why = (f"form {_form(latest)} on {_day(latest.on)} (under {rules.poor_form:g})" if poor
                else f"reps missed on {_day(sessions[-2].on)} and {_day(latest.on)}")
-        if current.load_kg:
-            step = rules.load_step(current.load_kg)
-            load = round(max(0.0, current.load_kg - step), 2)
+        load = rules.load_down(current.load_kg) if current.load_kg else None
+        if load is not None:
+            step = round(current.load_kg - load, 2)
             return Suggestion(Action.STEP_BACK, Prescription(current.tempo, current.reps, load),
                               f"{why}: take {step:g} kg off → {load:g} kg")
         if eccentric > 1 and not explosive_eccentric:
@@ -204,10 +238,18 @@ def suggest(current: Prescription, sessions: Sequence[SessionResult],
     if current.load_kg is None:
         return hold(f"{good}, eccentric at its {rules.eccentric_cap_s} s cap and no load to add: "
                     "the trainer chooses the next step")
-    step = rules.load_step(current.load_kg)
-    load = round(min(MAX_LOAD_KG, current.load_kg + step), 2)
+    load = rules.load_up(current.load_kg)
+    if load is None:
+        above = rules.loads.above(current.load_kg) if rules.loads else None
+        if above is None:
+            return hold(f"{good}, but {current.load_kg:g} kg is the most the gym's equipment builds: "
+                        "the trainer chooses the next step")
+        return hold(f"{good}, but the next load the gym can build is {above.kg:g} kg "
+                    f"(+{above.kg - current.load_kg:g} kg, more than a {rules.max_load_step_kg:g} kg "
+                    "step): the trainer chooses the next step")
     if load == current.load_kg:
         return hold(f"{good}, but {MAX_LOAD_KG:g} kg is the most the product accepts")
+    step = round(load - current.load_kg, 2)
     return Suggestion(Action.ADVANCE, Prescription(current.tempo, current.reps, load),
                       f"{good}; eccentric at its {rules.eccentric_cap_s} s cap: "
                       f"add {step:g} kg → {load:g} kg")

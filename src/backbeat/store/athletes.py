@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
 from sqlalchemy import select
 
 from backbeat.domain.athlete import Athlete
+from backbeat.domain.equipment import Equipment, LoadMenu
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import RiskFlag
 from backbeat.domain.program import MAX_LOAD_KG, MAX_REPS
@@ -23,6 +24,7 @@ from backbeat.domain.progression import (
 from backbeat.domain.screening import Findings
 from backbeat.domain.tempo import parse_tempo
 from backbeat.store.db import Database
+from backbeat.store.equipment import get_equipment
 from backbeat.store.history import LoggedSet, planned_work, recent_sets
 from backbeat.store.models import (
     AthletePrescriptionRow,
@@ -267,6 +269,7 @@ class ProgressRow:
     suggestion: Suggestion | None
     decision: Decision | None
     sessions: int = 0  # sessions logged at the current prescription (since the decision)
+    loads: LoadMenu | None = None  # what the gym can build for it (None: any load)
 
 
 def _decision(s, athlete_id: int, exercise_id: int, slug: str) -> Decision | None:
@@ -312,8 +315,17 @@ def _sessions(sets: list[LoggedSet], target_reps: int) -> list[SessionResult]:
     return out
 
 
+def _rules_for(rules: ProgressionRules, equipment: Equipment, ex: ExerciseRow) -> ProgressionRules:
+    """The rules with the loads this exercise can be built with here (the gym's equipment)."""
+    if rules.loads is not None:
+        return rules
+    menu = equipment.menu(ex.data.get("equipment"), ex.data.get("bar"))
+    return rules if menu is None else replace(rules, loads=menu)
+
+
 def _progress_row(db: Database, s, athlete_id: int, ex: ExerciseRow,
-                  planned: dict, rules: ProgressionRules) -> ProgressRow:
+                  planned: dict, rules: ProgressionRules, equipment: Equipment) -> ProgressRow:
+    rules = _rules_for(rules, equipment, ex)
     decision = _decision(s, athlete_id, ex.id, ex.slug)
     since = decision.decided_at if decision else None
     sets = recent_sets(db, athlete_id, ex.id, since=since)
@@ -331,17 +343,18 @@ def _progress_row(db: Database, s, athlete_id: int, ex: ExerciseRow,
         loads = [x.load_kg for x in last_day if x.load_kg is not None]
         load = max(loads) if loads else None
     if not tempo or not reps:
-        return ProgressRow(ex.slug, ex.name, None, None, decision)
+        return ProgressRow(ex.slug, ex.name, None, None, decision, loads=rules.loads)
     current = Prescription(tempo, reps, load)
     sessions = _sessions(sets, reps)
     return ProgressRow(ex.slug, ex.name, current, suggest(current, sessions, rules), decision,
-                       len(sessions))
+                       len(sessions), rules.loads)
 
 
 def progress_rows(db: Database, athlete_id: int,
                   rules: ProgressionRules = DEFAULT_RULES) -> list[ProgressRow]:
     """Every exercise the athlete has logged, with its prescription, suggestion and decision."""
     planned, _ = planned_work(db)
+    equipment = get_equipment(db)
     with db.read() as s:
         ids = set(s.scalars(select(SetLogRow.exercise_id).distinct()
                             .where(SetLogRow.athlete_id == athlete_id)))
@@ -349,16 +362,17 @@ def progress_rows(db: Database, athlete_id: int,
                              .where(AthletePrescriptionRow.athlete_id == athlete_id)))
         exercises = list(s.scalars(select(ExerciseRow).where(ExerciseRow.id.in_(ids))
                                    .order_by(ExerciseRow.name)))
-        return [_progress_row(db, s, athlete_id, ex, planned, rules) for ex in exercises]
+        return [_progress_row(db, s, athlete_id, ex, planned, rules, equipment) for ex in exercises]
 
 
 def progress_for(db: Database, athlete_id: int, exercise: str,
                  rules: ProgressionRules = DEFAULT_RULES) -> ProgressRow:
     """One exercise's prescription, suggestion and decision (for the kiosk and the TV)."""
     planned, _ = planned_work(db)
+    equipment = get_equipment(db)
     with db.read() as s:
         ex = _exercise(s, exercise, "exercise")
-        return _progress_row(db, s, athlete_id, ex, planned, rules)
+        return _progress_row(db, s, athlete_id, ex, planned, rules, equipment)
 
 
 def progressed_load(db: Database, athlete_id: int, exercise: str, last_load_kg: float | None, *,
@@ -380,4 +394,12 @@ def progressed_load(db: Database, athlete_id: int, exercise: str, last_load_kg: 
     if side is None or last_load_kg is None or (row.decision is not None and row.sessions == 0):
         return suggested
     step = suggested - (row.current.load_kg or 0.0)
-    return round(min(MAX_LOAD_KG, max(0.0, last_load_kg + step)), 2)
+    load = round(min(MAX_LOAD_KG, max(0.0, last_load_kg + step)), 2)
+    menu = row.loads
+    if menu is not None and step:  # the side's own step lands on a load the gym has
+        build = (menu.above(last_load_kg) if step > 0 else menu.below(last_load_kg))
+        near = menu.fit(load).nearest()
+        if near is not None and (near.kg - last_load_kg) * step > 0:
+            build = near
+        load = round(build.kg, 2) if build is not None else last_load_kg
+    return load

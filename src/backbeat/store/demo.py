@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from backbeat.domain.equipment import STARTER_EQUIPMENT, Equipment
 from backbeat.store.db import Database
+from backbeat.store.equipment import get_equipment, save_equipment
 from backbeat.store.models import (
     AthleteRow,
     ExerciseRow,
@@ -37,6 +39,8 @@ def ensure_demo(db: Database, *, weeks: int = 6, seed: int = 7) -> bool:
             return False
     rng = random.Random(seed)
     now = datetime.now(UTC).replace(microsecond=0)
+    if get_equipment(db) == Equipment():
+        save_equipment(db, STARTER_EQUIPMENT)
     with db.session() as s:
         exercises = {r.slug: r for r in s.scalars(select(ExerciseRow))}
         athletes = []

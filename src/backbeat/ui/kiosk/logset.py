@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from backbeat.domain.athlete import Athlete, Caution
+from backbeat.domain.equipment import Kind, LoadMenu, warmup_ramp
 from backbeat.domain.exercise import Exercise, Laterality
 from backbeat.domain.setlog import (
     LOAD_STEPS,
@@ -91,6 +92,30 @@ class LogPage(QWidget):
         left.addWidget(self.side_row)
         left.addWidget(self.reps_stepper)
         left.addWidget(self.load_stepper)
+        # how to build the load on the stepper: plates per side or the dumbbell; the
+        # nearest two buildable loads when it cannot be made; the warm-up for barbell lifts
+        self.build_panel = QFrame()
+        self.build_panel.setProperty("role", "panel")
+        build_col = QVBoxLayout(self.build_panel)
+        build_col.setContentsMargins(16, 8, 16, 8)
+        build_col.setSpacing(6)
+        self.build_label = label("", "heading", wrap=True)
+        self.build_label.setObjectName("build")
+        build_col.addWidget(self.build_label)
+        near = QHBoxLayout()
+        near.setSpacing(12)
+        self.nearest_buttons = [button("", "choice", name=f"nearest_{i}") for i in range(2)]
+        for i, b in enumerate(self.nearest_buttons):
+            b.clicked.connect(lambda _=False, i=i: self._take_nearest(i))
+            near.addWidget(b)
+        build_col.addLayout(near)
+        self.warmup_label = label("", "history", wrap=True)
+        self.warmup_label.setObjectName("warmup")
+        build_col.addWidget(self.warmup_label)
+        self.build_panel.hide()
+        self.menu: LoadMenu | None = None
+        self._nearest: list[float] = []
+        left.addWidget(self.build_panel)
         left.addStretch(1)
         main.addLayout(left, 11)
 
@@ -134,9 +159,11 @@ class LogPage(QWidget):
 
     # --- filled in by the window --------------------------------------------------
     def open(self, athlete: Athlete, exercise: Exercise, *, set_text: str, prescription: str,
-             form: SetForm, caution: Caution | None, caution_text: str = "") -> None:
+             form: SetForm, caution: Caution | None, caution_text: str = "",
+             menu: LoadMenu | None = None) -> None:
         self.exercise = exercise
         self.form = form
+        self.menu = menu
         self.athlete_label.setText(f"{athlete.name}  ·  {exercise.name}")
         self.set_label.setText(set_text)
         self.set_label.setVisible(bool(set_text))
@@ -195,6 +222,35 @@ class LogPage(QWidget):
         self.load_stepper.buttons["down"].setEnabled(bool(kg))
         self.load_stepper.buttons["down_big"].setEnabled(bool(kg))
         self.reps_stepper.buttons["down"].setEnabled(self.form.reps > 0)
+        self._refresh_build()
+
+    def _refresh_build(self) -> None:
+        menu, kg = self.menu, self.form.load_kg
+        if menu is None or not kg:
+            self.build_panel.hide()
+            return
+        fit = menu.fit(kg)
+        self._nearest = []
+        if fit.exact is not None:
+            self.build_label.setText(f"LOAD IT:  {fit.exact.describe()}")
+        else:
+            self.build_label.setText(f"⚠ {format_load(kg, self.units)} cannot be built here. Nearest:")
+            self._nearest = [b.kg for b in (fit.below, fit.above) if b is not None]
+        for b, near in zip(self.nearest_buttons, [*self._nearest, None, None], strict=False):
+            b.setVisible(near is not None)
+            if near is not None:
+                b.setText(format_load(near, self.units))
+        ramp = warmup_ramp(kg, menu) if menu.kind is Kind.BARBELL and fit.exact else []
+        self.warmup_label.setVisible(bool(ramp))
+        if ramp:
+            steps = ["bar" if i == 0 else f"{kg_to_units(b.kg, self.units):g}"
+                     for i, b in enumerate(ramp)]
+            self.warmup_label.setText(f"WARM-UP  {' → '.join(steps)} {self.units.value}")
+        self.build_panel.show()
+
+    def _take_nearest(self, i: int) -> None:
+        if i < len(self._nearest):
+            self.set_load(self._nearest[i])
 
     def set_side(self, side: str | None) -> None:
         self.form.side = side

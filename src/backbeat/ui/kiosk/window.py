@@ -28,6 +28,7 @@ from backbeat.store.athletes import athlete_pin_hash, list_athletes
 from backbeat.store.auth import check_trainer_pin, has_trainer_pin
 from backbeat.store.checkins import check_in, checked_in
 from backbeat.store.db import Database
+from backbeat.store.equipment import get_equipment
 from backbeat.store.library import load_library
 from backbeat.store.logs import (
     ClassSet,
@@ -377,7 +378,8 @@ class KioskWindow(QMainWindow):
         if load:
             parts.append(f"suggested {format_load(load, self.units)}")
         self.log.open(athlete, exercise, set_text=set_text, prescription="  ·  ".join(parts),
-                      form=form, caution=caution, caution_text=caution_text)
+                      form=form, caution=caution, caution_text=caution_text,
+                      menu=get_equipment(self.db).menu_for(exercise))
         self._in_flight = None
         self._undo_key = None
         self.log.show_history(history, self.today())

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backbeat.domain.exercise import Exercise, Laterality, Library, RiskFlag
+from backbeat.domain.exercise import EquipmentKind, Exercise, Laterality, Library, RiskFlag
 from backbeat.domain.tempo import StartPhase
 from backbeat.store.library import load_library, save_exercise
 from backbeat.ui.trainer.forms import PROBLEM_STYLE, FieldRow
@@ -135,6 +135,14 @@ class LibraryEditor(QWidget):
         self.laterality = add("laterality", "Sides", QComboBox())
         for value, text in SIDES:
             self.laterality.addItem(text, value.value)
+        self.equipment = add("equipment", "Loaded with", QComboBox())
+        self.equipment.addItem("—", "")
+        for kind in EquipmentKind:
+            self.equipment.addItem(kind.value, kind.value)
+        self.equipment.setToolTip("barbell, dumbbell and band loads are kept to what the gym's "
+                                  "equipment (Equipment tab) can build")
+        self.bar = add("bar", "Bar", QLineEdit())
+        self.bar.setPlaceholderText("barbell lifts: the bar's name (empty: the gym's first bar)")
         self.tempo = add("default_tempo", "Usual tempo", QLineEdit())
         self.tempo.setPlaceholderText("e.g. 3-1-1-2 (eccentric-pause-concentric-pause)")
         self.cues = add("cues", "Cues (one a line)", QPlainTextEdit())
@@ -188,11 +196,11 @@ class LibraryEditor(QWidget):
         outer.addWidget(split)
 
         for w in (self.name, self.slug, self.pattern, self.muscles, self.tempo,
-                  self.breath_pattern, self.media):
+                  self.breath_pattern, self.media, self.bar):
             w.textEdited.connect(self._edited)
         for w in (self.cues, self.cautions):
             w.textChanged.connect(self._edited)
-        for w in (self.start, self.laterality):
+        for w in (self.start, self.laterality, self.equipment):
             w.activated.connect(self._edited)
         self.name.textEdited.connect(self._name_typed)
         self.media.textEdited.connect(lambda _t: self._show_media())
@@ -264,6 +272,8 @@ class LibraryEditor(QWidget):
         self.muscles.setText(", ".join(data.get("muscles", [])))
         self.start.setCurrentIndex(max(0, self.start.findData(data.get("start", "concentric"))))
         self.laterality.setCurrentIndex(max(0, self.laterality.findData(data.get("laterality", "bilateral"))))
+        self.equipment.setCurrentIndex(max(0, self.equipment.findData(data.get("equipment") or "")))
+        self.bar.setText(data.get("bar") or "")
         self.tempo.setText(data.get("default_tempo") or "")
         self.cues.setPlainText("\n".join(data.get("cues", [])))
         self.cautions.setPlainText("\n".join(data.get("cautions", [])))
@@ -342,8 +352,10 @@ class LibraryEditor(QWidget):
                 for i in range(self.substitutions.count())
                 if self.substitutions.item(i).checkState() == Qt.CheckState.Checked],
         }
+        if self.equipment.currentData():
+            data["equipment"] = self.equipment.currentData()
         for key, widget in (("default_tempo", self.tempo), ("breath_pattern", self.breath_pattern),
-                            ("media", self.media)):
+                            ("media", self.media), ("bar", self.bar)):
             if widget.text().strip():
                 data[key] = widget.text().strip()
         return data | getattr(self, "_loaded_extra", {})

@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocume
 
 from backbeat.domain.athlete import caution_for
 from backbeat.domain.breath import parse_breath_pattern
+from backbeat.domain.equipment import Kind, warmup_ramp
 from backbeat.domain.exercise import Exercise, Laterality, Library
 from backbeat.domain.program import BlockKind, Program
 from backbeat.domain.tempo import StartPhase, parse_tempo
@@ -26,7 +27,9 @@ from backbeat.store.athletes import list_athletes
 from backbeat.store.checkins import checked_in
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
+from backbeat.store.equipment import get_equipment
 from backbeat.store.loads import LastLoad, last_loads
+from backbeat.store.logs import suggested_load
 from backbeat.store.settings import get_setting
 
 KG_TO_LB = 2.20462
@@ -66,6 +69,7 @@ class ClassSheet:
     athletes: list[AthleteRow] = field(default_factory=list)
     cautions: list[str] = field(default_factory=list)
     roster: str = "all active athletes"  # or "checked in today"
+    warmups: list[tuple[str, str]] = field(default_factory=list)  # (exercise, "Ana 62.5: bar · 27.5 …")
 
 
 def _letter(n: int) -> str:
@@ -145,6 +149,7 @@ def class_sheet(db: Database, program: Program, day: int, *, library: Library | 
         athletes = [a for a in athletes if a.id in here]
         sheet.roster = "checked in today"
     sheet.columns = [ex.name for ex in loaded]
+    sheet.warmups = _warmups(db, athletes, loaded, units)
     loads = last_loads(db, [a.id for a in athletes], [ex.slug for ex in loaded], sides=per_side)
     for athlete in athletes:
         cells = []
@@ -165,6 +170,30 @@ def class_sheet(db: Database, program: Program, day: int, *, library: Library | 
     sheet.athletes = [AthleteRow(a.name, [a.cells[c] for c in keep], a.flagged)
                       for a in sheet.athletes]
     return sheet
+
+
+def _warmups(db: Database, athletes, loaded: list[Exercise], units: str) -> list[tuple[str, str]]:
+    """Each athlete's warm-up ramp to today's suggested load, for the barbell lifts."""
+    equipment = get_equipment(db)
+    out = []
+    for ex in loaded:
+        menu = equipment.menu_for(ex)
+        if menu is None or menu.kind is not Kind.BARBELL:
+            continue
+        for athlete in athletes:
+            if caution_for(athlete, ex) is not None:
+                continue
+            working = suggested_load(db, athlete.id, ex.slug)
+            if not working:
+                continue
+            working = menu.nearest(working).kg
+            ramp = warmup_ramp(working, menu)
+            if ramp:
+                steps = " · ".join("bar" if i == 0 else _weight(b.kg, units)
+                                   for i, b in enumerate(ramp))
+                out.append((ex.name, f"{athlete.name} → {_weight(working, units)} {units}: "
+                                     f"{steps}"))
+    return out
 
 
 def _load_cell(loads: dict, athlete_id: int, slug: str, sided: bool, units: str) -> str:
@@ -233,6 +262,11 @@ def sheet_html(sheet: ClassSheet) -> str:
         out.append(f"<p style='font-size:9pt'>{e(sheet.roster.capitalize())}. "
                    "Last logged load × reps per athlete; "
                    "L/R for one-side work. ⚠ = screening caution: the athlete does the substitute.</p>")
+    if sheet.warmups:
+        out.append(f"<h2 style='font-size:14pt'>Warm-ups ({e(sheet.units)}): the bar, then 45 %, "
+                   "65 % and 85 % of the working load, as the gym's plates build them</h2><ul>")
+        out += [f"<li><b>{e(ex)}</b> — {e(text)}</li>" for ex, text in sheet.warmups]
+        out.append("</ul>")
     if sheet.cautions:
         out.append("<h2 style='font-size:15pt'>Cautions</h2><ul>")
         out += [f"<li>{e(c)}</li>" for c in sheet.cautions]

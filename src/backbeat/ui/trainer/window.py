@@ -94,6 +94,7 @@ TAB_FACTORIES: list[TabSpec] = [
     TabSpec("Library", "backbeat.ui.trainer.library_editor:LibraryEditor"),
     TabSpec("Athletes", "backbeat.ui.trainer.athletes:AthletesTab"),
     TabSpec("Progress", "backbeat.ui.trainer.progress:ProgressTab"),
+    TabSpec("Equipment", "backbeat.ui.trainer.equipment:EquipmentTab"),
 ]
 
 
