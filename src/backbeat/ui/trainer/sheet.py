@@ -26,8 +26,8 @@ from backbeat.engine.timeline import FALLBACK_TEMPO, ClassPlan
 from backbeat.store.athletes import list_athletes
 from backbeat.store.checkins import checked_in
 from backbeat.store.db import Database
-from backbeat.store.library import load_library
 from backbeat.store.equipment import get_equipment
+from backbeat.store.library import load_library
 from backbeat.store.loads import LastLoad, last_loads
 from backbeat.store.logs import suggested_load
 from backbeat.store.settings import get_setting
