@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -32,19 +33,14 @@ def _open_db(args: argparse.Namespace):
 
 def _load_plan(args: argparse.Namespace):
     """PROGRAM is a stored program's name or id, or a program file's path."""
-    from backbeat.domain.program import parse_program
+    from backbeat.domain.program import read_program_file
     from backbeat.engine.timeline import ClassPlan
     from backbeat.store.library import load_library
     from backbeat.store.programs import load_program
 
     db = _open_db(args)
     path = Path(args.program)
-    if path.suffix == ".json":
-        if not path.is_file():
-            raise CliError(f"{path}: no such program file")
-        program = parse_program(path.read_text("utf-8"), str(path))
-    else:
-        program = load_program(db, args.program)
+    program = read_program_file(path) if path.suffix == ".json" else load_program(db, args.program)
     return db, ClassPlan(program, args.day, load_library(db))
 
 
@@ -427,5 +423,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return EXIT_ERROR
+    except Exception as exc:  # never a traceback for a person; the words say what happened
+        print(f"backbeat: {_trouble(exc)}", file=sys.stderr)
+        if os.environ.get("BACKBEAT_DEBUG"):
+            raise
+        return EXIT_ERROR
+
+
+def _trouble(exc: BaseException) -> str:
+    """What went wrong, in words, for an error no command expected."""
+    from sqlalchemy.exc import DBAPIError
+
+    from backbeat.store.db import describe_store_error
+
+    if isinstance(exc, DBAPIError):
+        return describe_store_error(exc)
+    if isinstance(exc, MemoryError):
+        return "out of memory; nothing more was saved"
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply; nothing was saved"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    return f"unexpected error ({type(exc).__name__}: {exc}); set BACKBEAT_DEBUG=1 for the details"
 
 

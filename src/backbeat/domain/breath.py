@@ -7,6 +7,7 @@ phase's breath.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -68,15 +69,16 @@ BREATH_PATTERNS: dict[str, BreathPattern] = {
 }
 
 
+_DURATION = re.compile(r"[0-9]{1,2}(\.[0-9]{1,3})?")
+
+
 def parse_breath_pattern(value: str, where: str = "breath_pattern") -> BreathPattern:
     """A named pattern (``box``) or four numbers ``4-4-4-4`` (inhale-hold-exhale-hold)."""
     if value in BREATH_PATTERNS:
         return BREATH_PATTERNS[value]
     parts = value.split("-")
-    try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        numbers = []
+    # plain decimals only: float() would also take "nan", "inf", "1e3" and "٤"
+    numbers = [float(p) for p in parts if _DURATION.fullmatch(p)]
     if len(numbers) != 4 or any(n < 0 or n > 30 for n in numbers):
         names = ", ".join(sorted(BREATH_PATTERNS))
         raise InvalidInput(

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from backbeat.domain.breath import parse_breath_pattern
+from backbeat.domain.names import Name, name_key
 from backbeat.domain.tempo import Phase, StartPhase, parse_tempo
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
@@ -59,7 +60,7 @@ class Exercise(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     slug: Slug
-    name: str = Field(min_length=1, max_length=80)
+    name: Name = Field(min_length=1, max_length=80)
     pattern: str = Field(min_length=1, max_length=80)
     muscles: tuple[str, ...] = ()
     start: StartPhase
@@ -117,10 +118,14 @@ class Library(BaseModel):
     @model_validator(mode="after")
     def _unique_and_linked(self) -> Library:
         seen: set[str] = set()
+        names: dict[str, str] = {}
         for ex in self.exercises:
             if ex.slug in seen:
                 raise ValueError(f"exercise slug {ex.slug!r} appears twice")
             seen.add(ex.slug)
+            other = names.setdefault(name_key(ex.name), ex.name)
+            if other is not ex.name:
+                raise ValueError(f"exercises {other!r} and {ex.name!r} have the same name")
         for ex in self.exercises:
             for sub in ex.substitutions:
                 if sub not in seen:
@@ -128,8 +133,13 @@ class Library(BaseModel):
         return self
 
     def get(self, key: str) -> Exercise | None:
+        """By slug, else by name (compared as :func:`~backbeat.domain.names.name_key`)."""
         for ex in self.exercises:
-            if ex.slug == key or ex.name.casefold() == key.casefold():
+            if ex.slug == key:
+                return ex
+        wanted = name_key(key)
+        for ex in self.exercises:
+            if name_key(ex.name) == wanted:
                 return ex
         return None
 

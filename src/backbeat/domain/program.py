@@ -10,6 +10,8 @@ Every refusal names the path of the bad field, e.g.
 from __future__ import annotations
 
 import json
+import math
+import os
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -25,6 +27,7 @@ from pydantic import (
 from backbeat.domain.breath import Breath, parse_breath_pattern
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Laterality, Library
+from backbeat.domain.names import Name
 from backbeat.domain.tempo import FAST_REP_WARNING_S, Phase, StartPhase, parse_tempo
 
 PROGRAM_FORMAT = "backbeat.program/1"
@@ -36,6 +39,20 @@ MAX_SETS = 20
 MAX_REPS = 100
 MAX_HOLD_S = 600.0
 MAX_REST_S = 900.0
+
+#: Limits of a program file, checked before it can cost memory or time. The
+#: sample program is 9 KB with 14 items; a month of classes fits many times over.
+MAX_FILE_BYTES = 1_000_000
+MAX_DAYS = 60
+MAX_BLOCKS_PER_DAY = 30
+MAX_ITEMS_PER_BLOCK = 30
+MAX_CUES = 12
+#: JSON values in the whole file, and how deeply they nest.
+MAX_VALUES = 50_000
+MAX_DEPTH = 12
+#: Reps (or breath cycles, or holds) a day may ask of an athlete; a long class
+#: is a few hundred.
+MAX_REPS_PER_DAY = 3_000
 
 
 class BlockKind(StrEnum):
@@ -101,7 +118,7 @@ class Item(BaseModel):
     load: Load | None = None
     breath: dict[Phase, Breath] | None = None
     breath_pattern: str | None = None
-    cues: list[str] = Field(default_factory=list)
+    cues: list[str] = Field(default_factory=list, max_length=MAX_CUES)
     notes: str | None = None
 
     @field_validator("tempo")
@@ -135,12 +152,12 @@ class Item(BaseModel):
 class Block(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=60)
+    name: Name = Field(min_length=1, max_length=60)
     kind: BlockKind = BlockKind.STRAIGHT
     rounds: int | None = Field(default=None, ge=1, le=MAX_SETS)
     rest_s: float | None = Field(default=None, ge=0, le=MAX_REST_S)
     get_ready_s: float | None = Field(default=None, ge=0, le=120)
-    items: list[Item] = Field(min_length=1)
+    items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS_PER_BLOCK)
 
     @model_validator(mode="after")
     def _rounds_fit_kind(self) -> Block:
@@ -164,20 +181,31 @@ class Block(BaseModel):
 class Day(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=80)
+    name: Name = Field(min_length=1, max_length=80)
     get_ready_s: float = Field(default=10, ge=0, le=120)
     switch_sides_s: float = Field(default=5, ge=0, le=60)
     transition_s: float = Field(default=20, ge=0, le=300)
-    blocks: list[Block] = Field(min_length=1)
+    blocks: list[Block] = Field(min_length=1, max_length=MAX_BLOCKS_PER_DAY)
+
+    @model_validator(mode="after")
+    def _not_endless(self) -> Day:
+        reps = 0
+        for block in self.blocks:
+            for item in block.items:
+                sets = block.rounds or item.sets
+                reps += sets * (item.reps or item.cycles or 1) * (2 if item.per_side else 1)
+        if reps > MAX_REPS_PER_DAY:
+            raise ValueError(f"this day asks for {reps} reps; a class holds at most {MAX_REPS_PER_DAY}")
+        return self
 
 
 class Program(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: Literal["backbeat.program/1"] = PROGRAM_FORMAT
-    name: str = Field(min_length=1, max_length=80)
+    name: Name = Field(min_length=1, max_length=80)
     description: str = ""
-    days: list[Day] = Field(min_length=1)
+    days: list[Day] = Field(min_length=1, max_length=MAX_DAYS)
 
     def to_document(self) -> dict[str, Any]:
         """The file form: defaults left out so that files stay short and round-trip."""
@@ -212,15 +240,117 @@ def _path(loc: tuple[Any, ...]) -> str:
     return out
 
 
+class _Odd:
+    """What the JSON reader found instead of a value a program may hold."""
+
+    def __init__(self, why: str):
+        self.why = why
+
+
+class _Object(dict):
+    """A JSON object that had a key more than once."""
+
+    repeated: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    obj: dict = {}
+    repeated = []
+    for key, value in pairs:
+        if key in obj:
+            repeated.append(key)
+        obj[key] = value
+    if repeated:
+        obj = _Object(obj)
+        obj.repeated = repeated
+    return obj
+
+
+def _number(text: str) -> float | _Odd:
+    value = float(text)
+    return value if math.isfinite(value) else _Odd(f"{text} is too big a number")
+
+
+def _integer(text: str) -> int | _Odd:
+    if len(text.lstrip("-")) > 15:
+        return _Odd(f"a {len(text.lstrip('-'))}-digit number is too big")
+    return int(text)
+
+
+def _constant(name: str) -> _Odd:
+    return _Odd(f"{name} is not a number a program can hold")
+
+
+def _oddities(data: Any) -> list[tuple[str, str]]:
+    """Repeated keys, non-finite or huge numbers, too many or too deep values."""
+    problems: list[tuple[str, str]] = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    count = 0
+    while stack and len(problems) < 20:
+        value, loc = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            return [("", f"the file holds more than {MAX_VALUES:,} values; a program needs far fewer")]
+        if len(loc) > MAX_DEPTH:
+            problems.append((_path(loc), f"nested more than {MAX_DEPTH} levels deep"))
+            continue
+        if isinstance(value, _Odd):
+            problems.append((_path(loc), value.why))
+        elif isinstance(value, dict):
+            for key in getattr(value, "repeated", ()):
+                problems.append((_path((*loc, key)), "this key appears more than once in its object"))
+            stack.extend((v, (*loc, k)) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((v, (*loc, i)) for i, v in reversed(list(enumerate(value))))
+    return problems
+
+
 def parse_program(text: str | bytes, source: str = "program") -> Program:
-    """Parse and validate a program file's text. Raises :class:`ProgramFileError`."""
+    """Parse and validate a program file's text or bytes (the one reader of
+    ``backbeat.program/1``: ``import``, ``plan`` and the trainer's Import… all
+    come here). Raises :class:`ProgramFileError` naming what and where."""
+    if len(text) > MAX_FILE_BYTES:
+        raise ProgramFileError([("", f"the file is {len(text):,} bytes; a program file is at most "
+                                     f"{MAX_FILE_BYTES:,}")], source)
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = text.count(b"\n", 0, exc.start) + 1
+            raise ProgramFileError([(f"line {line} (byte {exc.start})",
+                                     "not UTF-8 text: save the file as UTF-8")], source) from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_object, parse_float=_number,
+                          parse_int=_integer, parse_constant=_constant)
     except json.JSONDecodeError as exc:
         raise ProgramFileError(
             [(f"line {exc.lineno} column {exc.colno}", f"not valid JSON ({exc.msg})")], source
         ) from None
+    except RecursionError:
+        raise ProgramFileError([("", f"nested more than {MAX_DEPTH} levels deep")], source) from None
+    problems = _oddities(data)
+    if problems:
+        raise ProgramFileError(problems, source)
     return program_from_data(data, source)
+
+
+def read_program_file(path: str | os.PathLike) -> Program:
+    """A program file from disk; its size is checked before it is read."""
+    where = os.fspath(path)
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise ProgramFileError([("", f"the file is {size:,} bytes; a program file is at "
+                                             f"most {MAX_FILE_BYTES:,}")], where)
+            data = f.read(MAX_FILE_BYTES + 1)  # a pipe or a growing file stops here too
+    except FileNotFoundError:
+        raise InvalidInput("no such program file", where) from None
+    except IsADirectoryError:
+        raise InvalidInput("is a folder, not a program file", where) from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read the file ({exc.strerror or exc})", where) from None
+    return parse_program(data, where)
 
 
 def program_from_data(data: Any, source: str = "program") -> Program:

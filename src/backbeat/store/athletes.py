@@ -12,6 +12,7 @@ from backbeat.domain.athlete import Athlete
 from backbeat.domain.equipment import Equipment, LoadMenu
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import RiskFlag
+from backbeat.domain.names import clean_name, name_key
 from backbeat.domain.program import MAX_LOAD_KG, MAX_REPS
 from backbeat.domain.progression import (
     DEFAULT_RULES,
@@ -71,12 +72,11 @@ def get_athlete(db: Database, athlete_id: int) -> Athlete:
 
 
 def add_athlete(db: Database, name: str, *, pin_hash: str | None = None, notes: str = "") -> int:
-    name = name.strip()
-    if not name or len(name) > 80:
-        raise InvalidInput("a name is 1 to 80 characters", "name")
+    name = clean_name(name)
     with db.session() as s:
-        if s.scalar(select(AthleteRow.id).where(AthleteRow.name == name)):
-            raise InvalidInput(f"an athlete named {name!r} exists already", "name")
+        same = s.scalar(select(AthleteRow.name).where(AthleteRow.name_key == name_key(name)))
+        if same is not None:
+            raise InvalidInput(f"an athlete named {same!r} exists already", "name")
         row = AthleteRow(name=name, pin_hash=pin_hash, notes=notes, created_at=datetime.now(UTC))
         s.add(row)
         s.flush()

@@ -52,7 +52,7 @@ def make_engine(url: str | None = None) -> Engine:
 
 #: The newest migration. Checked against Alembic's own view by a test; kept here
 #: so that opening an up-to-date database does not import Alembic (start-up time).
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 def alembic_config(engine: Engine):
@@ -122,6 +122,19 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def describe_store_error(exc: BaseException) -> str:
+    """A database error met while working (not while opening), in words."""
+    reason = _reason(exc)
+    if "locked" in reason or "busy" in reason:
+        return (f"the database is busy: another station held it for more than "
+                f"{BUSY_TIMEOUT_MS // 1000} s; nothing was saved, try again ({reason})")
+    if "readonly" in reason or "read-only" in reason:
+        return f"the database cannot be written (read-only); nothing was saved ({reason})"
+    if "disk" in reason and "full" in reason:
+        return f"the disk is full; nothing was saved ({reason})"
+    return f"the database failed: {reason}"
 
 
 def _reason(exc: BaseException) -> str:

@@ -20,6 +20,7 @@ from backbeat.domain import analytics as an
 from backbeat.domain.analytics import ClassRecord, PlannedWork, SetGroup
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Laterality
+from backbeat.domain.names import name_key
 from backbeat.store.db import Database
 from backbeat.store.models import (
     AthleteRow,
@@ -131,7 +132,7 @@ def class_day_plan(db: Database, program: str, day: int) -> dict[str, PlannedWor
     """What a program's day (numbered from 1) prescribes, per exercise slug."""
     with db.read() as s:
         program_id = s.scalar(select(ProgramRow.id).where(
-            func.lower(ProgramRow.name) == program.casefold()))
+            ProgramRow.name_key == name_key(program)))
         if program_id is None:
             raise InvalidInput(f"no program {program!r}", "program")
         _anywhere, by_day = _planned(_prescription_rows(s))
@@ -234,7 +235,7 @@ def recent_sets(db: Database, athlete_id: int, exercise_id: int, *, since: datet
 # -- CSV export ------------------------------------------------------------------------------
 
 def _athlete_id(s, name: str) -> int:
-    aid = s.scalar(select(AthleteRow.id).where(func.lower(AthleteRow.name) == name.strip().casefold()))
+    aid = s.scalar(select(AthleteRow.id).where(AthleteRow.name_key == name_key(name)))
     if aid is None:
         known = ", ".join(s.scalars(select(AthleteRow.name).order_by(AthleteRow.name).limit(12)))
         raise InvalidInput(f"no athlete named {name!r} (athletes: {known or 'none'})", "--athlete")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Exercise, Library
+from backbeat.domain.names import name_key
 from backbeat.store.db import Database
 from backbeat.store.models import ExerciseRow
 
@@ -19,6 +21,10 @@ def save_exercise(db: Database, exercise: Exercise, *, builtin: bool = False) ->
     """Add or replace one library entry (looked up by slug)."""
     data = exercise.model_dump(mode="json", exclude_defaults=True)
     with db.session() as s:
+        same = s.scalar(select(ExerciseRow).where(ExerciseRow.name_key == name_key(exercise.name),
+                                                  ExerciseRow.slug != exercise.slug))
+        if same is not None:
+            raise InvalidInput(f"the exercise {same.name!r} ({same.slug}) has this name already", "name")
         row = s.scalar(select(ExerciseRow).where(ExerciseRow.slug == exercise.slug))
         if row is None:
             s.add(ExerciseRow(slug=exercise.slug, name=exercise.name, data=data, builtin=builtin))

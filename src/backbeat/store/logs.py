@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Library
+from backbeat.domain.names import name_key
 from backbeat.domain.program import Load, LoadKind
 from backbeat.domain.setlog import SetEntry, loggable
 from backbeat.engine.timeline import ClassPlan, SegmentKind, Timeline
@@ -279,7 +280,7 @@ _PLANS: dict[tuple, tuple[ClassPlan, dict]] = {}
 def _timeline(db: Database, program: str, day: int, extensions: dict[int, int]) -> Timeline:
     with db.read() as s:
         edited = s.scalar(select(ProgramRow.updated_at)
-                          .where(func.lower(ProgramRow.name) == program.casefold()))
+                          .where(ProgramRow.name_key == name_key(program)))
     key = (db.url, program, day, edited)
     if key not in _PLANS:
         if len(_PLANS) > 16:

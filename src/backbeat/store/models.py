@@ -20,7 +20,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from backbeat.domain.names import MAX_KEY_LENGTH, clean_name, name_key
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -36,7 +38,21 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
-class ExerciseRow(Base):
+class Named:
+    """A row found by its name: ``name_key`` (domain.names) is kept beside the
+    name, unique, and every lookup by name compares keys."""
+
+    name_key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH), unique=True, index=True,
+                                          server_default="")
+
+    @validates("name")
+    def _keep_key(self, _field: str, value: str) -> str:
+        value = clean_name(value, "name")
+        self.name_key = name_key(value)
+        return value
+
+
+class ExerciseRow(Named, Base):
     __tablename__ = "exercise"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,7 +63,7 @@ class ExerciseRow(Base):
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class ProgramRow(Base):
+class ProgramRow(Named, Base):
     __tablename__ = "program"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,7 +127,7 @@ class PrescriptionRow(Base):
     exercise: Mapped[ExerciseRow] = relationship()
 
 
-class AthleteRow(Base):
+class AthleteRow(Named, Base):
     __tablename__ = "athlete"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.program import Program, check_program, parse_program, program_from_data
+from backbeat.domain.names import name_key
+from backbeat.domain.program import Program, check_program, program_from_data, read_program_file
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
 from backbeat.store.models import BlockRow, DayRow, ExerciseRow, PrescriptionRow, ProgramRow
@@ -38,9 +39,15 @@ def save_program(db: Database, program: Program, *, replace: bool = True) -> lis
     """
     warnings = check_program(program, load_library(db))
     with db.session() as s:
-        old = s.scalar(select(ProgramRow).where(ProgramRow.name == program.name))
+        old = s.scalar(select(ProgramRow).where(ProgramRow.name_key == name_key(program.name)))
         if old is not None and not replace:
             raise InvalidInput(f"a program named {program.name!r} exists already", "name")
+        if old is not None and old.name != program.name:
+            raise InvalidInput(
+                f"{program.name!r} is the same name as the stored program {old.name!r} "
+                "(names are compared ignoring case and accents' forms); nothing was saved: "
+                f"call it {old.name!r} exactly to replace that program, or give it another name",
+                "name")
         _write(s, program, old)
     return warnings
 
@@ -51,10 +58,10 @@ def save_edited_program(db: Database, program: Program, *, previous_name: str | 
     program that has the new name. Returns editor warnings."""
     warnings = check_program(program, load_library(db))
     with db.session() as s:
-        clash = s.scalar(select(ProgramRow).where(func.lower(ProgramRow.name) == program.name.casefold()))
+        clash = s.scalar(select(ProgramRow).where(ProgramRow.name_key == name_key(program.name)))
         mine = None
         if previous_name is not None:
-            mine = s.scalar(select(ProgramRow).where(ProgramRow.name == previous_name))
+            mine = s.scalar(select(ProgramRow).where(ProgramRow.name_key == name_key(previous_name)))
         if clash is not None and clash is not mine:
             raise InvalidInput(
                 f"another program is called {clash.name!r}: choose a different name", "name"
@@ -142,24 +149,46 @@ def load_program(db: Database, ref: str | int) -> Program:
             .selectinload(BlockRow.items)
             .selectinload(PrescriptionRow.exercise)
         )
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-            row = s.scalar(query.where(ProgramRow.id == int(ref)))
-        else:
-            row = s.scalar(query.where(func.lower(ProgramRow.name) == ref.casefold()))
+        row = find_program_row(s, ref, query)
         if row is None:
             known = ", ".join(repr(n) for n in list_programs(db)) or "none"
             raise UnknownProgram(f"no program {ref!r} in the database (programs: {known})", "program")
         return program_from_data(_document(row), f"program {row.name!r}")
 
 
+def find_program_row(s, ref: str | int, query=None) -> ProgramRow | None:
+    """The program a person means by ``ref``: a name (compared by
+    :func:`~backbeat.domain.names.name_key`), else an id. A name made of digits
+    (``2024``) is a name first; an id is taken only when no program has it as
+    its name, or when ``ref`` is an int or written ``#12``."""
+    query = select(ProgramRow) if query is None else query
+    if isinstance(ref, int):
+        return s.scalar(query.where(ProgramRow.id == ref))
+    if ref.startswith("#") and ref[1:].isascii() and ref[1:].isdigit():
+        return s.scalar(query.where(ProgramRow.id == int(ref[1:])))
+    row = s.scalar(query.where(ProgramRow.name_key == name_key(ref)))
+    if row is None and ref.isascii() and ref.isdigit() and len(ref) < 12:
+        row = s.scalar(query.where(ProgramRow.id == int(ref)))
+    return row
+
+
+def program_days(db: Database) -> list[tuple[str, int]]:
+    """Each stored program's name and how many days it has, without loading any."""
+    with db.read() as s:
+        return [(name, days) for name, days in s.execute(
+            select(ProgramRow.name, func.count(DayRow.id))
+            .join(DayRow, DayRow.program_id == ProgramRow.id, isouter=True)
+            .group_by(ProgramRow.id, ProgramRow.name).order_by(ProgramRow.name_key))]
+
+
 def list_programs(db: Database) -> list[str]:
     with db.read() as s:
-        return list(s.scalars(select(ProgramRow.name).order_by(ProgramRow.name)))
+        return list(s.scalars(select(ProgramRow.name).order_by(ProgramRow.name_key)))
 
 
 def delete_program(db: Database, name: str) -> None:
     with db.session() as s:
-        row = s.scalar(select(ProgramRow).where(ProgramRow.name == name))
+        row = s.scalar(select(ProgramRow).where(ProgramRow.name_key == name_key(name)))
         if row is not None:
             s.delete(row)
 
@@ -168,12 +197,7 @@ def import_program_file(db: Database, path: str | Path) -> tuple[Program, list[s
     """Read, validate and store a ``backbeat.program/1`` file (the CLI's ``import``
     and the trainer's Import… both come here). A refused file writes nothing;
     returns the program and the editor warnings."""
-    path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read the file ({exc})", str(path)) from None
-    program = parse_program(text, str(path))
+    program = read_program_file(path)
     return program, save_program(db, program)
 
 
@@ -199,4 +223,4 @@ def classes_run_from(db: Database, name: str) -> int:
     with db.read() as s:
         return s.scalar(select(func.count()).select_from(ClassSessionRow)
                         .join(ProgramRow, ProgramRow.id == ClassSessionRow.program_id)
-                        .where(ProgramRow.name == name)) or 0
+                        .where(ProgramRow.name_key == name_key(name))) or 0

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from backbeat.domain.errors import InvalidInput
+from backbeat.domain.names import name_key
 from backbeat.store.db import Database
 from backbeat.store.models import ClassSessionRow, ProgramRow
 
 
 def start_session(db: Database, program: str, day: int) -> int:
     with db.session() as s:
-        program_id = s.scalar(select(ProgramRow.id).where(func.lower(ProgramRow.name) == program.casefold()))
+        program_id = s.scalar(select(ProgramRow.id).where(ProgramRow.name_key == name_key(program)))
         if program_id is None:
             raise InvalidInput(f"no program {program!r}", "program")
         row = ClassSessionRow(program_id=program_id, day=day, started_at=datetime.now(UTC))

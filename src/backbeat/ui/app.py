@@ -16,7 +16,7 @@ from backbeat.store.board import rest_board
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
 from backbeat.store.live import LiveStateWriter, load_live_state, resumable
-from backbeat.store.programs import list_programs, load_program
+from backbeat.store.programs import load_program, program_days
 from backbeat.store.sessions import end_session, start_session
 from backbeat.store.settings import get_setting, set_setting
 
@@ -47,12 +47,9 @@ def demo_geometry(part: str) -> QRect:
 
 
 def class_choices(db: Database) -> list[tuple[str, int]]:
-    """Every (program, day) the TV can run, in the order the coach steps through them."""
-    choices = []
-    for name in list_programs(db):
-        program = load_program(db, name)
-        choices += [(program.name, d) for d in range(1, len(program.days) + 1)]
-    return choices
+    """Every (program, day) the TV can run, in the order the coach steps through
+    them; only names and day counts are read (a program is loaded when chosen)."""
+    return [(name, d) for name, days in program_days(db) for d in range(1, days + 1)]
 
 
 def make_plan(db: Database, program: str, day: int) -> ClassPlan:
