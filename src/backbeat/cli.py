@@ -405,9 +405,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from backbeat import diagnostics
     from backbeat.domain.errors import InvalidInput
 
     args = build_parser().parse_args(argv)
+    diagnostics.setup(args.command)
     if getattr(args, "command", None) == "db" and args.action == "restore" and not args.file:
         print("backbeat: error: db restore needs the backup FILE", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -44,9 +44,18 @@ def backup(db: Database, out: str | None = None) -> Path:
     target = Path(out) if out else source.with_name(
         f"{source.stem}-{datetime.now():%Y%m%d-%H%M%S}.backup.db"
     )
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    dst.close()
+    if target.is_dir():
+        raise InvalidInput(f"{target} is a folder: name the backup file, e.g. {target / 'backbeat.backup.db'}")
+    if not target.parent.is_dir():
+        raise InvalidInput(f"{target}: the folder {target.parent} does not exist; create it or "
+                           "choose another place for the backup")
+    try:
+        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        dst.close()
+    except sqlite3.OperationalError as exc:
+        raise InvalidInput(f"{target}: cannot write the backup there ({exc}); check the folder's "
+                           "permissions or choose another place") from None
     return target
 
 

@@ -24,10 +24,34 @@ TV_STATION = "tv"
 
 
 def application() -> QApplication:
+    from backbeat import __version__, diagnostics
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backbeat")
+    app.setApplicationVersion(__version__)
     app.setDesktopFileName("backbeat")
+    diagnostics.on_screen(show_problem)
     return app
+
+
+def show_problem(message: str) -> None:
+    """An unexpected error, in one plain sentence, over whatever is on screen
+    (not modal: the class behind it keeps running)."""
+    from PySide6.QtCore import Qt, QThread
+    from PySide6.QtWidgets import QMessageBox
+
+    app = QApplication.instance()
+    if app is None or QThread.currentThread() is not app.thread():
+        return  # only the GUI thread may open a window; the log has it anyway
+    box = QMessageBox(QMessageBox.Icon.Warning, "Backbeat: something went wrong", message)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setModal(False)
+    _problem_boxes.add(box)  # Python holds it until it is closed
+    box.finished.connect(lambda _result: _problem_boxes.discard(box))
+    box.show()
+
+
+_problem_boxes: set = set()
 
 
 #: ``backbeat demo`` on one desk: the kiosk at the size of the tablet it is made

@@ -150,6 +150,18 @@ class TrainerWindow(QMainWindow):
         quit_.setShortcut(QKeySequence.StandardKey.Quit)
         quit_.triggered.connect(self.close)
         menu.addAction(quit_)
+        help_ = self.menuBar().addMenu("&Help")
+        about = QAction("&About Backbeat", self)
+        about.triggered.connect(self.show_about)
+        help_.addAction(about)
+
+    def about_text(self) -> str:
+        from backbeat.diagnostics import about
+
+        return "\n".join(about(self.context.db.describe()))
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Backbeat", self.about_text())
 
     def change_pin(self) -> None:
         from backbeat.ui.trainer.pin_gate import ChangePinDialog
