@@ -61,7 +61,7 @@ def test_a_bad_tempo_is_refused_at_its_field_and_nothing_is_written(qtbot, db):
     assert "2 problems" in editor.banner.text()
     assert load_library(db).get("face-pull") == before
     editor.revert()
-    assert editor.tempo.text() == (before.default_tempo or "")
+    assert editor.tempo.text() == str(before.default_tempo or "")
     assert tempo_message.isHidden()
 
 

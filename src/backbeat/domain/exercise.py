@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from backbeat.domain.breath import parse_breath_pattern
 from backbeat.domain.names import Name, name_key
-from backbeat.domain.tempo import Phase, StartPhase, parse_tempo
+from backbeat.domain.tempo import Phase, StartPhase, TempoField
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 
@@ -29,6 +29,13 @@ class EquipmentKind(StrEnum):
     BAND = "band"
     MACHINE = "machine"  # a pin-loaded stack or cable: any load on its scale
     BODYWEIGHT = "bodyweight"
+
+
+class Side(StrEnum):
+    """The side of the body a set or a rep works (one-side work only)."""
+
+    LEFT = "left"
+    RIGHT = "right"
 
 
 class RiskFlag(StrEnum):
@@ -65,7 +72,7 @@ class Exercise(BaseModel):
     muscles: tuple[str, ...] = ()
     start: StartPhase
     laterality: Laterality = Laterality.BILATERAL
-    default_tempo: str | None = None
+    default_tempo: TempoField | None = None
     phase_labels: dict[Phase, str] = Field(default_factory=dict)
     cues: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
@@ -75,13 +82,6 @@ class Exercise(BaseModel):
     media: str | None = None
     equipment: EquipmentKind | None = None
     bar: str | None = Field(default=None, max_length=40)  # barbell lifts: the bar's name, else the gym's first
-
-    @field_validator("default_tempo")
-    @classmethod
-    def _tempo_ok(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_tempo(value)
-        return value
 
     @field_validator("breath_pattern")
     @classmethod

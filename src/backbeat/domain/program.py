@@ -28,7 +28,8 @@ from backbeat.domain.breath import Breath, parse_breath_pattern
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Laterality, Library
 from backbeat.domain.names import Name
-from backbeat.domain.tempo import FAST_REP_WARNING_S, Phase, StartPhase, parse_tempo
+from backbeat.domain.prescription import tempo_in_force
+from backbeat.domain.tempo import FAST_REP_WARNING_S, Phase, StartPhase, TempoField
 
 PROGRAM_FORMAT = "backbeat.program/1"
 
@@ -112,7 +113,7 @@ class Item(BaseModel):
     reps: int | None = Field(default=None, ge=1, le=MAX_REPS)
     duration_s: float | None = Field(default=None, gt=0, le=MAX_HOLD_S)
     cycles: int | None = Field(default=None, ge=1, le=60)
-    tempo: str | None = None
+    tempo: TempoField | None = None
     rest_s: float = Field(default=0, ge=0, le=MAX_REST_S)
     per_side: bool | None = None
     load: Load | None = None
@@ -120,16 +121,6 @@ class Item(BaseModel):
     breath_pattern: str | None = None
     cues: list[str] = Field(default_factory=list, max_length=MAX_CUES)
     notes: str | None = None
-
-    @field_validator("tempo")
-    @classmethod
-    def _tempo_ok(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                parse_tempo(value)
-            except InvalidInput as exc:
-                raise ValueError(exc.reason) from None
-        return value
 
     @field_validator("breath_pattern")
     @classmethod
@@ -412,12 +403,11 @@ def check_program(program: Program, library: Library, source: str = "program") -
                     problems.append(
                         (f"{where}.per_side", f"{ex.name!r} works both sides at once")
                     )
-                tempo_text = item.tempo or ex.default_tempo
-                if item.reps is not None and tempo_text:
-                    tempo = parse_tempo(tempo_text)
+                if item.reps is not None:
+                    tempo = tempo_in_force(item.tempo, ex)
                     if tempo.rep_s <= FAST_REP_WARNING_S:
                         warnings.append(
-                            f"{where}: {ex.name} at {tempo_text} is a {tempo.rep_s:g} s rep — "
+                            f"{where}: {ex.name} at {tempo} is a {tempo.rep_s:g} s rep — "
                             "fast reps are noise; slow the eccentric"
                         )
                 if item.reps is not None and item.reps > 20:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.exercise import Exercise, Laterality
+from backbeat.domain.exercise import Exercise, Laterality, Side
 from backbeat.domain.program import MAX_LOAD_KG, MAX_REPS
 from backbeat.domain.tempo import StartPhase
 
@@ -58,11 +58,6 @@ def format_load(kg: float | None, units: Units) -> str:
     if kg is None or kg == 0:
         return "no load"
     return f"{kg_to_units(kg, units):g} {units.value}"
-
-
-class Side(StrEnum):
-    LEFT = "left"
-    RIGHT = "right"
 
 
 def loggable(exercise: Exercise) -> bool:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
 from backbeat.domain.errors import InvalidInput
 
@@ -141,6 +144,26 @@ def parse_tempo(text: str, where: str = "tempo", explosive_s: float = EXPLOSIVE_
         explosive=frozenset(explosive),
         text=raw,
     )
+
+
+def _tempo_field(value: Any) -> Tempo:
+    if isinstance(value, Tempo):
+        return value
+    try:
+        return parse_tempo(value)
+    except InvalidInput as exc:
+        raise ValueError(exc.reason) from None
+
+
+#: A tempo field of a model (an item's ``tempo``, an exercise's
+#: ``default_tempo``): written as text in files and the database, held parsed,
+#: so it is read once on its way from the file to the screen and the audio.
+TempoField = Annotated[
+    Tempo,
+    PlainValidator(_tempo_field),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string"}),
+]
 
 
 def rep_phases(tempo: Tempo, start: StartPhase) -> list[tuple[Phase, float]]:

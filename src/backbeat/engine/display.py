@@ -10,9 +10,11 @@ import math
 from dataclasses import dataclass, field
 
 from backbeat.domain.breath import Breath
-from backbeat.domain.tempo import Phase, parse_tempo
+from backbeat.domain.exercise import Laterality, Side
+from backbeat.domain.prescription import Prescribed, Volume
+from backbeat.domain.tempo import Phase
 from backbeat.engine.runner import Now, RunState
-from backbeat.engine.timeline import FALLBACK_TEMPO, Segment, SegmentKind, Timeline
+from backbeat.engine.timeline import Segment, SegmentKind, Timeline
 
 MAX_CUES = 3
 
@@ -51,26 +53,30 @@ def _clock(seconds: float) -> int:
     return max(0, math.ceil(seconds - 1e-9))
 
 
+def prescription_words(p: Prescribed, load: str = "") -> str:
+    """An item's prescription as the TV writes it: "8 reps each side · 3-1-1-0 · 14 kg"."""
+    parts = []
+    if p.volume is Volume.REPS and p.reps:
+        parts.append(f"{p.reps} reps" + (" each side" if p.each_side else ""))
+        parts.append(p.tempo.notation())
+    elif p.hold_s:
+        parts.append(f"{p.hold_s:g} s hold")
+    elif p.cycles:
+        parts.append(f"{p.cycles} breaths")
+    if load:
+        parts.append(load)
+    return " · ".join(parts)
+
+
 def _prescription(timeline: Timeline, seg: Segment) -> str:
     if seg.item_index is None:
         return ""
-    item = timeline.items.get((seg.block_index, seg.item_index))
-    if item is None:
+    key = (seg.block_index, seg.item_index)
+    p = timeline.prescriptions.get(key)
+    if p is None:
         return ""
-    parts = []
-    ex = timeline.exercises.get(seg.exercise or "")
-    if item.reps:
-        per = " each side" if seg.side or (ex and ex.laterality.value != "bilateral") else ""
-        parts.append(f"{item.reps} reps{per}")
-        tempo = item.tempo or (ex.default_tempo if ex else None) or FALLBACK_TEMPO
-        parts.append(parse_tempo(tempo).notation())
-    elif item.duration_s:
-        parts.append(f"{item.duration_s:g} s hold")
-    elif item.cycles:
-        parts.append(f"{item.cycles} breaths")
-    if item.load:
-        parts.append(item.load.describe())
-    return " · ".join(parts)
+    item = timeline.items[key]
+    return prescription_words(p, item.load.describe() if item.load else "")
 
 
 def _breath(timeline: Timeline, seg: Segment, progress: float) -> tuple[str, float]:
@@ -131,9 +137,9 @@ def describe(now: Now, timeline: Timeline) -> Display:
     if nxt is not None:
         next_title = nxt.exercise_name or ""
         bits = [f"Set {nxt.set} of {nxt.sets}"] if nxt.set and nxt.sets and nxt.sets > 1 else []
-        if nxt.side and nxt.kind is SegmentKind.WORK and cue_ex and cue_ex.laterality.value == "unilateral":
-            bits.append(nxt.side.value.capitalize() + " side first" if nxt.side.value == "left"
-                        else "Right side")
+        if nxt.side and nxt.kind is SegmentKind.WORK and cue_ex and \
+                cue_ex.laterality is Laterality.UNILATERAL:
+            bits.append("Left side first" if nxt.side is Side.LEFT else "Right side")
         next_set = " · ".join(bits)
         next_detail = _prescription(timeline, nxt)
     if ex is None:  # a rest or transition is named after what it leads to
@@ -161,18 +167,16 @@ def describe(now: Now, timeline: Timeline) -> Display:
         prescription=_prescription(timeline, seg),
         cautions=tuple(cue_ex.cautions[:1]) if cue_ex and cue_ex.risk_flags else (),
         media=cue_ex.media if cue_ex else None,
-        pattern=_pattern_words(item, cue_ex) if seg.kind is SegmentKind.BREATH else "",
+        pattern=(_pattern_words(timeline.prescriptions.get((cue_seg.block_index, cue_seg.item_index)))
+                 if seg.kind is SegmentKind.BREATH else ""),
         **common,
     )
 
 
-def _pattern_words(item, ex) -> str:
-    from backbeat.domain.breath import parse_breath_pattern
-
-    name = (item.breath_pattern if item else None) or (ex.breath_pattern if ex else None)
-    if not name:
+def _pattern_words(p: Prescribed | None) -> str:
+    pattern = p.breath if p is not None else None
+    if pattern is None:
         return ""
-    pattern = parse_breath_pattern(name)
     words = [("in", pattern.inhale), ("hold", pattern.hold_in), ("out", pattern.exhale),
              ("hold", pattern.hold_out)]
     return " · ".join(f"{w} {s:g}" for w, s in words if s > 0)

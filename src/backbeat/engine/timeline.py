@@ -21,14 +21,12 @@ import bisect
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from backbeat.domain.breath import Breath, breath_for, parse_breath_pattern
+from backbeat.domain.breath import Breath, breath_for
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.exercise import Exercise, Laterality, Library
+from backbeat.domain.exercise import Exercise, Library, Side
+from backbeat.domain.prescription import Prescribed, prescribed
 from backbeat.domain.program import Block, BlockKind, Day, Item, Program, check_program
-from backbeat.domain.tempo import Phase, StartPhase, parse_tempo, rep_phases
-
-#: Tempo used when neither the prescription nor the library gives one.
-FALLBACK_TEMPO = "3-1-1-0"
+from backbeat.domain.tempo import Phase
 
 
 class SegmentKind(StrEnum):
@@ -39,11 +37,6 @@ class SegmentKind(StrEnum):
     HOLD = "hold"
     BREATH = "breath"
     TRANSITION = "transition"
-
-
-class Side(StrEnum):
-    LEFT = "left"
-    RIGHT = "right"
 
 
 #: Segments a coach may lengthen with "+15 s".
@@ -170,6 +163,8 @@ class Timeline:
     cues: list[Cue]
     exercises: dict[str, Exercise] = field(default_factory=dict)
     items: dict[tuple[int, int], Item] = field(default_factory=dict)  # (block, item) -> prescription
+    #: (block, item) -> the item as it runs (:func:`backbeat.domain.prescription.prescribed`)
+    prescriptions: dict[tuple[int, int], Prescribed] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list, repr=False)
     _step_starts: list[int] = field(default_factory=list, repr=False)
     _blocks: list[tuple[str, int, int]] | None = field(default=None, repr=False)
@@ -249,7 +244,10 @@ class ClassPlan:
         self.day_number = day
         self.day = program.day(day)
         self.library = library
-        self.specs = _compile_day(self.day, library)
+        self.prescriptions = {
+            (b, i): prescribed(item, library.get(item.exercise), block.rounds)
+            for b, block in enumerate(self.day.blocks) for i, item in enumerate(block.items)}
+        self.specs = _compile_day(self.day, self.prescriptions)
         if not self.specs:
             raise InvalidInput("the day has nothing to run", f"days[{day - 1}]")
 
@@ -296,6 +294,7 @@ class ClassPlan:
             exercises=exercises,
             items={(b, i): item for b, block in enumerate(self.day.blocks)
                    for i, item in enumerate(block.items)},
+            prescriptions=self.prescriptions,
         )
 
 
@@ -309,7 +308,7 @@ def compile_day(program: Program, day: int, library: Library) -> Timeline:
 @dataclass
 class _Ctx:
     day: Day
-    library: Library
+    prescriptions: dict[tuple[int, int], Prescribed]
     specs: list[_Spec] = field(default_factory=list)
     last_exercise: str | None = None
 
@@ -318,8 +317,8 @@ class _Ctx:
             self.specs.append(spec)
 
 
-def _compile_day(day: Day, library: Library) -> list[_Spec]:
-    ctx = _Ctx(day, library)
+def _compile_day(day: Day, prescriptions: dict[tuple[int, int], Prescribed]) -> list[_Spec]:
+    ctx = _Ctx(day, prescriptions)
     for b, block in enumerate(day.blocks):
         if b > 0 and day.transition_s > 0:
             ctx.add(
@@ -358,8 +357,8 @@ def _rest(ctx: _Ctx, block: Block, b: int, i: int | None, seconds: float) -> Non
 
 
 def _set(ctx: _Ctx, block: Block, b: int, i: int, item: Item, set_no: int, sets: int) -> None:
-    ex = ctx.library.get(item.exercise)
-    assert ex is not None  # check_program refused unknown exercises
+    p = ctx.prescriptions[(b, i)]
+    ex = p.exercise
     if ex.slug != ctx.last_exercise:
         ready = block.get_ready_s if block.get_ready_s is not None else ctx.day.get_ready_s
         if ready > 0:
@@ -371,28 +370,24 @@ def _set(ctx: _Ctx, block: Block, b: int, i: int, item: Item, set_no: int, sets:
     base = _Spec(0, SegmentKind.WORK, block.name, b, i, ex, set_no, sets)
 
     if block.kind is BlockKind.BREATH:
-        _breath_drill(ctx, base, item, ex)
+        _breath_drill(ctx, base, p)
         return
-    per_side = item.per_side if item.per_side is not None else ex.laterality is Laterality.UNILATERAL
-    sides = [Side.LEFT, Side.RIGHT] if per_side else [None]
-    for n, side in enumerate(sides):
+    for n, side in enumerate(p.sides):
         if n > 0 and ctx.day.switch_sides_s > 0:
             ctx.add(replace(base, duration_ms=to_ms(ctx.day.switch_sides_s),
                             kind=SegmentKind.SWITCH_SIDES, side=side, label="SWITCH SIDES",
                             new_step=True))
         first = True
-        if item.duration_s is not None:
-            ctx.add(replace(base, duration_ms=to_ms(item.duration_s), kind=SegmentKind.HOLD,
+        if p.hold_s is not None:
+            ctx.add(replace(base, duration_ms=to_ms(p.hold_s), kind=SegmentKind.HOLD,
                             side=side, label="HOLD", new_step=True))
             continue
-        reps = item.reps or 1
-        tempo = parse_tempo(item.tempo or ex.default_tempo or FALLBACK_TEMPO)
+        reps = p.reps or 1
         overrides = {k.value: v.value for k, v in (item.breath or {}).items()}
-        alternating = ex.laterality is Laterality.ALTERNATING and not per_side
-        rep_sides = [Side.LEFT, Side.RIGHT] if alternating else [side]
+        rep_sides = p.rep_sides if p.alternating else (side,)
         for rep in range(1, reps + 1):
             for rep_side in rep_sides:
-                for phase, seconds in rep_phases(tempo, ex.start if ex.start is not StartPhase.NONE else StartPhase.ECCENTRIC):
+                for phase, seconds in p.phases:
                     ctx.add(replace(base, duration_ms=to_ms(seconds), rep=rep, reps=reps,
                                     side=rep_side, phase=phase,
                                     breath=breath_for(phase, overrides),
@@ -400,12 +395,10 @@ def _set(ctx: _Ctx, block: Block, b: int, i: int, item: Item, set_no: int, sets:
                     first = False
 
 
-def _breath_drill(ctx: _Ctx, base: _Spec, item: Item, ex: Exercise) -> None:
-    pattern = parse_breath_pattern(item.breath_pattern or ex.breath_pattern or "box")
-    if item.cycles is not None:
-        cycles = item.cycles
-    else:
-        cycles = max(1, round((item.duration_s or 0) / pattern.cycle_s))
+def _breath_drill(ctx: _Ctx, base: _Spec, p: Prescribed) -> None:
+    pattern = p.breath
+    assert pattern is not None and p.cycles is not None  # check_program: drills in breath blocks
+    cycles = p.cycles
     first = True
     for cycle in range(1, cycles + 1):
         for breath, seconds in pattern.steps():

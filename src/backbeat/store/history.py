@@ -19,8 +19,10 @@ from sqlalchemy import func, insert, select
 from backbeat.domain import analytics as an
 from backbeat.domain.analytics import ClassRecord, PlannedWork, SetGroup
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.exercise import Laterality
+from backbeat.domain.exercise import Exercise
 from backbeat.domain.names import name_key
+from backbeat.domain.prescription import prescribed
+from backbeat.domain.program import Item
 from backbeat.store.db import Database
 from backbeat.store.models import (
     AthleteRow,
@@ -84,33 +86,44 @@ def set_groups(db: Database, athlete_id: int, *, start: date | None = None,
 # -- what the classes prescribe --------------------------------------------------------------
 
 def _planned(rows) -> tuple[dict[str, PlannedWork], dict[tuple[int, int], dict[str, PlannedWork]]]:
-    """(first prescription per exercise anywhere, prescriptions per (program, day))."""
+    """(first prescription per exercise anywhere, prescriptions per (program, day)).
+
+    Each stored prescription is read as the class runs it
+    (:func:`backbeat.domain.prescription.prescribed`): sides, rounds, the tempo in force.
+    """
     anywhere: dict[str, PlannedWork] = {}
     by_day: dict[tuple[int, int], dict[str, PlannedWork]] = {}
-    for program_id, day_pos, kind, block, slug, data, sets, reps, tempo, extra in rows:
-        unilateral = data.get("laterality") == Laterality.UNILATERAL.value
-        per_side = (extra or {}).get("per_side")
-        sides = 2 if (per_side if per_side is not None else unilateral) else 1
-        if kind in ("superset", "circuit"):  # the block's rounds are each item's sets
-            sets = (block or {}).get("rounds") or sets
-        work = PlannedWork(sets=sets or 1, reps=reps, tempo=tempo or data.get("default_tempo"),
-                           sides=sides)
+    exercises: dict[str, Exercise] = {}
+    for program_id, day_pos, block, slug, data, columns, extra in rows:
+        ex = exercises.get(slug)
+        if ex is None:
+            ex = exercises[slug] = Exercise.model_validate(data)
+        fields = {k: v for k, v in (extra or {}).items() if k != "exercise_ref"}
+        fields |= {k: v for k, v in columns.items() if v is not None}
+        p = prescribed(Item.model_validate({"exercise": slug, **fields}), ex,
+                       (block or {}).get("rounds"))
+        work = PlannedWork(sets=p.sets, reps=p.reps, tempo=str(p.tempo) if p.tempo else None,
+                           sides=len(p.sides))
         anywhere.setdefault(slug, work)
         by_day.setdefault((program_id, day_pos), {}).setdefault(slug, work)
     return anywhere, by_day
 
 
 def _prescription_rows(s):
-    return s.execute(
-        select(DayRow.program_id, DayRow.position, BlockRow.kind, BlockRow.settings,
+    rows = s.execute(
+        select(DayRow.program_id, DayRow.position, BlockRow.settings,
                ExerciseRow.slug, ExerciseRow.data,
-               PrescriptionRow.sets, PrescriptionRow.reps, PrescriptionRow.tempo,
-               PrescriptionRow.extra)
+               PrescriptionRow.sets, PrescriptionRow.reps, PrescriptionRow.duration_s,
+               PrescriptionRow.tempo, PrescriptionRow.rest_s, PrescriptionRow.extra)
         .join(BlockRow, PrescriptionRow.block_id == BlockRow.id)
         .join(DayRow, BlockRow.day_id == DayRow.id)
         .join(ExerciseRow, PrescriptionRow.exercise_id == ExerciseRow.id)
         .order_by(DayRow.program_id, DayRow.position, BlockRow.position, PrescriptionRow.position)
     ).all()
+    return [(program_id, day, block, slug, data,
+             {"sets": sets, "reps": reps, "duration_s": duration, "tempo": tempo, "rest_s": rest},
+             extra)
+            for program_id, day, block, slug, data, sets, reps, duration, tempo, rest, extra in rows]
 
 
 def planned_work(db: Database, session_ids: Iterable[int] = ()) -> tuple[

@@ -28,8 +28,8 @@ from sqlalchemy.exc import IntegrityError
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Library
 from backbeat.domain.names import name_key
-from backbeat.domain.program import Load, LoadKind
 from backbeat.domain.setlog import SetEntry, loggable
+from backbeat.engine.offer import ClassSet
 from backbeat.engine.timeline import ClassPlan, SegmentKind, Timeline
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
@@ -244,34 +244,6 @@ def find_log(db: Database, key: str) -> LoggedSet | None:
 
 
 # --- what the class is doing ---------------------------------------------------
-@dataclass(frozen=True)
-class ClassSet:
-    """The set a running class is on, as the kiosk offers it for logging."""
-
-    program: str
-    day: int
-    session_id: int | None
-    running: bool  # False: the coach paused the class
-    exercise: str  # slug
-    exercise_name: str
-    block: str
-    set_number: int | None
-    sets: int | None
-    side: str | None
-    reps: int | None
-    tempo: str | None
-    per_side: bool
-    load: Load | None
-    #: every loggable exercise of the class, in class order (quick switching)
-    exercises: tuple[str, ...]
-
-    @property
-    def load_kg(self) -> float | None:
-        if self.load is not None and self.load.kind is LoadKind.KG:
-            return float(self.load.value)
-        return None
-
-
 #: Compiled class days, by (database, program, day, program's last edit): a
 #: program the trainer changes mid-day is compiled afresh.
 _PLANS: dict[tuple, tuple[ClassPlan, dict]] = {}
@@ -334,20 +306,20 @@ def class_now(db: Database, *, now: datetime | None = None) -> ClassSet | None:
     if target is None:
         return None
     ex = timeline.exercises[target.exercise]
-    item = timeline.items.get((target.block_index, target.item_index))
+    key = (target.block_index, target.item_index)
+    item = timeline.items[key]
+    p = timeline.prescriptions[key]
     order: list[str] = []
     for s in timeline.segments:
         if is_set(s) and s.exercise not in order:
             order.append(s.exercise)
-    per_side = bool(item and item.per_side) or target.side is not None and ex.laterality.value == "unilateral"
     return ClassSet(
         program=timeline.program, day=timeline.day, session_id=state.get("session_id"),
         running=running, exercise=ex.slug, exercise_name=ex.name, block=target.block,
         set_number=target.set, sets=target.sets,
-        side=target.side.value if target.side and per_side else None,
-        reps=item.reps if item else None,
-        tempo=(item.tempo if item else None) or ex.default_tempo,
-        per_side=per_side, load=item.load if item else None, exercises=tuple(order),
+        side=target.side.value if target.side and p.per_side else None,
+        reps=p.reps, tempo=str(p.tempo) if p.tempo else None,
+        per_side=p.per_side, load=item.load, exercises=tuple(order),
     )
 
 

@@ -14,10 +14,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWi
 
 from backbeat.domain.athlete import Athlete, Caution
 from backbeat.domain.equipment import Kind, LoadMenu, warmup_ramp
-from backbeat.domain.exercise import Exercise, Laterality
+from backbeat.domain.exercise import Exercise, Laterality, Side
 from backbeat.domain.setlog import (
     LOAD_STEPS,
-    Side,
     Units,
     format_load,
     kg_to_units,

@@ -19,24 +19,28 @@ from datetime import date
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
-from backbeat.domain.athlete import Athlete, caution_for
+from backbeat.domain.athlete import Athlete
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.exercise import Exercise, Laterality, Library
+from backbeat.domain.exercise import Exercise, Library
 from backbeat.domain.pin import lockout_s, verify_pin
-from backbeat.domain.setlog import SetEntry, Side, Units, check_set, format_load, units_of
+from backbeat.domain.setlog import SetEntry, Units, check_set, format_load, units_of
+from backbeat.engine.offer import (
+    ClassSet,
+    first_reps,
+    first_side,
+    logged_tempo,
+    next_side,
+    prescription_line,
+    set_words,
+    swap_for,
+)
 from backbeat.store.athletes import athlete_pin_hash, list_athletes
 from backbeat.store.auth import check_trainer_pin, has_trainer_pin
 from backbeat.store.checkins import check_in, checked_in
 from backbeat.store.db import Database
 from backbeat.store.equipment import get_equipment
 from backbeat.store.library import load_library
-from backbeat.store.logs import (
-    ClassSet,
-    class_now,
-    loggable_exercises,
-    recent_logs,
-    suggested_load,
-)
+from backbeat.store.logs import class_now, loggable_exercises, recent_logs, suggested_load
 from backbeat.store.outbox import Outbox, TapResult, TapSender
 from backbeat.store.settings import get_setting
 from backbeat.ui.kiosk import style
@@ -52,7 +56,6 @@ IDLE_S = 45.0
 ROSTER_REFRESH_S = 5.0
 #: The timer only repaints countdowns and looks at the clock.
 TICK_MS = 250
-DEFAULT_REPS = 8
 
 
 class _Bridge(QObject):
@@ -337,48 +340,19 @@ class KioskWindow(QMainWindow):
     def open_log(self, slug: str, *, swap: bool = True) -> None:
         athlete = self.athlete
         assert athlete is not None
-        exercise = self.library.get(slug)
-        caution = caution_for(athlete, exercise)
-        caution_text = ""
-        if caution is not None:
-            substitute = self.library.get(caution.substitute) if caution.substitute else None
-            chosen = athlete.substitutions.get(exercise.slug)
-            caution_text = f"{exercise.name}: {caution.text}"
-            if substitute is not None and chosen and swap:
-                caution_text += f"  Your coach's swap: {substitute.name} — log that instead."
-                exercise = substitute
-            elif substitute is not None:
-                caution_text += f"  Suggested swap: {substitute.name}."
-        elif swap and exercise.slug in athlete.substitutions:
-            exercise = self.library.get(athlete.substitutions[exercise.slug]) or exercise
-        self.exercise = exercise
+        asked = self.library.get(slug)
+        chosen = swap_for(athlete, asked, self.library, swap=swap)
+        exercise = self.exercise = chosen.exercise
         cs = self.class_set if self.class_set and self.class_set.exercise == slug else None
-        side = None
-        if exercise.laterality is Laterality.UNILATERAL:
-            side = cs.side if cs and cs.side else Side.LEFT.value
+        side = first_side(exercise, cs)
         history = recent_logs(self.db, athlete.id, exercise.slug, limit=4)
-        reps = (cs.reps if cs and cs.reps else None) or (history[0].reps if history else DEFAULT_REPS)
+        reps = first_reps(cs, history[0].reps if history else None)
         load = self._suggested(exercise.slug, side, cs)
         form = SetForm(reps=reps, load_kg=load, side=side)
-        set_text = ""
-        if cs and cs.set_number and exercise.slug == slug:
-            set_text = f"SET {cs.set_number} of {cs.sets}"
-        parts = []
-        if cs and exercise.slug == slug:
-            if cs.reps:
-                parts.append(f"{cs.reps} reps" + (" each side" if cs.per_side else ""))
-            if cs.tempo:
-                parts.append(f"tempo {cs.tempo}")
-            if cs.load is not None:
-                parts.append(f"{cs.load.describe()} prescribed"
-                             if cs.load_kg is None else
-                             f"{format_load(cs.load_kg, self.units)} prescribed")
-        elif exercise.default_tempo:
-            parts.append(f"tempo {exercise.default_tempo}")
-        if load:
-            parts.append(f"suggested {format_load(load, self.units)}")
-        self.log.open(athlete, exercise, set_text=set_text, prescription="  ·  ".join(parts),
-                      form=form, caution=caution, caution_text=caution_text,
+        same = None if chosen.swapped(asked) else cs  # the class's words fit its own exercise
+        self.log.open(athlete, exercise, set_text=set_words(same),
+                      prescription=prescription_line(exercise, same, load, self.units),
+                      form=form, caution=chosen.caution, caution_text=chosen.caution_text,
                       menu=get_equipment(self.db).menu_for(exercise))
         self._in_flight = None
         self._undo_key = None
@@ -408,7 +382,7 @@ class KioskWindow(QMainWindow):
             key=uuid.uuid4().hex, athlete_id=self.athlete.id, exercise=self.exercise.slug,
             reps=form.reps, load_kg=form.load_kg or None, side=form.side, effort=effort,
             form=form.form, set_number=cs.set_number if cs else None,
-            tempo=(cs.tempo if cs else None) or self.exercise.default_tempo,
+            tempo=logged_tempo(self.exercise, cs),
             session_id=cs.session_id if cs else None, station=self.station,
         )
         self._in_flight = entry.key
@@ -470,9 +444,10 @@ class KioskWindow(QMainWindow):
             self._undo_until = self.clock() + UNDO_S
             self.log.undo_button.show()
             self._refresh_undo()
-            if entry.side == Side.LEFT.value and self.exercise.laterality is Laterality.UNILATERAL:
-                self.log.set_side(Side.RIGHT.value)  # the other side comes next
-                self.log.set_load(self._suggested(self.exercise.slug, Side.RIGHT.value, None)
+            other = next_side(self.exercise, entry.side)
+            if other is not None:
+                self.log.set_side(other)  # the other side comes next
+                self.log.set_load(self._suggested(self.exercise.slug, other, None)
                                   or entry.load_kg)
             self._refresh_history()
         elif result.op == "undo":

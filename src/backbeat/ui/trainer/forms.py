@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 from backbeat.domain.breath import DEFAULT_BREATH, Breath
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Exercise, Laterality, Library
+from backbeat.domain.prescription import tempo_in_force, works_each_side
 from backbeat.domain.program_review import Note
 from backbeat.domain.tempo import Phase, StartPhase, Tempo, parse_tempo, rep_phases
-from backbeat.engine.timeline import FALLBACK_TEMPO
 from backbeat.ui import theme
 
 PROBLEM_STYLE = "color: #B00020; font-weight: bold;"
@@ -468,7 +468,7 @@ class ItemForm(NodeForm):
         self.set_row_visible("load", not breath_block or "load" in node)
         if self.tempo.text() != (node.get("tempo") or ""):
             self.tempo.setText(node.get("tempo") or "")
-        default = (ex.default_tempo if ex else None) or FALLBACK_TEMPO
+        default = tempo_in_force(None, ex)
         self.tempo.setPlaceholderText(f"{default} (the library's tempo for this exercise)")
         self.rest.setValue(int(node.get("rest_s", 0)))
         sided = ex is not None and ex.laterality is Laterality.UNILATERAL
@@ -515,9 +515,8 @@ class ItemForm(NodeForm):
         """The rep's length and its phases in the movement's order, or why not."""
         if ex is None and self.library is not None:
             ex = self.library.get(node.get("exercise", ""))
-        text = node.get("tempo") or ((ex.default_tempo if ex else None) or FALLBACK_TEMPO)
         try:
-            tempo = parse_tempo(text)
+            tempo = tempo_in_force(parse_tempo(node["tempo"]) if node.get("tempo") else None, ex)
         except InvalidInput:
             # the message under the field says why; keep it next to the field
             self.tempo_info.hide()
@@ -528,8 +527,9 @@ class ItemForm(NodeForm):
         reps = node.get("reps")
         info = f"one rep: {_fmt_s(tempo.rep_s)}"
         if reps:
-            sides = 2 if node.get("per_side") or (
-                ex is not None and ex.laterality is Laterality.ALTERNATING) else 1
+            both = works_each_side(ex, node.get("per_side")) if ex is not None else bool(
+                node.get("per_side"))
+            sides = 2 if both else 1
             info += f" · a set of {reps}: {_fmt_s(tempo.rep_s * reps * sides)}"
             if sides == 2:
                 info += " (both sides)"

@@ -13,6 +13,7 @@ import copy
 from typing import Any
 
 from backbeat.domain.exercise import Exercise, Laterality, Library
+from backbeat.domain.prescription import tempo_in_force
 from backbeat.domain.program import PROGRAM_FORMAT
 from backbeat.domain.tempo import StartPhase
 
@@ -146,7 +147,7 @@ def new_item(library: Library, kind: str, *, grouped: bool = False,
             item |= {"sets": 3, "rest_s": 30}
         return item
     ex = _first(library, *prefer, "chest-supported-row", test=_is_rep)
-    item = {"exercise": ex.slug, "reps": 8, "tempo": ex.default_tempo or "3-1-1-2"}
+    item = {"exercise": ex.slug, "reps": 8, "tempo": str(tempo_in_force(None, ex))}
     if ex.laterality is Laterality.UNILATERAL:
         item["per_side"] = True
     if not grouped:

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Library
+from backbeat.domain.prescription import tempo_in_force, works_each_side
 from backbeat.domain.program import ProgramFileError
 from backbeat.domain.program_review import Note, Review, review_program
 from backbeat.domain.tempo import StartPhase
@@ -822,7 +823,7 @@ def _item_text(b: int, i: int, item: dict, block: dict, library: Library) -> str
     sets = "" if grouped else f"{item.get('sets', 1)} × "
     if item.get("reps") is not None:
         volume = f"{sets}{item['reps']}"
-        tempo = item.get("tempo") or (ex.default_tempo if ex else None)
+        tempo = item.get("tempo") or (tempo_in_force(None, ex) if ex else None)
         if tempo:
             volume += f" @ {tempo}"
     elif item.get("duration_s") is not None:
@@ -831,5 +832,6 @@ def _item_text(b: int, i: int, item: dict, block: dict, library: Library) -> str
         volume = f"{item['cycles']} breaths"
     else:
         volume = "?"
-    side = " each side" if item.get("per_side") else ""
+    both = works_each_side(ex, item.get("per_side")) if ex else item.get("per_side")
+    side = " each side" if both else ""
     return f"{_letter(b)}{i + 1} {name} — {volume}{side}"

@@ -17,12 +17,12 @@ from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from backbeat.domain.athlete import caution_for
-from backbeat.domain.breath import parse_breath_pattern
 from backbeat.domain.equipment import Kind, warmup_ramp
-from backbeat.domain.exercise import Exercise, Laterality, Library
+from backbeat.domain.exercise import Exercise, Library
+from backbeat.domain.prescription import Prescribed, Volume
 from backbeat.domain.program import BlockKind, Program
-from backbeat.domain.tempo import StartPhase, parse_tempo
-from backbeat.engine.timeline import FALLBACK_TEMPO, ClassPlan
+from backbeat.domain.tempo import StartPhase
+from backbeat.engine.timeline import ClassPlan
 from backbeat.store.athletes import list_athletes
 from backbeat.store.checkins import checked_in
 from backbeat.store.db import Database
@@ -86,32 +86,25 @@ def _weight(kg: float, units: str) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _volume(item, block, ex: Exercise) -> str:
-    grouped = block.kind in (BlockKind.SUPERSET, BlockKind.CIRCUIT)
-    sets = f"{block.rounds} rounds × " if grouped else f"{item.sets} × "
-    if item.cycles is not None:
-        return f"{item.cycles} breaths"
-    if item.duration_s is not None:
-        if block.kind is BlockKind.BREATH:
-            return f"{item.duration_s:g} s"
-        text = f"{sets}{item.duration_s:g} s"
-    else:
-        text = f"{sets}{item.reps}"
-    if item.per_side or ex.laterality is Laterality.ALTERNATING:
+def _volume(p: Prescribed, block) -> str:
+    sets = f"{p.sets} rounds × " if block.rounds is not None else f"{p.sets} × "
+    if p.volume is Volume.BREATH:
+        return f"{p.cycles} breaths" if p.hold_s is None else f"{p.hold_s:g} s"
+    text = f"{sets}{p.hold_s:g} s" if p.volume is Volume.HOLD else f"{sets}{p.reps}"
+    if p.each_side:
         text += " each side"
     return text
 
 
-def _tempo(item, ex: Exercise) -> str:
-    if ex.is_breath_drill:
-        p = parse_breath_pattern(item.breath_pattern or ex.breath_pattern)
-        parts = [f"in {p.inhale:g}", f"hold {p.hold_in:g}" if p.hold_in else "",
-                 f"out {p.exhale:g}", f"hold {p.hold_out:g}" if p.hold_out else ""]
+def _tempo(p: Prescribed) -> str:
+    if p.breath is not None:
+        b = p.breath
+        parts = [f"in {b.inhale:g}", f"hold {b.hold_in:g}" if b.hold_in else "",
+                 f"out {b.exhale:g}", f"hold {b.hold_out:g}" if b.hold_out else ""]
         return ", ".join(x for x in parts if x)
-    if item.reps is None or ex.start is StartPhase.NONE:
+    if p.tempo is None or p.exercise.start is StartPhase.NONE:
         return "hold"
-    text = item.tempo or ex.default_tempo or FALLBACK_TEMPO
-    return f"{text} ({parse_tempo(text).rep_s:g} s a rep)"
+    return f"{p.tempo} ({p.rep_s:g} s a rep)"
 
 
 def _rest(item, block) -> str:
@@ -133,15 +126,16 @@ def class_sheet(db: Database, program: Program, day: int, *, library: Library | 
     per_side: set[str] = set()
     for b, block in enumerate(the_day.blocks):
         for i, item in enumerate(block.items):
-            ex = library.get(item.exercise)
+            p = plan.prescriptions[(b, i)]
+            ex = p.exercise
             cues = list(item.cues) or list(ex.cues[:2])
             sheet.rows.append(SheetRow(
                 label=f"{_letter(b)}{i + 1}", block=block.name, exercise=ex.name,
-                volume=_volume(item, block, ex), tempo=_tempo(item, ex), rest=_rest(item, block),
+                volume=_volume(p, block), tempo=_tempo(p), rest=_rest(item, block),
                 load=item.load.describe() if item.load else "", cues=" · ".join(cues)))
-            if item.reps is not None and ex.start is not StartPhase.NONE and ex not in loaded:
+            if p.volume is Volume.REPS and ex.start is not StartPhase.NONE and ex not in loaded:
                 loaded.append(ex)
-            if item.per_side:
+            if p.per_side:
                 per_side.add(ex.slug)
     athletes = list_athletes(db)
     here = checked_in(db, day=today or date.today())
