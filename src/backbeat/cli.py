@@ -150,6 +150,28 @@ def cmd_export_logs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_history(args: argparse.Namespace) -> int:
+    from backbeat.domain.history_import import How, parse_map
+    from backbeat.store.history_import import describe_plan, plan_import, run_import
+    from backbeat.store.library import load_library
+
+    db = _open_db(args)
+    manual = parse_map(args.map, load_library(db)) if args.map else {}
+    plan = plan_import(db, args.file, athlete=args.athlete, manual=manual, units=args.units)
+    for line in describe_plan(plan):
+        print(line)
+    if args.dry_run:
+        print(f"dry run: {plan.summary(done=False)}; nothing written")
+        return EXIT_OK
+    run_import(db, plan)
+    print(plan.summary(done=True))
+    for m in plan.unmatched:
+        n = plan.sets_per_name[m.name]
+        print(f"skipped: {m.name} ({n} set{'s' * (n != 1)}"
+              + (f'; map it with --map "{m.name}=EXERCISE")' if m.how is How.NONE else ")"))
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from backbeat.domain.program import program_json_schema
 
@@ -354,6 +376,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--athlete", default=None, help="only this athlete (name)")
     p.add_argument("--from", dest="date_from", default=None, metavar="DATE", help="first day, e.g. 2026-01-01")
     p.add_argument("--to", dest="date_to", default=None, metavar="DATE", help="last day, inclusive")
+
+    p = command("import-history", cmd_import_history,
+                "bring training history in from a Strong or Hevy CSV export")
+    p.add_argument("file", help="the app's CSV export")
+    p.add_argument("--athlete", default=None, help="whose history (name; optional with one athlete)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the exercise mapping and the counts, write nothing")
+    p.add_argument("--map", action="append", default=[], metavar="NAME=EXERCISE",
+                   help='map an exercise name by hand, e.g. "Seated Row (Cable)=chest-supported-row" '
+                        "(or NAME=skip); remembered for the next import; repeatable")
+    p.add_argument("--units", choices=["kg", "lb"], default=None,
+                   help="what a Strong export without a unit column weighs in "
+                        "(default: the gym's units)")
 
     p = command("schema", cmd_schema, "print the JSON Schema of backbeat.program/1 files")
     p.add_argument("--out", default="-")

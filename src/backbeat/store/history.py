@@ -20,6 +20,7 @@ from backbeat.domain import analytics as an
 from backbeat.domain.analytics import ClassRecord, PlannedWork, SetGroup
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Exercise
+from backbeat.domain.history_import import NOT_WORKING
 from backbeat.domain.names import name_key
 from backbeat.domain.prescription import prescribed
 from backbeat.domain.program import Item
@@ -230,13 +231,18 @@ class LoggedSet:
     tempo: str | None
 
 
+def working_set():
+    """The WHERE clause for sets at the working prescription (warm-up and drop sets left out)."""
+    return func.coalesce(SetLogRow.set_type, "").not_in(NOT_WORKING)
+
+
 def recent_sets(db: Database, athlete_id: int, exercise_id: int, *, since: datetime | None = None,
                 limit: int = 120) -> list[LoggedSet]:
     """The athlete's latest sets of an exercise (oldest first), after ``since`` when given."""
     q = (select(SetLogRow.logged_at, SetLogRow.reps, SetLogRow.load_kg, SetLogRow.form,
                 SetLogRow.tempo)
          .where(SetLogRow.athlete_id == athlete_id, SetLogRow.exercise_id == exercise_id,
-                SetLogRow.undone.is_(False))
+                SetLogRow.undone.is_(False), working_set())
          .order_by(SetLogRow.logged_at.desc()).limit(limit))
     if since is not None:
         q = q.where(SetLogRow.logged_at > since)
@@ -247,7 +253,8 @@ def recent_sets(db: Database, athlete_id: int, exercise_id: int, *, since: datet
 
 # -- CSV export ------------------------------------------------------------------------------
 
-def _athlete_id(s, name: str) -> int:
+def find_athlete_id(s, name: str) -> int:
+    """The athlete called ``name`` (the roster's rule for names), else refused naming some."""
     aid = s.scalar(select(AthleteRow.id).where(AthleteRow.name_key == name_key(name)))
     if aid is None:
         known = ", ".join(s.scalars(select(AthleteRow.name).order_by(AthleteRow.name).limit(12)))
@@ -272,7 +279,7 @@ def export_logs(db: Database, out: IO[str], *, athlete: str | None = None,
     n = 0
     with db.read() as s:
         if athlete is not None:
-            q = q.where(SetLogRow.athlete_id == _athlete_id(s, athlete))
+            q = q.where(SetLogRow.athlete_id == find_athlete_id(s, athlete))
         q = q.order_by(SetLogRow.athlete_id, SetLogRow.logged_at) if athlete is None else \
             q.order_by(SetLogRow.logged_at)
         for row in s.execute(q.execution_options(yield_per=5000)):

@@ -32,6 +32,7 @@ from backbeat.domain.setlog import SetEntry, loggable
 from backbeat.engine.offer import ClassSet
 from backbeat.engine.timeline import ClassPlan, SegmentKind, Timeline
 from backbeat.store.db import Database
+from backbeat.store.history import working_set
 from backbeat.store.library import load_library
 from backbeat.store.live import load_live_state
 from backbeat.store.models import ExerciseRow, ProgramRow, SetLogRow
@@ -198,7 +199,7 @@ def last_load(db: Database, athlete_id: int, exercise: str, *,
         q = (select(SetLogRow.load_kg)
              .join(ExerciseRow, ExerciseRow.id == SetLogRow.exercise_id)
              .where(SetLogRow.athlete_id == athlete_id, ExerciseRow.slug == exercise,
-                    SetLogRow.undone.is_(False), SetLogRow.load_kg.is_not(None)))
+                    SetLogRow.undone.is_(False), SetLogRow.load_kg.is_not(None), working_set()))
         if side is not None:
             q = q.where(SetLogRow.side == side)
         return s.scalar(q.order_by(SetLogRow.logged_at.desc(), SetLogRow.id.desc()).limit(1))

@@ -210,6 +210,10 @@ class SetLogRow(Base):
     logged_at: Mapped[datetime] = mapped_column(DateTime)
     station: Mapped[str] = mapped_column(String(60), default="")
     undone: Mapped[bool] = mapped_column(Boolean, default=False)
+    # None: a working set; "warmup", "drop" or "failure" (domain.history_import.SetType)
+    set_type: Mapped[str | None] = mapped_column(String(10))
+    # the app an imported set came from ("strong", "hevy"); None: logged here
+    imported_from: Mapped[str | None] = mapped_column(String(20))
 
 
 class CheckInRow(Base):

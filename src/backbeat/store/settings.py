@@ -14,6 +14,7 @@ DEFAULTS: dict[str, Any] = {
     "units": "kg",  # what kiosks and sheets show: "kg" or "lb" (the store keeps kg)
     "trainer.pin": None,  # salted scrypt hash (domain.pin), set on first run
     "trainer.pin_failures": {"count": 0, "last": 0.0},
+    "import.exercise_map": {},  # exercise names in Strong/Hevy exports → library slug (None: skip)
     "equipment": None,  # the gym's bars, plates, dumbbells, bands (store/equipment.py)
 }
 

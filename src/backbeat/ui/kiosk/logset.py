@@ -197,6 +197,8 @@ class LogPage(QWidget):
             parts.append(f"RPE {row.effort:g}")
         if row.form is not None:
             parts.append(f"form {row.form}")
+        if row.station.startswith("import:"):  # history brought in from another app
+            parts.append(f"from {row.station.removeprefix('import:').capitalize()}")
         return " · ".join(parts)
 
     # --- steppers ----------------------------------------------------------------------

@@ -254,6 +254,15 @@ class AthletesTab(QWidget):
         n_layout.addWidget(self.notes)
         n_layout.addWidget(self.save_notes, 0, Qt.AlignmentFlag.AlignLeft)
         body.addWidget(notes)
+
+        history = QGroupBox("Training history from other apps")
+        h_layout = QHBoxLayout(history)
+        self.import_history_button = QPushButton("Import from Strong or Hevy…")
+        self.import_history_button.clicked.connect(lambda: self.import_history())
+        h_layout.addWidget(self.import_history_button)
+        h_layout.addWidget(QLabel("The app's CSV export: exercise names are matched to the "
+                                  "library and shown for review before anything is written."), 1)
+        body.addWidget(history)
         body.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -324,7 +333,8 @@ class AthletesTab(QWidget):
 
     # --- one athlete --------------------------------------------------------------------
     def show_athlete(self, athlete_id: int | None) -> None:
-        for w in (self.form, self.notes, self.save_notes, self.new_screening, self.delete):
+        for w in (self.form, self.notes, self.save_notes, self.new_screening, self.delete,
+                  self.import_history_button):
             w.setEnabled(athlete_id is not None)
         if athlete_id is None:
             self.athlete = None
@@ -493,6 +503,42 @@ class AthletesTab(QWidget):
         self._saved_notes = text
         self._say(f"Notes for {self.athlete.name} saved.")
         return True
+
+    # --- training history from Strong or Hevy ------------------------------------------
+    def ask_import_path(self) -> str:
+        """The export to read (tests replace this)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, "Strong or Hevy export", "", "CSV files (*.csv)")
+        return path
+
+    def review_import(self, dialog) -> bool:
+        """Show the review; True if the trainer imported (tests replace this)."""
+        return bool(dialog.exec())
+
+    def import_history(self, path: str | None = None) -> int:
+        """Read, review and import an export for the athlete shown. Returns sets written."""
+        from backbeat.store.history_import import plan_import, read_export
+        from backbeat.ui.trainer.history_import import ImportReview
+
+        if self.athlete is None:
+            return 0
+        path = path or self.ask_import_path()
+        if not path:
+            return 0
+        try:
+            text = read_export(path)
+            plan = plan_import(self.context.db, path, athlete=self.athlete.name, text=text)
+        except InvalidInput as exc:
+            self._say(f"Nothing imported — {exc}", problem=True)
+            return 0
+        dialog = ImportReview(self.context.db, plan, text, self.library, self)
+        if not self.review_import(dialog):
+            self._say("Import cancelled: nothing written.")
+            return 0
+        self._say(f"{self.athlete.name}: {dialog.plan.summary(done=True)}.")
+        self.context.events.logs_changed.emit()
+        return dialog.imported
 
     def unsaved_changes(self) -> str | None:
         if self.athlete is not None and self.notes.toPlainText() != self._saved_notes:
