@@ -158,15 +158,11 @@ def test_warmup_ramp(gym, working, ramp):
     assert all(b.kind is Kind.BARBELL for b in got)
 
 
-def test_menus_are_quick_and_cached():
-    import time
-
+def test_menus_are_cached_and_bounded():
     big = Equipment(bars=(Bar(name="Bar", weight=20),),
                     plates=tuple(PlatePair(weight=w, pairs=6) for w in (25, 20, 15, 10, 5, 2.5, 1.25, 0.5))
                     + tuple(PlatePair(weight=w, unit="lb", pairs=4) for w in (45, 35, 25, 10, 5, 2.5)))
-    t = time.perf_counter()
     menu = big.menu("barbell")
-    assert time.perf_counter() - t < 2.0
     assert big.menu("barbell") is menu
     assert menu.builds[-1].kg <= 300.0
 

@@ -4,7 +4,6 @@ types kept, and the sets feed progression like logged ones."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -141,10 +140,8 @@ def test_a_5000_row_file_with_one_bad_row_imports_nothing_then_all_once_fixed(db
     with pytest.raises(InvalidInput, match="line 4323 .*reps 'eight' is not a number"):
         plan_import(db, write("big.csv", "\n".join([head, *broken]) + "\n"), athlete="Ana")
     assert count_logs(db) == 0
-    t = time.perf_counter()
     plan = plan_import(db, write("big.csv", "\n".join([head, *rows]) + "\n"), athlete="Ana")
     assert run_import(db, plan) == 5000
-    assert time.perf_counter() - t < 20
     assert count_logs(db) == 5000
 
 
