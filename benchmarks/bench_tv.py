@@ -4,7 +4,8 @@
   and a real-clock run (BENCH_REAL_S, default 600 s) with pauses, driven by the
   Qt event loop and the real repaint timer: the screen's position equals the
   plan within 1 ms at the end;
-- TV paint time per frame, p95, offscreen: ≤ 6 ms at 1920×1080, ≤ 14 ms at 3840×2160;
+- TV paint time per frame, p95, offscreen: ≤ 6 ms at 1920×1080, ≤ 10 ms at 3840×2160
+  with two CPU hogs running (min/median/max over BENCH_RUNS runs, default 5);
 - start to first TV frame ≤ 0.8 s median; TV process memory ≤ 200 MB.
 """
 
@@ -123,7 +124,11 @@ def drift_real_clock(seconds: float) -> tuple[float, float, int]:
     return seconds / 60, abs(runner.position_ms() - running_s * 1000), 0
 
 
-def paint_times(width: int, height: int, frames: int = 7 * 120) -> list[float]:
+def paint_times(width: int, height: int, frames: int = 7 * 120, *, full: bool = False) -> list[float]:
+    """Milliseconds per painted frame, frame after frame as the TV paints them: the
+    region its repaint timer asks for (the moving shapes over the cached layer, or
+    the whole screen when a text or the second changed). ``full``: every frame
+    repainted whole, for comparison."""
     from PySide6.QtGui import QImage
 
     from backbeat.engine.clock import FakeClock
@@ -143,12 +148,47 @@ def paint_times(width: int, height: int, frames: int = 7 * 120) -> list[float]:
     per_moment = max(1, frames // len(moments))
     times = []
     for start in moments:
-        for i in range(per_moment):
+        runner.seek_ms(start * 1000)
+        screen.render(image)  # the frame before: what the screen already shows
+        for i in range(1, per_moment + 1):
             runner.seek_ms((start + i / 60) * 1000)
             t0 = time.perf_counter()
-            screen.render(image)
+            if full:
+                screen.render(image)
+            else:
+                region = screen.dirty_region()
+                screen.render(image, region.boundingRect().topLeft(), region)
             times.append((time.perf_counter() - t0) * 1000)
     return times
+
+
+class CpuHogs:
+    """``n`` processes spinning on the CPU while the block runs (the machine is busy)."""
+
+    def __init__(self, n: int = 2):
+        self.n = n
+        self.procs: list[subprocess.Popen] = []
+
+    def __enter__(self) -> CpuHogs:
+        self.procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                      for _ in range(self.n)]
+        time.sleep(0.5)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for proc in self.procs:
+            proc.kill()
+            proc.wait()
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f}/{five:.2f} on {os.cpu_count()} cores"
+
+
+def spread(values: list[float], fmt: str = "{:.2f}") -> str:
+    """min / median / max, as every figure here is reported."""
+    return "/".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
 
 
 def startup(runs: int = 5) -> tuple[float, int]:
@@ -180,11 +220,21 @@ def main() -> bool:
     real_s = float(os.environ.get("BENCH_REAL_S", "600"))
     minutes, err, _ = drift_real_clock(real_s)
     rows.append((f"drift, {minutes:.1f}-min real-clock run with pauses", f"{err:.3f} ms", "≤ 1 ms", err <= 1))
-    for (w, h), bar in (((1920, 1080), 6.0), ((3840, 2160), 14.0)):
-        times = paint_times(w, h)
-        v = p95(times)
-        rows.append((f"paint p95 at {w}x{h} (median {statistics.median(times):.2f} ms)",
-                     f"{v:.2f} ms", f"≤ {bar:g} ms", v <= bar))
+    runs = int(os.environ.get("BENCH_RUNS", "5"))
+    for (w, h), bar, hogs in (((1920, 1080), 6.0, 0), ((3840, 2160), 10.0, 2)):
+        with CpuHogs(hogs):
+            p95s, medians = [], []
+            for _ in range(runs):
+                times = paint_times(w, h)
+                p95s.append(p95(times))
+                medians.append(statistics.median(times))
+            whole = p95(paint_times(w, h, full=True))
+            busy = load()
+        v = statistics.median(p95s)
+        rows.append((f"paint p95 at {w}x{h}, {hogs} CPU hogs, {runs} runs min/median/max "
+                     f"{spread(p95s)} ms (frame median {spread(medians)}; every frame whole: "
+                     f"p95 {whole:.2f}; {busy})", f"{v:.2f} ms", f"≤ {bar:g} ms",
+                     max(p95s) <= bar))
     median_s, rss_kb = startup()
     rows.append(("start to first TV frame, median of 5", f"{median_s:.3f} s", "≤ 0.8 s", median_s <= 0.8))
     rows.append(("TV process memory (RSS at first frame)", f"{rss_kb / 1024:.0f} MB", "≤ 200 MB",

@@ -24,16 +24,24 @@ class Caution:
     exercise: str
     text: str
     substitute: str | None  # slug the trainer chose, or None
+    why: str = ""  # the screening finding in a few words: "disc history"
+
+
+_FLAG_WORDS = {RiskFlag.DISC: "disc history", RiskFlag.SHOULDER: "shoulder history"}
+
+
+def risk_words(flags) -> str:
+    """Screening findings in a few words ("disc history"), as every screen says them."""
+    return ", ".join(_FLAG_WORDS.get(f, f.value) for f in sorted(flags))
 
 
 def caution_for(athlete: Athlete, exercise: Exercise) -> Caution | None:
     hits = athlete.flags & set(exercise.risk_flags)
     if not hits:
         return None
-    flag_words = {RiskFlag.DISC: "disc history", RiskFlag.SHOULDER: "shoulder history"}
-    why = ", ".join(flag_words.get(f, f.value) for f in sorted(hits))
+    why = risk_words(hits)
     text = exercise.cautions[0] if exercise.cautions else f"Caution ({why}): check with your coach."
     substitute = athlete.substitutions.get(exercise.slug)
     if substitute is None and exercise.substitutions:
         substitute = exercise.substitutions[0]
-    return Caution(exercise.slug, text, substitute)
+    return Caution(exercise.slug, text, substitute, why)

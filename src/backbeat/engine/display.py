@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from backbeat.domain.athlete import risk_words
 from backbeat.domain.breath import Breath
 from backbeat.domain.exercise import Laterality, Side
 from backbeat.domain.prescription import Prescribed, Volume
@@ -165,12 +166,26 @@ def describe(now: Now, timeline: Timeline) -> Display:
         next_set=next_set,
         next_detail=next_detail,
         prescription=_prescription(timeline, seg),
-        cautions=tuple(cue_ex.cautions[:1]) if cue_ex and cue_ex.risk_flags else (),
+        cautions=_caution_words(timeline, cue_ex),
         media=cue_ex.media if cue_ex else None,
         pattern=(_pattern_words(timeline.prescriptions.get((cue_seg.block_index, cue_seg.item_index)))
                  if seg.kind is SegmentKind.BREATH else ""),
         **common,
     )
+
+
+def _caution_words(timeline: Timeline, ex) -> tuple[str, ...]:
+    """A risky exercise's caution in TV words: "Disc history: Bird dog instead"."""
+    if ex is None or not ex.risk_flags:
+        return ()
+    why = risk_words(ex.risk_flags)
+    if ex.substitutions:
+        swap = timeline.exercises.get(ex.substitutions[0])
+        name = swap.name if swap is not None else ex.substitutions[0].replace("-", " ").capitalize()
+        what = f"{name} instead"
+    else:
+        what = "check with the coach"
+    return (f"{why[:1].upper()}{why[1:]}: {what}",)
 
 
 def _pattern_words(p: Prescribed | None) -> str:

@@ -24,6 +24,8 @@ class BoardLine:
     load: str  # "17.5 kg", "40 lb", "" when nothing is known
     note: str  # "Next: eccentric 4 s", "does Bird dog" …
     caution: bool = False
+    substitute: str = ""  # a flagged athlete's swap, by name ("Bird dog")
+    why: str = ""  # a flagged athlete's screening finding ("disc history")
 
 
 def format_load(kg: float | None, units: str) -> str:
@@ -50,7 +52,8 @@ def rest_board(db: Database, exercise: str, *, day: date | None = None,
         if caution is not None:
             sub = library.get(caution.substitute) if caution.substitute else None
             lines.append(BoardLine(athlete.name, "", f"does {sub.name}" if sub else "see the coach",
-                                   caution=True))
+                                   caution=True, substitute=sub.name if sub else "",
+                                   why=caution.why))
             continue
         note = ""
         try:

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backbeat.domain.athlete import Athlete, caution_for
+from backbeat.domain.athlete import Athlete, caution_for, risk_words
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.exercise import Library, RiskFlag
+from backbeat.domain.exercise import Library
 from backbeat.domain.screening import MOBILITY_TESTS, Findings, Mobility
 from backbeat.store.athletes import (
     Screening,
@@ -59,11 +59,8 @@ from backbeat.ui.trainer.window import TrainerContext
 
 PROBLEM_STYLE = "color: #B00020; font-weight: bold;"
 DONE_STYLE = "color: #1B5E20; font-weight: bold;"
-FLAG_WORDS = {RiskFlag.DISC: "disc history", RiskFlag.SHOULDER: "shoulder history"}
-
-
 def flag_text(athlete: Athlete) -> str:
-    return ", ".join(FLAG_WORDS.get(f, f.value) for f in sorted(athlete.flags))
+    return risk_words(athlete.flags)
 
 
 def _kg(text: str, where: str) -> float | None:

@@ -1,16 +1,21 @@
 """The session screen: one widget that paints the class from the runner's clock.
 
-Nothing here counts time: each frame asks the runner where the class is and
-paints :func:`backbeat.engine.display.describe` of it.
+Nothing here counts time: each frame asks the runner where the class is,
+lays :func:`backbeat.engine.display.describe` of it out
+(:func:`backbeat.ui.tv.scenes.lay_out`: every text with its role, box and
+size) and paints that. What stays still — the texts, plates and fixed shapes —
+is drawn once into a cached layer when the layout changes (about once a
+second); each frame then repaints only the moving shapes (the ring, the
+breathing disc, the rest bar), over the layer.
 """
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
-from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
@@ -20,6 +25,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPixmap,
+    QRegion,
 )
 from PySide6.QtWidgets import QWidget
 
@@ -27,21 +33,8 @@ from backbeat.engine.display import Display, describe
 from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.paths import resources_dir
 from backbeat.ui import theme
-
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_CENTER = Qt.AlignmentFlag.AlignCenter
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-@lru_cache(maxsize=512)
-def _fitted_size(text: str, width: int, height: int, bold: bool) -> int:
-    """The largest pixel size (≤ height) at which ``text`` fits ``width``."""
-    size = height
-    while size > 8:
-        if QFontMetricsF(theme.font(size, bold)).horizontalAdvance(text) <= width:
-            return size
-        size = int(size * 0.92)
-    return size
+from backbeat.ui.tv.layout import Layout, Shape, TextBox, mmss
+from backbeat.ui.tv.scenes import MENU_ITEMS, Scene, lay_out
 
 
 class _TextImages:
@@ -110,11 +103,6 @@ def media_frame(name: str | None) -> QPixmap | None:
     return movie.currentPixmap() if movie is not None else None
 
 
-def _mmss(seconds: int) -> str:
-    m, s = divmod(max(0, seconds), 60)
-    return f"{m}:{s:02d}"
-
-
 class TvScreen(QWidget):
     def __init__(self, runner: ClassRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -126,324 +114,283 @@ class TvScreen(QWidget):
         self.resume_offer: dict | None = None  # an interrupted class the coach may resume
         self.board: list = []  # store.board.BoardLine for the coming exercise
         self.choosing = False  # before the start: next/back pick another class
+        self.menu: int | None = None  # the coach's menu is open on this item
         self.on_first_frame = None  # called once after the first paint (start-up benchmark)
+        self._layout: Layout | None = None
+        self._layout_key: tuple | None = None
+        self._layer: QImage | None = None
+        self._layer_key: tuple | None = None
+        self._painted: Display | None = None  # what the last frame showed
 
     def display(self) -> Display:
         return describe(self.runner.now(), self.runner.timeline)
 
+    # --- layout -------------------------------------------------------------------
+    def scene(self, d: Display | None = None) -> Scene:
+        d = d or self.display()
+        t = self.runner.timeline
+        total = max(1, t.duration_ms)
+        blocks = tuple((start / total, end / total) for _name, start, end in t.blocks())
+        offer = ""
+        if self.resume_offer is not None:
+            where = mmss(int(float(self.resume_offer.get("position_ms", 0)) // 1000))
+            offer = (f"Interrupted class: {self.resume_offer.get('program')}, day "
+                     f"{self.resume_offer.get('day')} at {where}   ·   R resume   ·   "
+                     "B or SPACE start afresh")
+        facts = ""
+        if d.state is RunState.READY:
+            facts = (f"{round(t.duration_s / 60)} min  ·  {len(blocks)} blocks  ·  "
+                     f"first: {d.exercise}")
+        return Scene(d, self.width(), self.height(), blocks=blocks, board=tuple(self.board[:12]),
+                     status=tuple(self.status_lines), choosing=self.choosing, resume_offer=offer,
+                     menu=self.menu, program=t.program, day_name=t.day_name, facts=facts,
+                     media=media_path(d.media) is not None)
+
+    def layout(self, d: Display | None = None) -> Layout:
+        """Every text on screen now, with its role, box and size (what paint draws)."""
+        scene = self.scene(d)
+        key = scene.key()
+        if key != self._layout_key or self._layout is None:
+            self._layout = lay_out(scene)
+            self._layout_key = key
+        return self._layout
+
+    def dirty_region(self) -> QRegion:
+        """What the next frame must repaint: where the moving shapes changed since the
+        last painted frame, or everything when the layout changed (a text, a second,
+        the state)."""
+        full = QRegion(self.rect())
+        d = self.display()
+        self.layout(d)
+        if self._layer is None or self._layout_key != self._layer_key or self._painted is None:
+            return full
+        if _disc_behind_digits(d) != _disc_behind_digits(self._painted):
+            return full  # the digits over the breathing disc change colour
+        region = QRegion()
+        u = self._layout.u
+        for shape in self._layout.shapes:
+            if shape.moves:
+                region += _changed(shape, self._painted, d, u)
+        return region
+
     # --- painting ---------------------------------------------------------------
-    def paintEvent(self, _event) -> None:
+    def paintEvent(self, event) -> None:
         d = self.display()
         self.last_display = d
+        lay = self.layout(d)
+        if self._layer_key != self._layout_key or self._layer is None or \
+                self._layer.size() != self.size():
+            self._layer = self._draw_layer(lay, d)
+            self._layer_key = self._layout_key
+        region = event.region()
         p = QPainter(self)
+        p.setClipRegion(region)
+        bounds = region.boundingRect()
+        p.drawImage(bounds, self._layer, bounds)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        w, h = self.width(), self.height()
-        p.fillRect(0, 0, w, h, theme.BACKGROUND)
-        u = h / 100.0
-        self._top_bar(p, d, w, u)
-        if d.mode == "done":
-            self._done(p, d, w, u)
-        elif d.mode == "breath":
-            self._pacer(p, d, w, u)
-        elif d.mode in ("work", "hold"):
-            self._active(p, d, w, u)
-        else:
-            self._between(p, d, w, u)
-        self._status(p, w, u)
-        if d.state is RunState.PAUSED or d.state is RunState.READY:
-            self._paused(p, d, w, h, u)
+        for shape in lay.shapes:
+            if shape.moves and region.intersects(_grow(shape.rect, lay.u).toAlignedRect()):
+                self._moving(p, shape, d, lay.u)
+        for item in lay.texts:
+            if item.over_shape and region.intersects(item.rect.toAlignedRect()):
+                color = theme.BACKGROUND if _disc_behind_digits(d) else item.color
+                _draw_text(p, item, color)
         p.end()
+        self._painted = d
         if self.on_first_frame is not None:
             callback, self.on_first_frame = self.on_first_frame, None
             callback()
 
-    def _text(self, p: QPainter, rect: QRectF, text: str, color: QColor, size: float,
-              align=_LEFT, bold: bool = True, fit: bool = True) -> None:
-        if not text:
-            return
-        px = int(size)
-        if fit:
-            px = _fitted_size(text, int(rect.width()), px, bold)
-        # Large glyphs are drawn as paths on every frame; a cached image of the
-        # text is blitted instead (texts change at a reading pace, frames at 60 Hz).
-        image = _TEXT_CACHE.get(text, px, bold, color)
-        w, h = image.width() / image.devicePixelRatio(), image.height() / image.devicePixelRatio()
-        if align & Qt.AlignmentFlag.AlignHCenter:
-            x = rect.x() + (rect.width() - w) / 2
-        elif align & Qt.AlignmentFlag.AlignRight:
-            x = rect.right() - w
+    def _draw_layer(self, lay: Layout, d: Display) -> QImage:
+        image = QImage(self.size(), QImage.Format.Format_RGB32)
+        image.fill(theme.BACKGROUND)
+        p = QPainter(image)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        u = lay.u
+        for plate in lay.plates:
+            p.setPen(QPen(plate.border, 0.35 * u) if plate.border else Qt.PenStyle.NoPen)
+            p.setBrush(plate.color)
+            p.drawRoundedRect(plate.rect, plate.radius, plate.radius)
+        for shape in lay.shapes:
+            self._still(p, shape, d, u)
+        for item in lay.texts:
+            if not item.over_shape:
+                _draw_text(p, item, item.color)
+        p.end()
+        return image
+
+    # --- shapes -----------------------------------------------------------------
+    def _still(self, p: QPainter, shape: Shape, d: Display, u: float) -> None:
+        r = shape.rect
+        if shape.kind == "strip":
+            blocks, current, progress = shape.data
+            for i, (start, end) in enumerate(blocks):
+                x0 = r.x() + r.width() * start
+                x1 = r.x() + r.width() * end
+                color = QColor(theme.MUTED) if i + 1 < current else QColor(theme.DIM)
+                if i + 1 == current:
+                    color = QColor(theme.TEXT)
+                    color.setAlphaF(0.35)
+                p.fillRect(QRectF(x0, r.y() + 0.5 * u, max(1.0, x1 - x0 - 0.5 * u), 1.6 * u), color)
+            now_x = r.x() + r.width() * progress
+            p.fillRect(QRectF(now_x - 0.3 * u, r.y() - 0.3 * u, 0.6 * u, r.height() + 0.6 * u),
+                       theme.TEXT)
+        elif shape.kind == "ring":
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(theme.DIM, shape.data[0], Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+            p.drawEllipse(r)
+        elif shape.kind == "lungs":
+            p.setPen(QPen(theme.DIM, 0.5 * u))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawEllipse(r)
+        elif shape.kind == "bar":
+            p.fillRect(r, theme.DIM)
+        elif shape.kind == "icon":
+            _phase_icon(p, shape.data[0], shape.data[1], r, shape.color)
+        elif shape.kind == "pause_bars":
+            bw = r.width() * 0.36
+            p.fillRect(QRectF(r.x(), r.y(), bw, r.height()), shape.color)
+            p.fillRect(QRectF(r.right() - bw, r.y(), bw, r.height()), shape.color)
+
+    def _moving(self, p: QPainter, shape: Shape, d: Display, u: float) -> None:
+        r = shape.rect
+        if shape.kind == "ring":
+            left = 1.0 - d.progress
+            if left > 0:
+                p.fillPath(_arc_path(r, shape.data[0], left), shape.color)
+        elif shape.kind == "lungs":
+            least = shape.data[0]
+            fill = QColor(shape.color)
+            fill.setAlphaF(0.88)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(fill)
+            radius = r.width() / 2 * (least + (1 - least) * d.breath_level)
+            p.drawEllipse(r.center(), radius, radius)
+        elif shape.kind == "bar":
+            p.fillRect(QRectF(r.x(), r.y(), r.width() * (1.0 - d.progress), r.height()), shape.color)
+        elif shape.kind == "media":
+            frame = media_frame(d.media)
+            if frame is not None and not frame.isNull():
+                size = frame.size().scaled(r.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
+                p.drawPixmap(QRect(int(r.x()), int(r.y()), size.width(), size.height()), frame)
+
+
+def _arc_path(r: QRectF, stroke: float, left: float) -> QPainterPath:
+    """The ring's coloured part: from 12 o'clock anticlockwise over ``left`` of the turn,
+    with its corners on whole degrees, so the part that stays from one frame to the
+    next is drawn with the very same edges."""
+    span = 360.0 * left
+    angles = [float(a) for a in range(0, int(span))] + [span]
+    c, outer, inner = r.center(), r.width() / 2 + stroke / 2, r.width() / 2 - stroke / 2
+    path = QPainterPath()
+    for i, a in enumerate(angles):
+        rad = math.radians(90 + a)
+        point = QPointF(c.x() + outer * math.cos(rad), c.y() - outer * math.sin(rad))
+        path.moveTo(point) if i == 0 else path.lineTo(point)
+    for a in reversed(angles):
+        rad = math.radians(90 + a)
+        path.lineTo(QPointF(c.x() + inner * math.cos(rad), c.y() - inner * math.sin(rad)))
+    path.closeSubpath()
+    return path
+
+
+def _disc_behind_digits(d: Display) -> bool:
+    return 0.25 + 0.75 * d.breath_level > 0.45
+
+
+def _changed(shape: Shape, before: Display, now: Display, u: float) -> QRegion:
+    """The pixels of a moving shape that differ between two frames."""
+    r = shape.rect
+    edge = 2.0  # antialiased edges spill a pixel or two
+    if shape.kind == "ring":
+        if before.progress == now.progress:
+            return QRegion()
+        stroke = shape.data[0]
+        # the arc between the two ends: the box round a few points along it
+        a0, a1 = sorted((1.0 - before.progress, 1.0 - now.progress))
+        cx, cy, rad = r.center().x(), r.center().y(), r.width() / 2
+        steps = max(2, int((a1 - a0) * 64) + 2)
+        xs, ys = [], []
+        for i in range(steps + 1):
+            ang = math.radians(90 + 360 * (a0 + (a1 - a0) * i / steps))
+            for rr in (rad - stroke / 2, rad + stroke / 2):
+                xs.append(cx + rr * math.cos(ang))
+                ys.append(cy - rr * math.sin(ang))
+        # the flat cap's corners reach past the sampled points by up to half the stroke
+        box = QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+        return QRegion(box.adjusted(-stroke / 2 - edge, -stroke / 2 - edge,
+                                    stroke / 2 + edge, stroke / 2 + edge).toAlignedRect())
+    if shape.kind == "lungs":
+        least = shape.data[0]
+        r0, r1 = sorted(r.width() / 2 * (least + (1 - least) * lvl)
+                        for lvl in (before.breath_level, now.breath_level))
+        if r0 == r1:
+            return QRegion()
+        c = r.center()
+        outer = QRectF(c.x() - r1 - edge, c.y() - r1 - edge, 2 * (r1 + edge), 2 * (r1 + edge))
+        region = QRegion(outer.toAlignedRect(), QRegion.RegionType.Ellipse)
+        inner_r = r0 - edge - 1
+        if inner_r > 4:
+            inner = QRectF(c.x() - inner_r, c.y() - inner_r, 2 * inner_r, 2 * inner_r)
+            region -= QRegion(inner.toAlignedRect(), QRegion.RegionType.Ellipse)
+        return region
+    if shape.kind == "bar":
+        x0, x1 = sorted(r.x() + r.width() * (1.0 - p) for p in (before.progress, now.progress))
+        if x0 == x1:
+            return QRegion()
+        return QRegion(QRectF(x0 - edge, r.y(), x1 - x0 + 2 * edge, r.height()).toAlignedRect())
+    return QRegion(_grow(r, u).toAlignedRect())  # media: its frame may change any time
+
+
+def _grow(rect: QRectF, u: float) -> QRectF:
+    """A moving shape's rect with room for its stroke (the ring's pen is centred on it)."""
+    return rect.adjusted(-1.6 * u, -1.6 * u, 1.6 * u, 1.6 * u)
+
+
+def _draw_text(p: QPainter, item: TextBox, color: QColor) -> None:
+    # Large glyphs are drawn as paths; a cached image of each line is blitted instead
+    # (texts change at a reading pace, frames at 60 Hz).
+    line_h = item.line_height
+    for i, line in enumerate(item.lines):
+        image = _TEXT_CACHE.get(line, item.px, item.bold, color)
+        lw = QFontMetricsF(theme.font(item.px, item.bold)).horizontalAdvance(line)
+        if item.align == "center":
+            x = item.rect.x() + (item.rect.width() - lw) / 2
+        elif item.align == "right":
+            x = item.rect.right() - lw
         else:
-            x = rect.x()
-        y = rect.y() + (rect.height() - h) / 2
-        p.drawImage(QPointF(x, y), image)
+            x = item.rect.x()
+        p.drawImage(QPointF(x, item.rect.y() + i * line_h), image)
 
-    def _top_bar(self, p: QPainter, d: Display, w: float, u: float) -> None:
-        m = 4 * u
-        self._text(p, QRectF(m, 1.5 * u, w * 0.6, 5 * u),
-                   f"BLOCK {d.block_number}/{d.blocks_total} · {d.block.upper()}", theme.MUTED, 3.6 * u)
-        self._text(p, QRectF(w * 0.5, 1.5 * u, w * 0.5 - m, 5 * u),
-                   f"{_mmss(d.elapsed_s)} done  ·  {_mmss(d.left_s)} left", theme.MUTED, 3.6 * u,
-                   align=_RIGHT)
-        # the whole class as a strip of blocks, with a marker where we are
-        y, bh = 8 * u, 1.6 * u
-        timeline = self.runner.timeline
-        total = max(1, timeline.duration_ms)
-        now_x = m + (w - 2 * m) * d.class_progress
-        for i, (_name, start, end) in enumerate(timeline.blocks()):
-            x0 = m + (w - 2 * m) * start / total
-            x1 = m + (w - 2 * m) * end / total
-            rect = QRectF(x0, y, max(1.0, x1 - x0 - 0.5 * u), bh)
-            done = QColor(theme.MUTED) if i + 1 < d.block_number else QColor(theme.DIM)
-            if i + 1 == d.block_number:
-                done = QColor(theme.TEXT)
-                done.setAlphaF(0.35)
-            p.fillRect(rect, done)
-        p.fillRect(QRectF(now_x - 0.3 * u, y - 0.8 * u, 0.6 * u, bh + 1.6 * u), theme.TEXT)
 
-    def _phase_color(self, d: Display) -> QColor:
-        if d.phase is not None:
-            return theme.PHASE[d.phase.value]
-        return theme.MODE.get(d.mode, theme.TEXT)
+def _phase_icon(p: QPainter, phase: str, mode: str, rect: QRectF, color: QColor) -> None:
+    """The phase as a shape: an arrow up for the pull, down for the lowering, two bars
+    for a pause or hold."""
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(color)
+    cx, top, bottom = rect.center().x(), rect.top(), rect.bottom()
+    half = rect.width() * 0.45
+    if phase in ("pause_top", "pause_bottom") or mode == "hold":
+        bw = rect.width() * 0.25
+        p.drawRect(QRectF(cx - half, top + rect.height() * 0.15, bw, rect.height() * 0.7))
+        p.drawRect(QRectF(cx + half - bw, top + rect.height() * 0.15, bw, rect.height() * 0.7))
+        return
+    if not phase:
+        return
+    up = phase == "concentric"
+    tip, base = (top, bottom) if up else (bottom, top)
+    mid = top + rect.height() * 0.5
+    path = QPainterPath()
+    path.moveTo(cx, tip)
+    path.lineTo(cx + half, mid)
+    path.lineTo(cx + half * 0.4, mid)
+    path.lineTo(cx + half * 0.4, base)
+    path.lineTo(cx - half * 0.4, base)
+    path.lineTo(cx - half * 0.4, mid)
+    path.lineTo(cx - half, mid)
+    path.closeSubpath()
+    p.drawPath(path)
 
-    def _active(self, p: QPainter, d: Display, w: float, u: float) -> None:
-        m = 4 * u
-        left_w = w * 0.60 - m
-        color = self._phase_color(d)
-        self._text(p, QRectF(m, 12 * u, left_w, 11 * u), d.exercise, theme.TEXT, 9 * u)
-        info = "   ".join(t for t in (d.set_text, d.rep_text) if t)
-        info_rect = QRectF(m, 24 * u, left_w, 8 * u)
-        self._text(p, info_rect, info, theme.TEXT, 6.2 * u, bold=True)
-        if d.side_text:
-            self._side_badge(p, d.side_text, QRectF(m + left_w - 30 * u, 23.5 * u, 30 * u, 9 * u), u)
-        # the phase: a shape and a word, both in the phase's colour
-        icon = QRectF(m, 37 * u, 18 * u, 22 * u)
-        self._phase_icon(p, d, icon, color)
-        self._text(p, QRectF(m + 21 * u, 35 * u, left_w - 21 * u, 26 * u), d.big_label, color, 23 * u)
-        self._text(p, QRectF(m, 63 * u, left_w, 6 * u), d.prescription, theme.MUTED, 4.4 * u)
-        self._cues(p, d.cues, QRectF(m, 71 * u, left_w, 20 * u), u)
-        # the ring: the phase's time running out, whole seconds in the middle
-        cx, cy, r = w * 0.80, 37 * u, 22 * u
-        self._ring(p, QPointF(cx, cy), r, d.progress, color, u)
-        self._text(p, QRectF(cx - r, cy - r * 0.7, 2 * r, 1.4 * r), str(d.seconds_left),
-                   theme.TEXT, 26 * u, align=_CENTER)
-        self._breath(p, d, QRectF(w * 0.62, 64 * u, w * 0.38 - m, 24 * u), u)
-        if d.cautions:
-            self._text(p, QRectF(m, 89 * u, w - 2 * m, 4 * u), "⚠ " + d.cautions[0],
-                       theme.WARNING, 3 * u)
 
-    def _pacer(self, p: QPainter, d: Display, w: float, u: float) -> None:
-        """Breath drills: one big shape that fills on the inhale and empties on the exhale."""
-        m = 4 * u
-        left_w = w * 0.55 - m
-        color = theme.BREATH.get(d.big_label, theme.MODE["breath"])
-        self._text(p, QRectF(m, 12 * u, left_w, 11 * u), d.exercise, theme.TEXT, 9 * u)
-        self._text(p, QRectF(m, 24 * u, left_w, 8 * u), d.rep_text, theme.TEXT, 6.2 * u)
-        self._text(p, QRectF(m, 35 * u, left_w, 26 * u), d.big_label, color, 22 * u)
-        self._text(p, QRectF(m, 63 * u, left_w, 6 * u), d.pattern, theme.MUTED, 4.6 * u)
-        self._cues(p, d.cues, QRectF(m, 71 * u, left_w, 20 * u), u)
-        c = QPointF(w * 0.78, 52 * u)
-        r = self._lungs(p, c, 36 * u, 0.25, d.breath_level, color, u)
-        self._text(p, QRectF(c.x() - 15 * u, c.y() - 12 * u, 30 * u, 24 * u), str(d.seconds_left),
-                   theme.BACKGROUND if r > 14 * u else theme.TEXT, 20 * u, align=_CENTER)
-
-    def _media(self, p: QPainter, path: str | None, rect: QRectF) -> None:
-        frame = media_frame(path)
-        if frame is None or frame.isNull():
-            return
-        scaled = frame.size().scaled(rect.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
-        target = QRectF(rect.x(), rect.y(), scaled.width(), scaled.height())
-        p.drawPixmap(target.toRect(), frame)
-
-    def _between(self, p: QPainter, d: Display, w: float, u: float) -> None:
-        m = 4 * u
-        color = self._phase_color(d)
-        self._text(p, QRectF(m, 12 * u, w * 0.5, 12 * u), d.big_label, color, 10 * u)
-        # a giant countdown, readable from the back of the room
-        count = _mmss(d.seconds_left) if d.seconds_left >= 60 else str(d.seconds_left)
-        box = QRectF(m, 24 * u, w * 0.46, 52 * u)
-        self._ring(p, QPointF(box.center().x(), box.center().y()), 25 * u, d.progress, color, u)
-        self._text(p, QRectF(box.center().x() - 22 * u, box.center().y() - 16 * u, 44 * u, 32 * u),
-                   count, theme.TEXT, 30 * u, align=_CENTER)
-        if d.side_text and d.mode == "switch_sides":
-            self._side_badge(p, d.side_text, QRectF(m, 80 * u, 30 * u, 8 * u), u)
-        x = w * 0.54
-        rw = w - x - m
-        self._text(p, QRectF(x, 14 * u, rw, 6 * u), "NEXT", theme.MUTED, 4.5 * u)
-        self._text(p, QRectF(x, 21 * u, rw, 12 * u), d.next_title or "—", theme.TEXT, 8.5 * u)
-        self._text(p, QRectF(x, 34 * u, rw, 7 * u), d.next_set, theme.TEXT, 5.5 * u)
-        self._text(p, QRectF(x, 42 * u, rw, 7 * u), d.next_detail, theme.MUTED, 5.5 * u)
-        self._cues(p, d.cues, QRectF(x, 54 * u, rw, 24 * u), u)
-        if self.board:
-            self._board_band(p, QRectF(m, 79 * u, w - 2 * m, 14 * u), u)
-        else:
-            self._media(p, d.media, QRectF(x, 62 * u, rw, 22 * u) if d.cues else QRectF(x, 54 * u, rw, 30 * u))
-        if d.cautions:
-            self._text(p, QRectF(m, 86 * u, w - 2 * m, 5 * u), "⚠ " + d.cautions[0], theme.WARNING, 3.2 * u)
-
-    def _board_band(self, p: QPainter, rect: QRectF, u: float) -> None:
-        """Each checked-in athlete's load for the coming set, in up to two rows."""
-        lines = self.board[:12]
-        per_row = max(1, (len(lines) + 1) // 2)
-        cell_w = rect.width() / per_row
-        row_h = rect.height() / 2
-        for i, line in enumerate(lines):
-            r, c = divmod(i, per_row)
-            cell = QRectF(rect.x() + c * cell_w, rect.y() + r * row_h, cell_w - u, row_h)
-            who = line.athlete
-            # ▲ the rule moves this athlete on, ▼ eases off (shape, not only colour)
-            mark = " ▲" if line.note.startswith("Next") else " ▼" if line.note.startswith("Ease") else ""
-            what = line.note if line.caution else (line.load or "—") + mark
-            self._text(p, QRectF(cell.x(), cell.y(), cell.width() * 0.45, cell.height()), who,
-                       theme.MUTED, 3.6 * u)
-            self._text(p, QRectF(cell.x() + cell.width() * 0.45, cell.y(), cell.width() * 0.55,
-                                 cell.height()), ("⚠ " if line.caution else "") + what,
-                       theme.WARNING if line.caution else theme.TEXT, 3.6 * u)
-
-    def _done(self, p: QPainter, d: Display, w: float, u: float) -> None:
-        self._text(p, QRectF(0, 30 * u, w, 18 * u), d.big_label, theme.MODE["done"], 16 * u, align=_CENTER)
-        self._text(p, QRectF(0, 52 * u, w, 10 * u), d.exercise, theme.TEXT, 7 * u, align=_CENTER)
-        self._text(p, QRectF(0, 64 * u, w, 6 * u), "Log your sets at the kiosk", theme.MUTED,
-                   4.5 * u, align=_CENTER)
-
-    def _cues(self, p: QPainter, cues: tuple[str, ...], rect: QRectF, u: float) -> None:
-        line = rect.height() / 3
-        for i, cue in enumerate(cues[:3]):
-            self._text(p, QRectF(rect.x(), rect.y() + i * line, rect.width(), line),
-                       "›  " + cue, theme.TEXT if i == 0 else theme.MUTED, min(line * 0.75, 5 * u),
-                       bold=i == 0)
-
-    def _side_badge(self, p: QPainter, side: str, rect: QRectF, u: float) -> None:
-        """The working side, inverted (light plate, dark word) so it reads first."""
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(theme.TEXT)
-        p.drawRoundedRect(rect, u, u)
-        arrow = "◀ " if side == "LEFT" else ""
-        tail = " ▶" if side == "RIGHT" else ""
-        self._text(p, rect.adjusted(u, 0, -u, 0), f"{arrow}{side}{tail}", theme.BACKGROUND,
-                   rect.height() * 0.72, align=_CENTER)
-
-    def _phase_icon(self, p: QPainter, d: Display, rect: QRectF, color: QColor) -> None:
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(color)
-        cx, top, bottom = rect.center().x(), rect.top(), rect.bottom()
-        half = rect.width() * 0.45
-        if d.phase is not None and d.phase.value in ("pause_top", "pause_bottom") or d.mode == "hold":
-            bw = rect.width() * 0.25
-            p.drawRect(QRectF(cx - half, top + rect.height() * 0.15, bw, rect.height() * 0.7))
-            p.drawRect(QRectF(cx + half - bw, top + rect.height() * 0.15, bw, rect.height() * 0.7))
-            return
-        path = QPainterPath()
-        if d.phase is not None and d.phase.value == "concentric":
-            path.moveTo(cx, top)
-            path.lineTo(cx + half, top + rect.height() * 0.5)
-            path.lineTo(cx + half * 0.4, top + rect.height() * 0.5)
-            path.lineTo(cx + half * 0.4, bottom)
-            path.lineTo(cx - half * 0.4, bottom)
-            path.lineTo(cx - half * 0.4, top + rect.height() * 0.5)
-            path.lineTo(cx - half, top + rect.height() * 0.5)
-        elif d.phase is not None:
-            path.moveTo(cx, bottom)
-            path.lineTo(cx + half, top + rect.height() * 0.5)
-            path.lineTo(cx + half * 0.4, top + rect.height() * 0.5)
-            path.lineTo(cx + half * 0.4, top)
-            path.lineTo(cx - half * 0.4, top)
-            path.lineTo(cx - half * 0.4, top + rect.height() * 0.5)
-            path.lineTo(cx - half, top + rect.height() * 0.5)
-        else:  # breath drill: a circle that breathes with the class
-            size = rect.width() * (0.4 + 0.5 * d.breath_level)
-            p.drawEllipse(QPointF(cx, rect.center().y()), size / 2, size / 2)
-            return
-        path.closeSubpath()
-        p.drawPath(path)
-
-    def _ring(self, p: QPainter, c: QPointF, r: float, progress: float, color: QColor, u: float) -> None:
-        rect = QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.setPen(QPen(theme.DIM, 2.4 * u, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-        p.drawEllipse(rect)
-        left = 1.0 - progress
-        if left > 0:
-            p.setPen(QPen(color, 2.4 * u, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-            p.drawArc(rect, 90 * 16, int(round(left * 360 * 16)))
-
-    def _lungs(self, p: QPainter, c: QPointF, max_r: float, least: float, level: float,
-               color: QColor, u: float) -> float:
-        """A disc that grows on the inhale and shrinks on the exhale, inside its outline."""
-        p.setPen(QPen(theme.DIM, 0.5 * u))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawEllipse(c, max_r, max_r)
-        fill = QColor(color)
-        fill.setAlphaF(0.88)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(fill)
-        r = max_r * (least + (1 - least) * level)
-        p.drawEllipse(c, r, r)
-        return r
-
-    def _breath(self, p: QPainter, d: Display, rect: QRectF, u: float) -> None:
-        if not d.breath_label:
-            return
-        color = theme.BREATH.get(d.breath_label, theme.TEXT)
-        max_r = rect.height() * 0.45
-        self._lungs(p, QPointF(rect.x() + max_r, rect.center().y()), max_r, 0.3, d.breath_level,
-                    color, u)
-        self._text(p, QRectF(rect.x() + 2 * max_r + 2 * u, rect.y(), rect.width() - 2 * max_r - 2 * u,
-                             rect.height()), d.breath_label, color, 9 * u)
-
-    def _status(self, p: QPainter, w: float, u: float) -> None:
-        # what is wrong with the station (sound off, position not saved): readable
-        # by the coach at the front, small enough not to compete with the class
-        if self.status_lines:
-            self._text(p, QRectF(4 * u, 93.5 * u, w - 8 * u, 5 * u),
-                       "⚠ " + "  ·  ".join(self.status_lines), theme.WARNING, 3.4 * u)
-
-    def _ready(self, p: QPainter, d: Display, w: float, u: float) -> None:
-        """Before the start: which class this is, big, and how to start or pick another."""
-        t = self.runner.timeline
-        self._text(p, QRectF(4 * u, 13 * u, w - 8 * u, 11 * u), t.program, theme.TEXT, 9 * u,
-                   align=_CENTER)
-        self._text(p, QRectF(4 * u, 25 * u, w - 8 * u, 8 * u), t.day_name, theme.TEXT, 6 * u,
-                   align=_CENTER, bold=False)
-        facts = f"{round(t.duration_s / 60)} min  ·  {len(t.blocks())} blocks  ·  first: {d.exercise}"
-        self._text(p, QRectF(4 * u, 34 * u, w - 8 * u, 6 * u), facts, theme.MUTED, 4 * u, align=_CENTER)
-        self._text(p, QRectF(0, 43 * u, w, 20 * u), "SPACE TO START", theme.MODE["done"], 13 * u,
-                   align=_CENTER)
-        if self.choosing:
-            self._text(p, QRectF(4 * u, 66 * u, w - 8 * u, 7 * u),
-                       "◀  ▶   (← → or the clicker)  choose another class", theme.TEXT, 4.4 * u,
-                       align=_CENTER)
-
-    def _paused(self, p: QPainter, d: Display, w: float, h: float, u: float) -> None:
-        ready = d.state is RunState.READY
-        p.fillRect(QRectF(0, 0, w, h), QColor(0, 0, 0, 238 if ready else 215))
-        if ready:
-            self._ready(p, d, w, u)
-            self._resume_offer(p, w, u)
-            return
-        word = "PAUSED"
-        size = 17 * u
-        word_w = QFontMetricsF(theme.font(int(size))).horizontalAdvance(word)
-        bar_w, gap = 4.5 * u, 3.5 * u
-        # two bars beside the word: the pause shape, so the state reads without it
-        group = 2 * bar_w + gap + 4 * u + word_w
-        x = (w - group) / 2
-        for dx in (0, bar_w + gap):
-            p.fillRect(QRectF(x + dx, 30 * u, bar_w, 15 * u), theme.TEXT)
-        x += 2 * bar_w + gap + 4 * u
-        self._text(p, QRectF(x, 26 * u, word_w + u, 23 * u), word, theme.TEXT, size, fit=False)
-        keys = "SPACE resume   ·   → next   ·   ← back   ·   + 15 s rest   ·   F full screen   ·   Esc leave"
-        self._text(p, QRectF(4 * u, 58 * u, w - 8 * u, 6 * u), keys, theme.TEXT, 3.6 * u,
-                   align=_CENTER, bold=False)
-        at = f"{d.exercise} · {d.big_label.lower()}"
-        self._text(p, QRectF(4 * u, 66 * u, w - 8 * u, 6 * u), at, theme.MUTED, 3.6 * u, align=_CENTER)
-        self._resume_offer(p, w, u)
-
-    def _resume_offer(self, p: QPainter, w: float, u: float) -> None:
-        offer = self.resume_offer
-        if offer is not None:
-            where = _mmss(int(float(offer.get("position_ms", 0)) // 1000))
-            text = (f"Interrupted class: {offer.get('program')}, day {offer.get('day')} at {where}"
-                    "   ·   R resume   ·   SPACE start afresh")
-            self._text(p, QRectF(4 * u, 76 * u, w - 8 * u, 7 * u), text, theme.WARNING, 4.2 * u,
-                       align=_CENTER)
+__all__ = ["MENU_ITEMS", "TvScreen", "media_frame", "media_path"]

@@ -115,7 +115,8 @@ class TvWindow(QMainWindow):
                 self.screen_widget.board = []
         if self._status is not None:
             self.screen_widget.status_lines = self._status()
-        self.screen_widget.update()
+        # only what moves, unless a text or the state changed (then everything)
+        self.screen_widget.update(self.screen_widget.dirty_region())
 
     def _ask_board(self) -> None:
         if self._board is None:
