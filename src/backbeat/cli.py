@@ -184,9 +184,25 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    from backbeat.paths import default_db_url
     from backbeat.store import maintenance
+    from backbeat.store.db import sqlite_file
 
-    db = _open_db(args) if args.action != "restore" else None
+    url = args.db or default_db_url()
+    if args.action == "restore":
+        kept, warnings = maintenance.restore(url, args.file)
+        for w in warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        print(f"restored from {args.file}" + (f" (the replaced file is kept as {kept})" if kept else ""))
+        return EXIT_OK
+    path = sqlite_file(url)
+    if args.action == "check" and path is not None and path.is_file():
+        problems = maintenance.check_file(path)  # before opening: a damaged file is told, not tripped on
+        if problems:
+            for p in problems:
+                print(f"problem: {p}", file=sys.stderr)
+            return EXIT_ERROR
+    db = _open_db(args)
     if args.action == "upgrade":
         print(f"database {db.describe()} is at revision {maintenance.revision(db)}")
     elif args.action == "check":
@@ -195,15 +211,11 @@ def cmd_db(args: argparse.Namespace) -> int:
             print(f"problem: {p}", file=sys.stderr)
         if problems:
             return EXIT_ERROR
-        print(f"database {db.describe()}: ok (revision {maintenance.revision(db)})")
+        note = " (read-only: nothing can be saved)" if db.read_only else ""
+        print(f"database {db.describe()}: ok (revision {maintenance.revision(db)}){note}")
     elif args.action == "backup":
         out = maintenance.backup(db, args.file)
         print(f"backed up to {out}")
-    elif args.action == "restore":
-        from backbeat.paths import default_db_url
-
-        maintenance.restore(args.db or default_db_url(), args.file)
-        print(f"restored from {args.file}")
     return EXIT_OK
 
 

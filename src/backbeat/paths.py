@@ -23,10 +23,22 @@ _CHECKOUT = Path(__file__).resolve().parents[2]  # src/backbeat/paths.py -> repo
 
 
 def data_dir() -> Path:
+    """The user data folder: the database, backups and the kiosk's outbox.
+    Created 0700 (only its owner may look in), an existing one tightened."""
     override = os.environ.get("BACKBEAT_DATA_DIR")
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o700)
+    except OSError:
+        pass  # a folder that is not ours to change
     return path
+
+
+def data_dir_if_default() -> Path | None:
+    """The data folder, when the database in use is the default one in it."""
+    return None if os.environ.get("BACKBEAT_DB") else data_dir()
 
 
 def log_dir() -> Path:

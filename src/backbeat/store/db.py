@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,17 +34,67 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cur.execute("PRAGMA journal_mode=WAL")
+    # WAL changes the file's header: only in a new file or one of Backbeat's own,
+    # never in somebody else's database that is about to be refused
+    try:
+        tables = cur.execute("SELECT count(*), sum(name = 'alembic_version') FROM sqlite_master "
+                             "WHERE type = 'table'").fetchone()
+    except sqlite3.DatabaseError:
+        tables = (0, 0)  # damaged: opening says so
+    if not tables[0] or tables[1]:
+        cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+#: Backbeat's own files (database, backups, outbox) are the owner's alone.
+PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
+#: Tables every Backbeat database has (a file without them is someone else's).
+BACKBEAT_TABLES = frozenset({"exercise", "program", "athlete", "set_log"})
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None: not SQLite, or in memory)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1].split("?", 1)[0].removeprefix("file:")
+    return Path(path) if path and path != ":memory:" else None
+
+
+def keep_private(path: Path, *, folder: bool = True) -> None:
+    """Make ``path`` (and SQLite's -wal/-shm beside it) 0600 and, when
+    ``folder``, its folder 0700: other users of the computer read nothing."""
+    if folder:
+        with contextlib.suppress(OSError):
+            path.parent.chmod(PRIVATE_DIR)
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if p.stat().st_mode & 0o077:
+                p.chmod(PRIVATE_FILE)
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """A new database file is created 0600 (SQLite gives its -wal and -shm the
+    same); in Backbeat's own data folder the folder is 0700 and an existing
+    install's files are tightened."""
+    from backbeat.paths import data_dir_if_default
+
+    ours = data_dir_if_default()
+    own_folder = ours is not None and path.parent.resolve() == ours.resolve()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    if not path.exists():
+        with contextlib.suppress(OSError):
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+    if own_folder:
+        keep_private(path)
 
 
 def make_engine(url: str | None = None) -> Engine:
     url = url or default_db_url()
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_file(url)
+        if path is not None:
+            _prepare_sqlite_file(path)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy's BEGIN be a real BEGIN so writers queue on the busy timeout.
@@ -167,9 +218,16 @@ class Database:
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
+                refusal = foreign(conn)
+                self.read_only = _read_only(conn, self.url)
+            if refusal:
+                raise StoreError(f"cannot open the database {self.describe()}: {refusal}")
             #: (from, to) when this open migrated the schema, else None
             self.migrated = None
             if current_revision(self.engine) != HEAD_REVISION:
+                if self.read_only:
+                    raise StoreError(f"cannot open the database {self.describe()}: it needs an "
+                                     "upgrade but is read-only")
                 self.migrated = upgrade(self.engine)
                 if self.migrated:
                     log.info("database %s migrated from %s to %s", self.describe(), *self.migrated)
@@ -179,13 +237,19 @@ class Database:
         except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
             self.engine.dispose()
             raise StoreError(f"cannot open the database {self.describe()}: {_reason(exc)}") from None
-        if seed:
+        if seed and not self.read_only:
             from backbeat.store.seed import seed_if_empty
 
             seed_if_empty(self)
 
     def describe(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
+
+    def read_only_note(self) -> str:
+        """What a face shows while the database cannot be written ('' if it can)."""
+        if not self.read_only:
+            return ""
+        return "⚠ The database is read-only: nothing can be saved (ask the trainer)."
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -198,6 +262,66 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def foreign(conn) -> str | None:
+    """Why this database is not Backbeat's at all, in words (None: it is, or it
+    is empty). A file of another program is never written into. (A Backbeat
+    database from a newer Backbeat is refused by :func:`upgrade`.)"""
+    tables = set(inspect(conn).get_table_names())
+    if "alembic_version" not in tables:
+        if tables:
+            shown = ", ".join(sorted(tables)[:5])
+            return (f"it is a database of something else (tables: {shown}); Backbeat "
+                    "writes nothing into it: give another file with --db")
+        return None
+    revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if not tables >= BACKBEAT_TABLES and revision is not None:
+        return "it has an alembic_version table but not Backbeat's tables: it is not a Backbeat database"
+    return None
+
+
+def known_revision(revision: str) -> bool:
+    """Whether this Backbeat's migrations know ``revision``."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        return ScriptDirectory.from_config(cfg).get_revision(revision) is not None
+    except Exception:  # alembic's "Can't locate revision" and kin
+        return False
+
+
+def _read_only(conn, url: str) -> bool:
+    """True when this station cannot write the database."""
+    if conn.dialect.name == "postgresql":
+        return conn.execute(text("SHOW transaction_read_only")).scalar() == "on"
+    path = sqlite_file(url)
+    if path is None:
+        return False
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        return True
+    # opened read-only (mode=ro), or a file the system will not let us write:
+    # ask SQLite for the write lock and give it straight back
+    raw = conn.connection.driver_connection
+    if raw.in_transaction:
+        return False
+    # (a write rolled back: setting user_version to itself inside BEGIN … ROLLBACK)
+    try:
+        raw.execute("PRAGMA busy_timeout=200")
+        version = raw.execute("PRAGMA user_version").fetchone()[0]
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            raw.execute(f"PRAGMA user_version={int(version)}")
+        finally:
+            raw.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        return "readonly" in str(exc) or "read-only" in str(exc)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return False
 
 
 def describe_store_error(exc: BaseException) -> str:

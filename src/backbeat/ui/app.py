@@ -16,6 +16,7 @@ from backbeat.store.board import rest_board
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
 from backbeat.store.live import LiveStateWriter, load_live_state, resumable
+from backbeat.store.maintenance import BackupKeeper
 from backbeat.store.programs import load_program, program_days
 from backbeat.store.sessions import end_session, start_session
 from backbeat.store.settings import get_setting, set_setting
@@ -121,11 +122,20 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     audio.mutedChanged.connect(lambda m: set_setting(db, "audio.muted", m))
     QTimer.singleShot(1000, audio.warm_up)  # after the first frame; the first cue needs no load
 
+    backups = BackupKeeper(db)
+    if db.read_only:
+        notes.append(db.read_only_note())
+
     def status() -> list[str]:
         sound = audio.status_text()
-        return notes + ([sound] if sound else []) + ([writer.error] if writer.error else [])
+        return notes + ([sound] if sound else []) + [e for e in (writer.error, backups.error) if e]
 
-    window = TvWindow(runner, save=writer.submit, status=status, resume_offer=offer,
+    def save(state: dict, index: int) -> None:
+        writer.submit(state, index)
+        if window.runner.state is RunState.ENDED:
+            backups.class_ended(window.session_id)
+
+    window = TvWindow(runner, save=save, status=status, resume_offer=offer,
                       on_resume=take_up, session_id=session_id, classes=class_choices(db),
                       make_runner=fresh, on_start=on_start,
                       board=lambda slug: rest_board(db, slug), audio=audio)
@@ -147,6 +157,7 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
         window.screen_widget.on_first_frame = first_frame
     code = app.exec()
     writer.close()
+    backups.close()
     if window.runner.state is RunState.ENDED and window.session_id is not None:
         end_session(db, window.session_id)
     return code

@@ -476,6 +476,9 @@ class KioskWindow(QMainWindow):
                     "waiting for the database: they are sent when it is back.")
         else:
             text = self._delivered_note
+        read_only = self.db.read_only_note()
+        if read_only:
+            text = f"{read_only}\n{text}" if text else read_only
         self.roster.status_label.setText(text)
         self.log.status_label.setText(text)
         self.log.status_label.setVisible(bool(text))
