@@ -473,6 +473,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_ERROR
     except Exception as exc:  # never a traceback for a person; the words say what happened
+        import logging
+
+        logging.getLogger("backbeat").error("backbeat %s failed", args.command, exc_info=True)
         print(f"backbeat: {_trouble(exc)}", file=sys.stderr)
         if os.environ.get("BACKBEAT_DEBUG"):
             raise
@@ -494,6 +497,7 @@ def _trouble(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}"
-    return f"unexpected error ({type(exc).__name__}: {exc}); set BACKBEAT_DEBUG=1 for the details"
+    return (f"unexpected error ({type(exc).__name__}: {exc}); the details are in the log file "
+            "(BACKBEAT_DEBUG=1 shows them here)")
 
 

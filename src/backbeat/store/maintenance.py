@@ -20,9 +20,9 @@ from backbeat.store.db import (
     PRIVATE_DIR,
     PRIVATE_FILE,
     Database,
-    known_revision,
     current_revision,
     head_revision,
+    known_revision,
     sqlite_file,
 )
 
