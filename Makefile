@@ -38,6 +38,16 @@ run: $(RUN_STAMP)
 	$(VENV)/bin/backbeat demo
 
 # The venv's size, and the largest packages in it (the Qt wheel dominates).
+# The frozen one-folder bundle, dist/backbeat/ (PyInstaller, packaging/backbeat.spec),
+# and its smoke test (--version, plan, snapshot tv, demo up 5 s; size, start times).
+package: $(STAMP)
+	@bash scripts/system-deps.sh package
+	$(PY) -m pip install --quiet -e '.[dev,package]'
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/backbeat.spec
+
+package-test: package
+	$(PY) packaging/smoke_test.py dist/backbeat
+
 venv-size: $(RUN_STAMP)
 	@du -sh $(VENV)
 	@du -sm $(VENV)/lib/python3*/site-packages/* | sort -rn | head -5

@@ -163,13 +163,34 @@ def test_the_window_opens_only_past_the_gate(qtbot, db):
     assert isinstance(window, TrainerWindow) and window.tab("Programs") is not None
 
 
-def test_start_on_tv_runs_the_tv_command_of_this_database(db):
+def test_start_on_tv_runs_the_tv_command_of_this_database(db, tmp_path, monkeypatch):
+    """The TV starts on the trainer's database, given in its environment: the
+    URL (maybe with a password) never reaches a command line."""
+    import os
     import sys
+    import time
 
     from backbeat.cli import build_parser
-    from backbeat.ui.trainer.window import tv_command
+    from backbeat.ui.trainer.window import launch_tv_process, tv_command
 
-    command = tv_command(db, "Precision Back", 2)
+    command = tv_command("Precision Back", 2)
     assert command[:3] == [sys.executable, "-m", "backbeat"]
     args = build_parser().parse_args(command[3:])
-    assert (args.command, args.program, args.day, args.db) == ("tv", "Precision Back", 2, db.url)
+    assert (args.command, args.program, args.day, args.db) == ("tv", "Precision Back", 2, None)
+    assert db.url not in command
+    # The real launch: a fake ``python`` records what it was started with.
+    seen = tmp_path / "seen"
+    fake = tmp_path / "python"
+    fake.write_text(f'#!/bin/sh\necho "$@" > {seen}.args\necho "$BACKBEAT_DB" > {seen}.db\n')
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake))
+    assert launch_tv_process(db, "Precision Back", 2)
+    deadline = time.monotonic() + 10
+    while not os.path.exists(f"{seen}.db") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.1)
+    from pathlib import Path
+
+    assert Path(f"{seen}.args").read_text().split() == ["-m", "backbeat", "tv", "--program", "Precision",
+                                                         "Back", "--day", "2"]
+    assert Path(f"{seen}.db").read_text().strip() == db.url

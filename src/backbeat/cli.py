@@ -242,9 +242,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     args.windowed = not args.fullscreen  # two windows side by side on a desk
     kiosk = None
     if not args.no_kiosk:
+        from backbeat.launch import backbeat_command, child_environment
+
         kiosk = subprocess.Popen(
-            [sys.executable, "-m", "backbeat", "--db", db.url, "kiosk", "--beside-tv",
-             "--station", "demo-kiosk"],
+            backbeat_command("kiosk", "--beside-tv", "--station", "demo-kiosk"),
+            env=child_environment(db.url),
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
     try:

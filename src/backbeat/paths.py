@@ -77,3 +77,10 @@ def resources_dir() -> Path:
 
 def sounds_dir() -> Path:
     return asset_dir("sounds")
+
+
+def icon_files() -> list[Path]:
+    """Backbeat's icon: the SVG and its PNG sizes (resources/icons/)."""
+    folder = resources_dir() / "icons"
+    return sorted(folder.glob("backbeat*.svg")) + sorted(
+        folder.glob("backbeat-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))

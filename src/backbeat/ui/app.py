@@ -6,7 +6,7 @@ import os
 import sys
 
 from PySide6.QtCore import QRect, QSize
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QGuiApplication, QIcon, QImage
 from PySide6.QtWidgets import QApplication
 
 from backbeat.engine.clock import FakeClock, MonotonicClock
@@ -31,8 +31,21 @@ def application() -> QApplication:
     app.setApplicationName("Backbeat")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("backbeat")
+    if app.windowIcon().isNull():
+        app.setWindowIcon(app_icon())
     diagnostics.on_screen(show_problem)
     return app
+
+
+def app_icon() -> QIcon:
+    """Backbeat's icon at every size it ships (PNGs: no SVG plugin needed)."""
+    from backbeat.paths import icon_files
+
+    icon = QIcon()
+    for path in icon_files():
+        if path.suffix == ".png":
+            icon.addFile(str(path))
+    return icon
 
 
 def show_problem(message: str) -> None:

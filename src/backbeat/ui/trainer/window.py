@@ -28,12 +28,11 @@ exercise, ``athletes_changed`` after editing athletes or screenings,
 from __future__ import annotations
 
 import importlib
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, QProcess, Signal
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -49,17 +48,25 @@ class TrainerEvents(QObject):
     logs_changed = Signal()
 
 
-def tv_command(db: Database, program: str, day: int) -> list[str]:
-    """``backbeat tv --program P --day D`` on this database, as an argument list."""
-    return [sys.executable, "-m", "backbeat", "--db", db.url, "tv",
-            "--program", program, "--day", str(day)]
+def tv_command(program: str, day: int) -> list[str]:
+    """``backbeat tv --program P --day D`` as an argument list (the database
+    goes in the environment: see :mod:`backbeat.launch`)."""
+    from backbeat.launch import backbeat_command
+
+    return backbeat_command("tv", "--program", program, "--day", str(day))
 
 
 def launch_tv_process(db: Database, program: str, day: int) -> bool:
     """Start the TV app as its own process: the trainer's desktop stays free."""
-    command = tv_command(db, program, day)
-    ok, _pid = QProcess.startDetached(command[0], command[1:])
-    return bool(ok)
+    command = tv_command(program, day)
+    process = QProcess()
+    process.setProgram(command[0])
+    process.setArguments(command[1:])
+    env = QProcessEnvironment.systemEnvironment()
+    env.insert("BACKBEAT_DB", db.url)
+    process.setProcessEnvironment(env)
+    started = process.startDetached()
+    return bool(started[0] if isinstance(started, tuple) else started)
 
 
 @dataclass
