@@ -52,7 +52,7 @@ def worker(args: argparse.Namespace) -> int:
     from backbeat.store.logs import class_now, recent_logs
     from backbeat.store.outbox import Outbox, TapSender
 
-    db = Database(args.db, seed=False)
+    db = Database(args.db)
     results: list = []
     cond = threading.Condition()
 
@@ -118,7 +118,7 @@ def tv(args: argparse.Namespace) -> int:
     from backbeat.store.db import Database
     from backbeat.store.live import load_live_state, save_live_state
 
-    db = Database(args.db, seed=False)
+    db = Database(args.db)
     saves = reads = 0
     errors: list[str] = []
     position = 0.0
@@ -149,10 +149,10 @@ def run_load(workdir: Path, *, kiosks: int, taps: int, pace_ms: float = 0.0,
     from sqlalchemy import text
 
     from backbeat.store.athletes import add_athlete
-    from backbeat.store.db import Database
+    from backbeat.store.seed import open_database
 
     url = url or f"sqlite:///{workdir / 'gym.db'}"
-    db = Database(url)
+    db = open_database(url)
     athletes = [add_athlete(db, f"Kiosk athlete {k}") for k in range(kiosks)]
     env = {**os.environ, "BACKBEAT_DATA_DIR": str(workdir / "data")}
     stop = workdir / "stop"

@@ -50,13 +50,13 @@ def _size(path: Path) -> int:
 
 def open_charts(url: str, athletes: int = 20) -> dict[str, list[float]]:
     from backbeat.store.athletes import list_athletes
-    from backbeat.store.db import Database
+    from backbeat.store.seed import open_database
     from backbeat.ui.app import application
     from backbeat.ui.trainer.progress import ProgressTab
     from backbeat.ui.trainer.window import TrainerContext
 
     application()
-    db = Database(url)
+    db = open_database(url)
     tab = ProgressTab(TrainerContext(db))
     tab.resize(1920, 1000)
     tab.show()
@@ -83,10 +83,10 @@ def open_charts(url: str, athletes: int = 20) -> dict[str, list[float]]:
 
 def export_year(url: str) -> tuple[list[float], int, float]:
     from backbeat.store.athletes import list_athletes
-    from backbeat.store.db import Database
     from backbeat.store.history import export_logs, set_groups
+    from backbeat.store.seed import open_database
 
-    db = Database(url)
+    db = open_database(url)
     athlete = list_athletes(db)[3]
     last = max(g.on for g in set_groups(db, athlete.id, start=None))
     start = last - timedelta(days=365)
@@ -112,9 +112,9 @@ def main() -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "gym.db"
         url = f"sqlite:///{path}"
-        from backbeat.store.db import Database
+        from backbeat.store.seed import open_database
 
-        db = Database(url)
+        db = open_database(url)
         stats = _make_logs_module().make_logs(db, N_LOGS, athletes=120, seed=1)
         db.close()
         print(f"generated {stats['logs']:,} set logs, {stats['athletes']} athletes, "

@@ -26,6 +26,7 @@ from sqlalchemy import delete, func, insert, select
 from backbeat.store.db import Database
 from backbeat.store.history import add_logs_bulk, class_day_plan, exercise_slugs
 from backbeat.store.models import AthleteRow, CheckInRow, ClassSessionRow, ProgramRow
+from backbeat.store.seed import open_database
 
 PROGRAM = "Precision Back"
 #: Starting loads in kg; exercises not listed are logged without load.
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.logs < 1 or args.athletes < 1:
         print("make_logs: --logs and --athletes must be at least 1", file=sys.stderr)
         return 2
-    db = Database(args.db)
+    db = open_database(args.db)
     stats = make_logs(db, args.logs, athletes=args.athletes, seed=args.seed)
     print(f"{stats['logs']:,} set logs for {stats['athletes']} athletes in {stats['classes']} classes "
           f"over {stats['days']} days ({stats['seconds']:.1f} s)")

@@ -14,7 +14,7 @@ $bb snapshot tv --at 1000 --size 3840x2160 --out $out/tv-unilateral-4k.png
 $bb snapshot tv --at 1000 --size 1280x720 --paused --out $out/tv-paused-720p.png
 # trainer: the demo gym (athletes, a disc-history screening, six weeks of logs) in its own database
 tdb="sqlite:///$tmp/trainer.db"
-.venv/bin/python -c "import sys; from backbeat.store.db import Database; from backbeat.store.demo import ensure_demo, check_in_demo_athletes; db = Database(sys.argv[1]); ensure_demo(db); check_in_demo_athletes(db)" "$tdb"
+.venv/bin/python -c "import sys; from backbeat.store.seed import open_database; from backbeat.store.demo import ensure_demo, check_in_demo_athletes; db = open_database(sys.argv[1]); ensure_demo(db); check_in_demo_athletes(db)" "$tdb"
 # the TV's rest with the checked-in athletes' loads for the coming set
 .venv/bin/backbeat --db "$tdb" snapshot tv --at 1085 --size 1920x1080 --out $out/tv-rest-board-1080p.png
 .venv/bin/backbeat --db "$tdb" snapshot trainer --tab Programs --day 2 --size 1600x1000 --out $out/trainer-program-editor.png

@@ -21,9 +21,9 @@ def db_url(tmp_path) -> str:
 
 @pytest.fixture
 def db(db_url):
-    from backbeat.store.db import Database
+    from backbeat.store.seed import open_database
 
-    database = Database(db_url)
+    database = open_database(db_url)
     yield database
     database.close()
 
@@ -68,8 +68,8 @@ def pg_url(pg_server, request):
 
 @pytest.fixture(scope="module")
 def pg_db(pg_url):
-    from backbeat.store.db import Database
+    from backbeat.store.seed import open_database
 
-    database = Database(pg_url)
+    database = open_database(pg_url)
     yield database
     database.close()

@@ -5,12 +5,12 @@ import subprocess
 import sys
 
 from backbeat.cli import main
-from backbeat.store.db import Database
 from backbeat.store.demo import ensure_demo
+from backbeat.store.seed import open_database
 
 
 def test_export_logs_cli(db_url, tmp_path, capsys):
-    db = Database(db_url)
+    db = open_database(db_url)
     ensure_demo(db)
     db.close()
     out = tmp_path / "ana.csv"

@@ -53,9 +53,9 @@ def _newer(db_url: str) -> Path:
     """A database a future Backbeat (schema 9999) left behind."""
     import sqlite3
 
-    from backbeat.store.db import Database
+    from backbeat.store.seed import open_database
 
-    Database(db_url).close()
+    open_database(db_url).close()
     path = Path(db_url.split("///", 1)[1])
     conn = sqlite3.connect(path)
     conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
@@ -83,10 +83,11 @@ def test_a_database_from_a_newer_backbeat_is_refused_in_words_and_left_alone(db_
 OPEN_AT_ONCE = textwrap.dedent("""
     import sys, time
     from backbeat.store.db import Database
+    from backbeat.store.seed import open_database
     start = float(sys.argv[2])
     while time.time() < start:
         time.sleep(0.001)
-    db = Database(sys.argv[1], seed=False)
+    db = Database(sys.argv[1])
     print("migrated" if db.migrated else "found it done", flush=True)
 """)
 

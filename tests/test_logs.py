@@ -201,11 +201,11 @@ def test_sender_commits_off_the_callers_thread_and_says_so(db, tmp_path):
 
 
 def test_a_tap_while_the_database_is_gone_is_queued_and_delivered_once(tmp_path):
-    from backbeat.store.db import Database
+    from backbeat.store.seed import open_database
 
     home = tmp_path / "share"
     home.mkdir()
-    db = Database(f"sqlite:///{home / 'gym.db'}")
+    db = open_database(f"sqlite:///{home / 'gym.db'}")
     ana = add_athlete(db, "Ana")
     results = _Results()
     outbox = Outbox(tmp_path / "outbox")

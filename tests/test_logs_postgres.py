@@ -9,14 +9,14 @@ from datetime import date
 from backbeat.domain.setlog import SetEntry
 from backbeat.store.athletes import add_athlete
 from backbeat.store.checkins import check_in, checked_in
-from backbeat.store.db import Database
 from backbeat.store.live import save_live_state
 from backbeat.store.logs import class_now, count_logs, find_log, log_set, suggested_load, undo_set
+from backbeat.store.seed import open_database
 from tests import scripts
 
 
 def test_taps_and_check_ins_on_postgres(pg_url):
-    db = Database(pg_url)
+    db = open_database(pg_url)
     try:
         ana = add_athlete(db, f"Ana {uuid.uuid4().hex[:6]}")
         entry = SetEntry(key=uuid.uuid4().hex, athlete_id=ana, exercise="lat-pulldown", reps=8,

@@ -74,10 +74,10 @@ def test_names_are_found_and_clash_on_sqlite(db):
 
 def test_names_are_found_and_clash_on_postgresql(pg_url):
     from backbeat.store.athletes import add_athlete
-    from backbeat.store.db import Database
     from backbeat.store.history import export_logs
+    from backbeat.store.seed import open_database
 
-    db = Database(pg_url)
+    db = open_database(pg_url)
     try:
         _names_round_trip(db)
         add_athlete(db, "Émile")
@@ -125,7 +125,7 @@ def test_the_migration_keeps_both_programs_of_clashing_names(db_url):
             conn.execute(text("INSERT INTO program (name, description, updated_at) "
                               "VALUES (:n, '', '2025-01-01 00:00:00')"), {"n": name})
     engine.dispose()
-    db = Database(db_url, seed=False)
+    db = Database(db_url)
     assert list_programs(db) == ["Precision Back", "PRECISION BACK (2)", "Tab name"]
     db.close()
 

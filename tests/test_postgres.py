@@ -5,11 +5,12 @@ import pytest
 from sqlalchemy import text
 
 from backbeat.store import maintenance
-from backbeat.store.db import HEAD_REVISION, Database, current_revision
+from backbeat.store.db import HEAD_REVISION, current_revision
 from backbeat.store.demo import ensure_demo
 from backbeat.store.library import load_library
 from backbeat.store.live import load_live_state, save_live_state
 from backbeat.store.programs import list_programs, load_program, save_program
+from backbeat.store.seed import open_database
 from backbeat.store.sessions import start_session
 
 
@@ -42,6 +43,6 @@ def test_an_unreachable_server_is_named_quickly():
 
     started = time.monotonic()
     with pytest.raises(StoreError) as err:
-        Database("postgresql+psycopg://backbeat@/postgres?host=/nonexistent-backbeat-socket")
+        open_database("postgresql+psycopg://backbeat@/postgres?host=/nonexistent-backbeat-socket")
     assert "cannot open the database postgresql+psycopg://backbeat@/postgres" in str(err.value)
     assert time.monotonic() - started < 10

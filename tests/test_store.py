@@ -13,6 +13,7 @@ from backbeat.store.demo import FLAGGED, ensure_demo
 from backbeat.store.library import load_library
 from backbeat.store.models import AthleteRow, Base, SetLogRow
 from backbeat.store.programs import list_programs, load_program, save_program
+from backbeat.store.seed import open_database
 
 
 def test_migrations_match_the_models(db):
@@ -38,8 +39,8 @@ def test_first_open_seeds_library_and_sample_program(db, library):
 
 
 def test_reopening_does_not_seed_twice(db_url, library):
-    Database(db_url).close()
-    again = Database(db_url)
+    open_database(db_url).close()
+    again = open_database(db_url)
     assert len(load_library(again).exercises) == len(library.exercises)
     assert list_programs(again) == ["Precision Back"]
 
@@ -69,7 +70,7 @@ def test_corrupt_database_gives_a_clear_message(tmp_path):
     path = tmp_path / "broken.db"
     path.write_bytes(b"this is not a database, just junk " * 200)
     with pytest.raises(StoreError) as err:
-        Database(f"sqlite:///{path}")
+        open_database(f"sqlite:///{path}")
     assert "broken.db" in str(err.value) and "damaged" in str(err.value)
     assert path.read_bytes().startswith(b"this is not")  # nothing was overwritten
 
@@ -93,7 +94,7 @@ def test_check_backup_and_restore(db, db_url, tmp_path):
     assert list_programs(db) == []
     db.close()
     maintenance.restore(db_url, str(backup))
-    assert list_programs(Database(db_url)) == ["Precision Back"]
+    assert list_programs(open_database(db_url)) == ["Precision Back"]
 
 
 def test_restore_refuses_a_bad_backup(db_url, tmp_path):
@@ -128,7 +129,7 @@ def test_an_older_database_upgrades_on_open_and_keeps_its_logs(db_url):
                           "logged_at, station, undone) VALUES ('k1', 1, 1, 8, '2025-01-02 10:00:00', "
                           "'kiosk-1', 0)"))
     engine.dispose()
-    db = Database(db_url, seed=False)
+    db = Database(db_url)
     assert current_revision(db.engine) == HEAD_REVISION
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(SetLogRow)) == 1

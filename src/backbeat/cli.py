@@ -23,10 +23,11 @@ class CliError(Exception):
 
 
 def _open_db(args: argparse.Namespace):
-    from backbeat.store.db import Database, StoreError
+    from backbeat.store.db import StoreError
+    from backbeat.store.seed import open_database
 
     try:
-        return Database(args.db)
+        return open_database(args.db)
     except StoreError as exc:
         raise CliError(str(exc)) from None
 

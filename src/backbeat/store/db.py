@@ -1,4 +1,7 @@
-"""Opening the database: URL resolution, SQLite pragmas, migrations, seeding."""
+"""Opening the database: URL resolution, SQLite pragmas, migrations.
+
+First-run content is added by :func:`backbeat.store.seed.open_database`, not here.
+"""
 
 from __future__ import annotations
 
@@ -211,7 +214,7 @@ def _revision_on(conn) -> str | None:
 class Database:
     """An open, migrated Backbeat database."""
 
-    def __init__(self, url: str | None = None, *, seed: bool = True):
+    def __init__(self, url: str | None = None):
         self.url = url or default_db_url()
         self.engine = make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -237,10 +240,6 @@ class Database:
         except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
             self.engine.dispose()
             raise StoreError(f"cannot open the database {self.describe()}: {_reason(exc)}") from None
-        if seed and not self.read_only:
-            from backbeat.store.seed import seed_if_empty
-
-            seed_if_empty(self)
 
     def describe(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)

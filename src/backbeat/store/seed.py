@@ -19,6 +19,20 @@ def builtin_library() -> Library:
     return Library.model_validate_json((resources_dir() / "library.json").read_text("utf-8"))
 
 
+def open_database(url: str | None = None) -> Database:
+    """The gym's database as the stations open it: migrated and, on its first
+    open, given the built-in library and sample programs (a read-only file is
+    read as it is)."""
+    db = Database(url)
+    try:
+        if not db.read_only:
+            seed_if_empty(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
 def seed_if_empty(db: Database) -> bool:
     """Seed a new database. Returns True when it seeded."""
     with db.read() as s:

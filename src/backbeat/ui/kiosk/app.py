@@ -12,6 +12,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 
 from backbeat.domain.errors import InvalidInput
 from backbeat.store.db import Database
+from backbeat.store.seed import open_database
 from backbeat.ui.app import application
 from backbeat.ui.kiosk.window import KioskWindow
 
@@ -60,7 +61,7 @@ def snapshot_kiosk(*, view: str, size: QSize, at_s: float | None = None,
     if view not in VIEWS:
         raise InvalidInput(f"a kiosk view is one of {', '.join(VIEWS)}, not {view!r}", "view")
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(f"sqlite:///{Path(tmp) / 'kiosk-snapshot.db'}")
+        db = open_database(f"sqlite:///{Path(tmp) / 'kiosk-snapshot.db'}")
         ensure_demo(db)
         athletes = {a.name: a for a in list_athletes(db)}
         if at_s is not None:
