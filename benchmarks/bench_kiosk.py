@@ -49,7 +49,8 @@ def _pct(values: list[float], q: float) -> float:
 def worker(args: argparse.Namespace) -> int:
     from backbeat.domain.setlog import SetEntry
     from backbeat.store.db import Database
-    from backbeat.store.logs import class_now, recent_logs
+    from backbeat.store.live import class_now
+    from backbeat.store.logs import recent_logs
     from backbeat.store.outbox import Outbox, TapSender
 
     db = Database(args.db)

@@ -20,9 +20,8 @@ from backbeat.domain.setlog import (
 )
 from backbeat.store.athletes import add_athlete
 from backbeat.store.checkins import check_in, check_out, checked_in
-from backbeat.store.live import save_live_state
+from backbeat.store.live import class_now, save_live_state
 from backbeat.store.logs import (
-    class_now,
     count_logs,
     find_log,
     last_load,

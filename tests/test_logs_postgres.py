@@ -9,8 +9,8 @@ from datetime import date
 from backbeat.domain.setlog import SetEntry
 from backbeat.store.athletes import add_athlete
 from backbeat.store.checkins import check_in, checked_in
-from backbeat.store.live import save_live_state
-from backbeat.store.logs import class_now, count_logs, find_log, log_set, suggested_load, undo_set
+from backbeat.store.live import class_now, save_live_state
+from backbeat.store.logs import count_logs, find_log, log_set, suggested_load, undo_set
 from backbeat.store.seed import open_database
 from tests import scripts
 

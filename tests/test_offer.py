@@ -77,3 +77,72 @@ def test_the_prescription_line(library):
     assert logged_tempo(row, _class_set()) == "3-1-1-2"
     assert logged_tempo(row, None) == str(row.default_tempo)
     assert logged_tempo(own, None) is None
+
+
+# --- where the TV's class is ------------------------------------------------------------------
+
+def _state(**kw):
+    from datetime import UTC, datetime
+
+    base = {"program": "Precision Back", "day": 1, "position_ms": 10_000, "state": "paused",
+            "extensions": {"3": 15000}, "session_id": 7,
+            "updated_at": datetime(2026, 3, 2, 18, 0, tzinfo=UTC).isoformat()}
+    return base | kw
+
+
+def test_live_class_brings_a_running_class_up_to_now():
+    from datetime import UTC, datetime, timedelta
+
+    from backbeat.engine.offer import LIVE_STALE_S, live_class
+
+    saved = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+    paused = live_class(_state(), saved + timedelta(seconds=30))
+    assert (paused.position_ms, paused.running, paused.extensions, paused.session_id) == (
+        10_000, False, {3: 15000}, 7)
+    running = live_class(_state(state="running"), saved + timedelta(seconds=30))
+    assert running.position_ms == 40_000 and running.running
+    # a clock a little behind the TV's save never moves the class back
+    assert live_class(_state(state="running"), saved - timedelta(seconds=1)).position_ms == 10_000
+    assert live_class(_state(), saved + timedelta(seconds=LIVE_STALE_S + 1)) is None
+    assert live_class(_state(state="ended"), saved) is None
+    assert live_class(None, saved) is None
+    naive = _state(updated_at="2026-03-02T18:00:00")  # stored without a zone: UTC
+    assert live_class(naive, saved + timedelta(seconds=1)) is not None
+
+
+def test_the_set_offered_is_the_latest_done_else_the_first_to_come(sample_program, library):
+    from backbeat.engine.offer import LiveClass, class_set_at
+    from backbeat.engine.timeline import SegmentKind, compile_day
+
+    tl = compile_day(sample_program, 1, library)
+    at = lambda ms: class_set_at(tl, LiveClass("Precision Back", 1, ms, True, None))  # noqa: E731
+    first = at(0)
+    assert (first.exercise, first.set_number) == ("lat-pulldown", 1)
+    row = [s for s in tl.segments if s.exercise == "single-arm-dumbbell-row"
+           and s.kind is SegmentKind.WORK and s.set == 2]
+    right = next(s for s in row if s.side and s.side.value == "right")
+    offer = at(right.start_ms + 10)
+    assert (offer.set_number, offer.side, offer.reps, offer.tempo, offer.per_side) == (
+        2, "right", 8, "3-1-1-2", True)
+    rest = next(s for s in tl.segments[right.index:] if s.kind is SegmentKind.REST)
+    assert at(rest.start_ms + 1000).set_number == 2  # logged in the rest after it
+    assert offer.exercises[:2] == ("lat-pulldown", "single-arm-dumbbell-row")
+
+
+def test_the_timeline_cache_compiles_once_per_key_and_places_each_extension(
+        sample_program, library):
+    from backbeat.engine.timeline import ClassPlan, TimelineCache
+
+    compiled = []
+
+    def plan():
+        compiled.append(1)
+        return ClassPlan(sample_program, 1, library)
+
+    cache = TimelineCache(size=2)
+    a = cache.timeline(("db", "P", 1, "v1"), plan)
+    assert cache.timeline(("db", "P", 1, "v1"), plan) is a and len(compiled) == 1
+    longer = cache.timeline(("db", "P", 1, "v1"), plan, {2: 15_000})
+    assert longer.duration_ms == a.duration_ms + 15_000 and len(compiled) == 1
+    cache.timeline(("db", "P", 1, "v2"), plan)  # the program was edited
+    assert len(compiled) == 2

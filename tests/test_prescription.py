@@ -125,8 +125,8 @@ def test_every_face_reads_an_item_without_a_tempo_alike(qtbot, no_tempo, tmp_pat
     from backbeat.store.athletes import add_athlete
     from backbeat.store.history import planned_work
     from backbeat.store.library import load_library
-    from backbeat.store.live import save_live_state
-    from backbeat.store.logs import class_now, recent_logs
+    from backbeat.store.live import class_now, save_live_state
+    from backbeat.store.logs import recent_logs
     from backbeat.store.outbox import Outbox
     from backbeat.store.programs import load_program
     from backbeat.ui.kiosk.window import KioskWindow

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.exercise import Exercise, Laterality, Side
+from backbeat.domain.exercise import Exercise, Laterality, Library, Side
 from backbeat.domain.program import MAX_LOAD_KG, MAX_REPS
 from backbeat.domain.tempo import StartPhase
 
@@ -63,6 +63,11 @@ def format_load(kg: float | None, units: Units) -> str:
 def loggable(exercise: Exercise) -> bool:
     """Sets of reps are logged; holds and breath drills have nothing to count."""
     return exercise.start is not StartPhase.NONE and not exercise.is_breath_drill
+
+
+def loggable_exercises(library: Library) -> list[str]:
+    """Slugs the kiosk offers when no class runs: everything with reps to count."""
+    return [ex.slug for ex in library.exercises if loggable(ex)]
 
 
 @dataclass(frozen=True)

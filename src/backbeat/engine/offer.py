@@ -1,22 +1,30 @@
 """What the kiosk offers an athlete to log, as plain data.
 
 The kiosk window only shows this and forwards taps; the rules live here and
-are tested without a screen: which exercise the athlete logs (the coach's
+are tested without a screen: where the TV's class is (from its saved live
+state) and which set it offers, which exercise the athlete logs (the coach's
 swap for a flagged athlete), the side, reps and load the form opens on, and
 the prescription line above it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
 from backbeat.domain.athlete import Athlete, Caution, caution_for
 from backbeat.domain.exercise import Exercise, Laterality, Library, Side
 from backbeat.domain.program import Load, LoadKind
-from backbeat.domain.setlog import Units, format_load
+from backbeat.domain.setlog import Units, format_load, loggable
+from backbeat.engine.timeline import Segment, SegmentKind, Timeline
 
 #: Reps the form opens on when neither the class nor the athlete's log says.
 DEFAULT_REPS = 8
+#: The TV saves its position at least once a second while it is open; a state
+#: older than this is a TV that was closed or crashed, not a running class.
+LIVE_STALE_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,76 @@ class ClassSet:
         if self.load is not None and self.load.kind is LoadKind.KG:
             return float(self.load.value)
         return None
+
+
+@dataclass(frozen=True)
+class LiveClass:
+    """A TV's class as its saved live state tells it, brought up to an instant."""
+
+    program: str
+    day: int
+    position_ms: float
+    running: bool
+    session_id: int | None
+    extensions: dict[int, int] = field(default_factory=dict)
+
+
+def _as_utc(text: str) -> datetime:
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def live_class(state: Mapping[str, Any] | None, now: datetime) -> LiveClass | None:
+    """Where the TV's class is at ``now``, from the live state it saved (with its
+    ``updated_at``), or None when no class runs.
+
+    The TV saves its position on every segment change and once a second; while
+    it runs, the position now is the saved one plus the time since the save. A
+    state older than :data:`LIVE_STALE_S` is a closed TV, not a class.
+    """
+    if not state or state.get("state") not in ("running", "paused"):
+        return None
+    age_s = (now - _as_utc(state["updated_at"])).total_seconds()
+    if age_s > LIVE_STALE_S:
+        return None
+    running = state["state"] == "running"
+    position = float(state.get("position_ms", 0)) + (max(0.0, age_s) * 1000 if running else 0)
+    return LiveClass(
+        program=state["program"], day=int(state["day"]), position_ms=position, running=running,
+        session_id=state.get("session_id"),
+        extensions={int(k): int(v) for k, v in state.get("extensions", {}).items()})
+
+
+def class_set_at(timeline: Timeline, live: LiveClass) -> ClassSet | None:
+    """The set the kiosk offers while the class is at ``live.position_ms``: the
+    latest set done or under way (athletes log in the rest after it), else the
+    first set to come; None when the day has nothing to log."""
+
+    def is_set(s: Segment) -> bool:
+        ex = timeline.exercises.get(s.exercise or "")
+        return s.kind is SegmentKind.WORK and ex is not None and loggable(ex)
+
+    seg = timeline.segment_at_ms(live.position_ms)
+    target = next((s for s in reversed(timeline.segments[: seg.index + 1]) if is_set(s)), None)
+    if target is None:
+        target = next((s for s in timeline.segments[seg.index:] if is_set(s)), None)
+    if target is None:
+        return None
+    ex = timeline.exercises[target.exercise]
+    key = (target.block_index, target.item_index)
+    p = timeline.prescriptions[key]
+    order: list[str] = []
+    for s in timeline.segments:
+        if is_set(s) and s.exercise not in order:
+            order.append(s.exercise)
+    return ClassSet(
+        program=timeline.program, day=timeline.day, session_id=live.session_id,
+        running=live.running, exercise=ex.slug, exercise_name=ex.name, block=target.block,
+        set_number=target.set, sets=target.sets,
+        side=target.side.value if target.side and p.per_side else None,
+        reps=p.reps, tempo=str(p.tempo) if p.tempo else None,
+        per_side=p.per_side, load=timeline.items[key].load, exercises=tuple(order),
+    )
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ Rules of the compiled class (docs/architecture.md repeats them):
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -296,6 +297,29 @@ class ClassPlan:
                    for i, item in enumerate(block.items)},
             prescriptions=self.prescriptions,
         )
+
+
+class TimelineCache:
+    """Compiled class days by a key that changes when the program does (say its
+    source, name, day and last edit), each placed with the latest extensions:
+    a reader asking every few seconds does not compile the class each time."""
+
+    def __init__(self, size: int = 16):
+        self.size = size
+        self._plans: dict[tuple, tuple[ClassPlan, dict]] = {}
+
+    def timeline(self, key: tuple, compile_plan: Callable[[], ClassPlan],
+                 extensions: dict[int, int] | None = None) -> Timeline:
+        if key not in self._plans:
+            if len(self._plans) >= self.size:
+                self._plans.clear()
+            self._plans[key] = (compile_plan(), {})
+        plan, placed = self._plans[key]
+        ext_key = tuple(sorted((extensions or {}).items()))
+        if ext_key not in placed:
+            placed.clear()
+            placed[ext_key] = plan.timeline(dict(ext_key))
+        return placed[ext_key]
 
 
 def compile_day(program: Program, day: int, library: Library) -> Timeline:

@@ -13,8 +13,16 @@ from typing import Any
 
 from sqlalchemy import select
 
+from backbeat.domain.errors import InvalidInput
+from backbeat.engine.offer import ClassSet, class_set_at, live_class
+from backbeat.engine.timeline import ClassPlan, TimelineCache
 from backbeat.store.db import Database
+from backbeat.store.library import load_library
 from backbeat.store.models import LiveStateRow
+from backbeat.store.programs import load_program, program_edited_at
+
+#: The station whose live state tells kiosks what the class is doing.
+TV_STATION = "tv"
 
 
 def save_live_state(db: Database, station: str, state: dict[str, Any], segment_index: int) -> None:
@@ -103,3 +111,23 @@ class LiveStateWriter:
             self._stop = True
             self._cond.notify()
         self._thread.join(timeout=5)
+
+
+#: The classes kiosks asked about, compiled once per program edit.
+_TIMELINES = TimelineCache()
+
+
+def class_now(db: Database, *, now: datetime | None = None) -> ClassSet | None:
+    """What the TV's class is on now (the set a kiosk offers), or None when no
+    class runs: the saved state read here, the rules in :mod:`backbeat.engine.offer`."""
+    live = live_class(load_live_state(db, TV_STATION), now or datetime.now(UTC))
+    if live is None:
+        return None
+    key = (db.url, live.program, live.day, program_edited_at(db, live.program))
+    try:
+        timeline = _TIMELINES.timeline(
+            key, lambda: ClassPlan(load_program(db, live.program), live.day, load_library(db)),
+            live.extensions)
+    except InvalidInput:
+        return None  # the program was deleted under a running class
+    return class_set_at(timeline, live)

@@ -26,23 +26,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.exercise import Library
-from backbeat.domain.names import name_key
-from backbeat.domain.setlog import SetEntry, loggable
-from backbeat.engine.offer import ClassSet
-from backbeat.engine.timeline import ClassPlan, SegmentKind, Timeline
+from backbeat.domain.setlog import SetEntry
 from backbeat.store.db import Database
 from backbeat.store.history import working_set
-from backbeat.store.library import load_library
-from backbeat.store.live import load_live_state
-from backbeat.store.models import ExerciseRow, ProgramRow, SetLogRow
-from backbeat.store.programs import load_program
-
-#: The station whose live state tells kiosks what the class is doing.
-TV_STATION = "tv"
-#: The TV saves its position at least once a second while it is open; a state
-#: older than this is a TV that was closed or crashed, not a running class.
-LIVE_STALE_S = 120.0
+from backbeat.store.models import ExerciseRow, SetLogRow
 
 
 def _insert(db: Database):
@@ -245,85 +232,3 @@ def find_log(db: Database, key: str) -> LoggedSet | None:
 
 
 # --- what the class is doing ---------------------------------------------------
-#: Compiled class days, by (database, program, day, program's last edit): a
-#: program the trainer changes mid-day is compiled afresh.
-_PLANS: dict[tuple, tuple[ClassPlan, dict]] = {}
-
-
-def _timeline(db: Database, program: str, day: int, extensions: dict[int, int]) -> Timeline:
-    with db.read() as s:
-        edited = s.scalar(select(ProgramRow.updated_at)
-                          .where(ProgramRow.name_key == name_key(program)))
-    key = (db.url, program, day, edited)
-    if key not in _PLANS:
-        if len(_PLANS) > 16:
-            _PLANS.clear()
-        plan = ClassPlan(load_program(db, program), day, load_library(db))
-        _PLANS[key] = (plan, {})
-    plan, placed = _PLANS[key]
-    ext_key = tuple(sorted(extensions.items()))
-    if ext_key not in placed:
-        placed.clear()
-        placed[ext_key] = plan.timeline(extensions)
-    return placed[ext_key]
-
-
-def _as_utc(text: str) -> datetime:
-    when = datetime.fromisoformat(text)
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def class_now(db: Database, *, now: datetime | None = None) -> ClassSet | None:
-    """What the TV's class is on now, or None when no class runs.
-
-    The TV saves its position on every segment change and once a second; while
-    it runs, the position now is the saved one plus the time since the save.
-    The set offered is the latest set done or under way (athletes log in the
-    rest after it), or the first set to come when none has started yet.
-    """
-    state = load_live_state(db, TV_STATION)
-    if not state or state.get("state") not in ("running", "paused"):
-        return None
-    now = now or datetime.now(UTC)
-    age_s = (now - _as_utc(state["updated_at"])).total_seconds()
-    if age_s > LIVE_STALE_S:
-        return None
-    running = state["state"] == "running"
-    try:
-        timeline = _timeline(db, state["program"], int(state["day"]),
-                             {int(k): int(v) for k, v in state.get("extensions", {}).items()})
-    except InvalidInput:
-        return None  # the program was deleted under a running class
-    position = float(state.get("position_ms", 0)) + (max(0.0, age_s) * 1000 if running else 0)
-    seg = timeline.segment_at_ms(position)
-
-    def is_set(s) -> bool:
-        ex = timeline.exercises.get(s.exercise or "")
-        return s.kind is SegmentKind.WORK and ex is not None and loggable(ex)
-
-    target = next((s for s in reversed(timeline.segments[: seg.index + 1]) if is_set(s)), None)
-    if target is None:
-        target = next((s for s in timeline.segments[seg.index:] if is_set(s)), None)
-    if target is None:
-        return None
-    ex = timeline.exercises[target.exercise]
-    key = (target.block_index, target.item_index)
-    item = timeline.items[key]
-    p = timeline.prescriptions[key]
-    order: list[str] = []
-    for s in timeline.segments:
-        if is_set(s) and s.exercise not in order:
-            order.append(s.exercise)
-    return ClassSet(
-        program=timeline.program, day=timeline.day, session_id=state.get("session_id"),
-        running=running, exercise=ex.slug, exercise_name=ex.name, block=target.block,
-        set_number=target.set, sets=target.sets,
-        side=target.side.value if target.side and p.per_side else None,
-        reps=p.reps, tempo=str(p.tempo) if p.tempo else None,
-        per_side=p.per_side, load=item.load, exercises=tuple(order),
-    )
-
-
-def loggable_exercises(library: Library) -> list[str]:
-    """Slugs the kiosk offers when no class runs: everything with reps to count."""
-    return [ex.slug for ex in library.exercises if loggable(ex)]

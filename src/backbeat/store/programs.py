@@ -181,6 +181,12 @@ def program_days(db: Database) -> list[tuple[str, int]]:
             .group_by(ProgramRow.id, ProgramRow.name).order_by(ProgramRow.name_key))]
 
 
+def program_edited_at(db: Database, name: str) -> datetime | None:
+    """When the program was last saved (None: no such program)."""
+    with db.read() as s:
+        return s.scalar(select(ProgramRow.updated_at).where(ProgramRow.name_key == name_key(name)))
+
+
 def list_programs(db: Database) -> list[str]:
     with db.read() as s:
         return list(s.scalars(select(ProgramRow.name).order_by(ProgramRow.name_key)))

@@ -15,13 +15,11 @@ from backbeat.engine.timeline import ClassPlan
 from backbeat.store.board import rest_board
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
-from backbeat.store.live import LiveStateWriter, load_live_state, resumable
+from backbeat.store.live import TV_STATION, LiveStateWriter, load_live_state, resumable
 from backbeat.store.maintenance import BackupKeeper
 from backbeat.store.programs import load_program, program_days
 from backbeat.store.sessions import end_session, start_session
 from backbeat.store.settings import get_setting, set_setting
-
-TV_STATION = "tv"
 
 
 def application() -> QApplication:

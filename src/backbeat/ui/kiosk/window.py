@@ -23,7 +23,14 @@ from backbeat.domain.athlete import Athlete
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Exercise, Library
 from backbeat.domain.pin import lockout_s, verify_pin
-from backbeat.domain.setlog import SetEntry, Units, check_set, format_load, units_of
+from backbeat.domain.setlog import (
+    SetEntry,
+    Units,
+    check_set,
+    format_load,
+    loggable_exercises,
+    units_of,
+)
 from backbeat.engine.offer import (
     ClassSet,
     first_reps,
@@ -40,7 +47,8 @@ from backbeat.store.checkins import check_in, checked_in
 from backbeat.store.db import Database
 from backbeat.store.equipment import get_equipment
 from backbeat.store.library import load_library
-from backbeat.store.logs import class_now, loggable_exercises, recent_logs, suggested_load
+from backbeat.store.live import class_now
+from backbeat.store.logs import recent_logs, suggested_load
 from backbeat.store.outbox import Outbox, TapResult, TapSender
 from backbeat.store.settings import get_setting
 from backbeat.ui.kiosk import style
