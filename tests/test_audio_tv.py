@@ -55,7 +55,6 @@ def tv_with(qtbot, sample_program, library):
         audio = AudioService(CuePlayer(backend, samples=load_sounds(all_cue_sounds())), probe=probe)
         window = TvWindow(runner, audio=audio,
                           status=lambda: [t for t in [audio.status_text()] if t])
-        window.confirm_leave = lambda: True
         qtbot.addWidget(window)
         window.resize(1280, 720)
         window.show()
@@ -166,7 +165,6 @@ def test_run_tv_shows_why_sound_is_off_and_keeps_volume_and_mute(db, qapp, monke
         seen["available"] = window.audio.available
         QTest.keyClick(window, Qt.Key.Key_M)
         QTest.keyClick(window, Qt.Key.Key_BracketLeft)
-        window.confirm_leave = lambda: True
         window.close()
         QApplication.instance().quit()
 

@@ -27,7 +27,6 @@ def tv(qtbot, library):
         runner = ClassRunner(ClassPlan(_program(*blocks), 1, library), clock)
         saved = []
         window = TvWindow(runner, save=lambda state, i: saved.append((state, i)))
-        window.confirm_leave = lambda: True
         qtbot.addWidget(window)
         window.resize(1280, 720)
         window.show()
@@ -141,9 +140,64 @@ def test_keys(tv, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Left)
     assert shown(window).mode == "get_ready"
     assert window.saved and window.saved[-1][0]["position_ms"] == 0
-    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)  # the menu, worked with the clicker's buttons
+    assert window.screen_widget.menu == 0
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)  # LEAVE — RESUME LATER
+    qtbot.keyClick(window, Qt.Key.Key_B)
     assert not window.isVisible()
     assert runner.state is RunState.PAUSED  # leaving pauses, so a resume continues here
+
+
+def test_the_whole_class_from_a_four_button_clicker(tv, qtbot):
+    """PageDown, PageUp, B (or "."), F5/Esc: start, step, hold for more rest, pause,
+    the menu (back to the class, end the class) — no other key needed."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    from backbeat.ui.tv.window import HOLD_MS
+
+    window, runner, clock = tv({"name": "Rows", "items": [
+        {"exercise": "face-pull", "sets": 2, "reps": 2, "rest_s": 60}]})
+    runner.pause()
+    qtbot.keyClick(window, Qt.Key.Key_Period)  # the blank-screen button: resume
+    assert runner.state is RunState.RUNNING
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    assert shown(window).mode == "rest" and shown(window).seconds_left == 60
+    # next held down: 15 s more rest, and no step on
+    press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_PageDown, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, press)
+    for _ in range(3):  # the key repeats while held: still one press
+        QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_PageDown,
+                                                 Qt.KeyboardModifier.NoModifier, "", True))
+        QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_PageDown,
+                                                 Qt.KeyboardModifier.NoModifier, "", True))
+    qtbot.wait(HOLD_MS + 150)
+    QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_PageDown,
+                                             Qt.KeyboardModifier.NoModifier))
+    d = shown(window)
+    assert d.mode == "rest" and d.seconds_left == 75
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)  # back to the set
+    assert shown(window).mode == "work"
+    qtbot.keyClick(window, Qt.Key.Key_B)  # pause: the pause screen lists the keys
+    assert runner.state is RunState.PAUSED
+    keys = [t.text for t in window.screen_widget.layout().texts if t.role == "keys"]
+    assert any("PAGE DOWN" in k for k in keys) and any("F5" in k for k in keys)
+    qtbot.keyClick(window, Qt.Key.Key_B)
+    qtbot.keyClick(window, Qt.Key.Key_F5)  # the menu pauses the class …
+    assert window.menu == 0 and runner.state is RunState.PAUSED
+    menu = [t.text for t in window.screen_widget.layout().texts if t.role == "menu"]
+    assert menu[0].startswith("▶") and "END THE CLASS" in menu[1]
+    qtbot.keyClick(window, Qt.Key.Key_B)  # … BACK TO THE CLASS runs it again
+    assert window.menu is None and runner.state is RunState.RUNNING
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)  # round to the last item and back
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)  # END THE CLASS
+    qtbot.keyClick(window, Qt.Key.Key_Period)
+    assert runner.state is RunState.ENDED and shown(window).mode == "done"
+    assert window.isVisible()
 
 
 def test_exercise_media_shows_while_setting_up(qtbot, library, tmp_path):
@@ -306,3 +360,28 @@ def test_demo_puts_the_kiosk_at_the_right_and_the_tv_in_16_by_9(qtbot):
     assert tv.topLeft() == area.topLeft() and abs(tv.width() * 9 / 16 - tv.height()) <= 1
     if area.width() >= 1280 + 640:
         assert not tv.intersects(kiosk)
+
+
+def test_the_readme_key_table_is_the_clicker_mapping():
+    from pathlib import Path
+
+    from backbeat.ui.tv import window as tv
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    table = readme[readme.index("| key (keyboard or presenter clicker)"):]
+    table = table[: table.index("\n\n")]
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip()
+            for line in table.splitlines()[2:]}
+    said = " ".join(rows)
+    names = {Qt.Key.Key_PageDown: "PageDown", Qt.Key.Key_PageUp: "PageUp", Qt.Key.Key_B: "B",
+             Qt.Key.Key_Period: "`.`", Qt.Key.Key_Space: "Space", Qt.Key.Key_F5: "F5",
+             Qt.Key.Key_Escape: "Esc", Qt.Key.Key_Plus: "`+`", Qt.Key.Key_M: "M"}
+    bound = tv._NEXT | tv._BACK | tv._TOGGLE | tv._MENU | tv._EXTEND | set(tv._SOUND)
+    for key, name in names.items():
+        assert name in said or name in " ".join(rows.values()), f"{name} is not in the README"
+        assert key in bound, f"{name} is in the README but does nothing"
+    assert tv.HOLD_MS == 700 and "PageDown held (¾ s)" in rows and "15 s more rest" in rows["PageDown held (¾ s)"]
+    assert {Qt.Key.Key_PageDown, Qt.Key.Key_PageUp} <= tv._NEXT | tv._BACK
+    assert {Qt.Key.Key_B, Qt.Key.Key_Period, Qt.Key.Key_Space} <= tv._TOGGLE
+    assert {Qt.Key.Key_F5, Qt.Key.Key_Escape} == tv._MENU
+    assert "menu" in rows["F5 or Esc (the clicker's slideshow button)"]

@@ -1,5 +1,11 @@
 """The TV window: coach controls (keyboard and presenter clicker), repaint
-timer, live-state saving and audio follow-up around :class:`TvScreen`."""
+timer, live-state saving and audio follow-up around :class:`TvScreen`.
+
+The whole class runs from a 4-button presenter clicker: PageDown (next; held,
+15 s more rest), PageUp (back), its blank-screen button (B or ".": start,
+pause, resume) and F5/Esc (the menu: back to the class, end the class, leave),
+the menu worked with the same buttons. Every key becomes one class command
+(:meth:`TvWindow.command`), the single way the class is driven from here."""
 
 from __future__ import annotations
 
@@ -8,10 +14,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow
 
 from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.engine.timeline import SegmentKind
+from backbeat.ui.tv.scenes import MENU_ITEMS
 from backbeat.ui.tv.screen import TvScreen
 
 #: Repaint period: about 60 Hz. The timer only repaints; it never counts time.
@@ -23,10 +30,14 @@ SAVE_EVERY_MS = 250
 
 _NEXT = {Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Down}
 _BACK = {Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Up}
-# Presenter clickers send PageUp/PageDown, and "." or B for their blank-screen button.
+# Presenter clickers send PageUp/PageDown, "." or B for their blank-screen button,
+# and F5 / Esc (Shift+F5 on some) for their slideshow button.
 _TOGGLE = {Qt.Key.Key_Space, Qt.Key.Key_Period, Qt.Key.Key_B, Qt.Key.Key_MediaPlay,
-           Qt.Key.Key_MediaTogglePlayPause}
+           Qt.Key.Key_MediaTogglePlayPause, Qt.Key.Key_Return, Qt.Key.Key_Enter}
+_MENU = {Qt.Key.Key_Escape, Qt.Key.Key_F5}
 _EXTEND = {Qt.Key.Key_Plus, Qt.Key.Key_Equal}
+#: Holding next this long adds 15 s of rest instead of moving on.
+HOLD_MS = 700
 _WORKING = {SegmentKind.WORK, SegmentKind.HOLD, SegmentKind.BREATH}
 # M mutes and unmutes, [ and ] turn the cue volume down and up.
 _SOUND = {Qt.Key.Key_M: lambda a: a.toggle_mute(), Qt.Key.Key_BracketLeft: lambda a: a.volume_down(),
@@ -67,7 +78,14 @@ class TvWindow(QMainWindow):
         self._board_future: Future | None = None
         self._board_for: str | None = None
         self._show_choice()
-        self.confirm_leave: Callable[[], bool] = self._ask_leave
+        # the coach's menu (Esc / F5): which item is lit, and whether the class ran before
+        self.menu: int | None = None
+        self._ran_before_menu = False
+        # next held down: +15 s rest when the hold timer fires, next when let go before
+        self._hold = QTimer(self)
+        self._hold.setSingleShot(True)
+        self._hold.setInterval(HOLD_MS)
+        self._hold.timeout.connect(self._held)
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(REPAINT_MS)
@@ -163,9 +181,39 @@ class TvWindow(QMainWindow):
         self._show_choice()
 
     # --- coach controls --------------------------------------------------------
+    def command(self, name: str) -> None:
+        """One class command — start/pause (toggle), next, back, extend, end, leave,
+        menu — from a key, the clicker or the menu."""
+        r = self.runner
+        if name == "toggle":
+            self.resume_offer = self.screen_widget.resume_offer = None
+            starting = r.state is RunState.READY
+            r.toggle()
+            if starting and self._on_start is not None:
+                self.session_id = self._on_start(r)
+            self._show_choice()
+        elif name == "next":
+            r.next()
+        elif name == "back":
+            r.back()
+        elif name == "extend":
+            r.extend()
+        elif name == "end":
+            r.end()
+        elif name == "leave":
+            self.close()
+            return
+        elif name == "menu":
+            self._open_menu()
+        self.tick()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        r = self.runner
+        if event.isAutoRepeat():
+            return  # a held key is one press (next held: see _held)
+        if self.menu is not None:
+            self._menu_key(key)
+            return
         if self.resume_offer is not None and key == Qt.Key.Key_R:
             self.resume()
             return
@@ -173,39 +221,67 @@ class TvWindow(QMainWindow):
             self.choose(1 if key in _NEXT else -1)
             return
         if key in _TOGGLE:
-            self.resume_offer = self.screen_widget.resume_offer = None
-            starting = r.state is RunState.READY
-            r.toggle()
-            if starting and self._on_start is not None:
-                self.session_id = self._on_start(r)
-            self._show_choice()
+            self.command("toggle")
         elif key in _NEXT:
-            r.next()
+            if self.runner.state is RunState.READY:
+                self.command("next")
+            else:
+                self._hold.start()  # next on release, +15 s if still held at HOLD_MS
         elif key in _BACK:
-            r.back()
+            self.command("back")
         elif key in _EXTEND:
-            r.extend()
+            self.command("extend")
+        elif key in _MENU:
+            self.command("menu")
         elif key in _SOUND and self.audio is not None:
             _SOUND[key](self.audio)
+            self.tick()
         elif key == Qt.Key.Key_F:
             self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
-        elif key == Qt.Key.Key_Escape:
-            if self.confirm_leave():
-                self.close()
-            return
         else:
             super().keyPressEvent(event)
-            return
-        self.tick()
 
-    def _ask_leave(self) -> bool:
-        answer = QMessageBox.question(
-            self, "Leave the class?",
-            "Leave the class? It can be resumed later with 'backbeat tv --resume'.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if not event.isAutoRepeat() and event.key() in _NEXT and self._hold.isActive():
+            self._hold.stop()
+            self.command("next")
+            return
+        super().keyReleaseEvent(event)
+
+    def _held(self) -> None:
+        """Next held down: 15 s more rest (where a rest can grow), not the next step."""
+        self.command("extend")
+
+    # --- the coach's menu ----------------------------------------------------------
+    def _open_menu(self) -> None:
+        self._ran_before_menu = self.runner.state is RunState.RUNNING
+        if self._ran_before_menu:
+            self.runner.pause()
+        self.menu = self.screen_widget.menu = 0
+
+    def _close_menu(self) -> None:
+        self.menu = self.screen_widget.menu = None
+
+    def _menu_key(self, key) -> None:
+        if key in _NEXT or key in _BACK:
+            step = 1 if key in _NEXT else -1
+            self.menu = self.screen_widget.menu = (self.menu + step) % len(MENU_ITEMS)
+        elif key in _TOGGLE:
+            chosen = self.menu
+            self._close_menu()
+            if chosen == 0:  # back to the class, running again if it ran
+                if self._ran_before_menu:
+                    self.runner.play()
+            elif chosen == 1:
+                self.command("end")
+            else:
+                self.command("leave")
+                return
+        elif key in _MENU:
+            self._close_menu()
+            if self._ran_before_menu:
+                self.runner.play()
+        self.tick()
 
     def closeEvent(self, event) -> None:
         if self.runner.state is RunState.RUNNING:
