@@ -174,7 +174,8 @@ def test_the_whole_class_from_a_four_button_clicker(tv, qtbot):
                                                  Qt.KeyboardModifier.NoModifier, "", True))
         QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_PageDown,
                                                  Qt.KeyboardModifier.NoModifier, "", True))
-    qtbot.wait(HOLD_MS + 150)
+    qtbot.wait(HOLD_MS)
+    qtbot.waitUntil(lambda: not window._hold.isActive(), timeout=5000)  # held past HOLD_MS
     QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_PageDown,
                                              Qt.KeyboardModifier.NoModifier))
     d = shown(window)
