@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from backbeat.domain import analytics as an
-from backbeat.domain.analytics import PlannedWork, SetRecord
+from backbeat.domain.analytics import PlannedWork
 from backbeat.domain.errors import InvalidInput
+from backbeat.domain.setlog import SetRecord
 from backbeat.store.athletes import add_athlete
 from backbeat.store.history import (
     add_logs_bulk,

@@ -107,3 +107,55 @@ def test_short_words_for_kiosk_and_tv():
     assert suggest(ROW_AT_CAP, [S(3, 5), S(6, 5)]).short(ROW_AT_CAP) == "Next: 32.5 kg"
     assert suggest(ROW, [S(6, 2.0)]).short(ROW) == "Ease off: 27.5 kg"
     assert suggest(ROW, [S(6, 3.5)]).short(ROW) == "Hold: same again, own the form"
+
+
+# -- the prescription in force and one side's load ---------------------------------------------
+
+def _set(day: int, reps: int, load: float | None = None, form: int | None = None,
+         tempo: str | None = None):
+    from datetime import datetime
+
+    from backbeat.domain.setlog import SetRecord
+
+    return SetRecord(datetime(2026, 11, day, 18), "row", reps, load, form, tempo=tempo)
+
+
+def test_the_prescription_in_force():
+    from backbeat.domain.progression import prescription_in_force
+
+    logged = [_set(3, 8, 30.0, tempo="3-1-1-2"), _set(6, 6, 27.5), _set(6, 7, 32.5)]
+    decided = Prescription("4-1-1-2", 10, 25.0)
+    assert prescription_in_force(decided, logged, planned_tempo="2-0-1-0",
+                                 planned_reps=12) == decided
+    # no decision: the tempo last logged, the class's reps, the last day's heaviest load
+    assert prescription_in_force(None, logged, planned_tempo="2-0-1-0", planned_reps=12) == (
+        Prescription("3-1-1-2", 12, 32.5))
+    # nothing logged with a tempo: the class's, else the library's; reps from the last day
+    plain = [_set(6, 7, None), _set(6, 9, None)]
+    assert prescription_in_force(None, plain, planned_tempo="2-0-1-0") == (
+        Prescription("2-0-1-0", 9, None))
+    assert prescription_in_force(None, plain, library_tempo="3-0-1-1").tempo == "3-0-1-1"
+    assert prescription_in_force(None, plain) is None  # no tempo known anywhere
+    assert prescription_in_force(None, [], planned_tempo="2-0-1-0") is None  # no reps known
+
+
+def test_sessions_are_days():
+    from backbeat.domain.progression import sessions_of
+
+    sessions = sessions_of([_set(3, 8, form=4), _set(3, 7, form=5), _set(6, 8)], target_reps=8)
+    assert sessions == [SessionResult(date(2026, 11, 3), 2, 1, 4.5),
+                        SessionResult(date(2026, 11, 6), 1, 0, None)]
+
+
+def test_one_side_keeps_its_own_load_and_moves_by_the_step():
+    from backbeat.domain.progression import side_load
+
+    current = Prescription("3-1-1-2", 8, 14.0)
+    # two-side work, a side never loaded, or right after a decision: the suggestion
+    assert side_load(current, 16.0, 12.0, side=None, just_decided=False) == 16.0
+    assert side_load(current, 16.0, None, side="left", just_decided=False) == 16.0
+    assert side_load(current, 16.0, 12.0, side="left", just_decided=True) == 16.0
+    # the weaker side moves by the step (+2 kg) from its own 12 kg
+    assert side_load(current, 16.0, 12.0, side="left", just_decided=False) == 14.0
+    assert side_load(current, 12.0, 12.0, side="right", just_decided=False) == 10.0
+    assert side_load(current, 16.0, 299.0, side="left", just_decided=False) == 300.0

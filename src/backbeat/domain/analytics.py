@@ -31,21 +31,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from backbeat.domain.errors import InvalidInput
+from backbeat.domain.setlog import SetRecord
 from backbeat.domain.tempo import parse_tempo
-
-
-@dataclass(frozen=True)
-class SetRecord:
-    """One logged set (as the kiosk stored it, undone taps left out)."""
-
-    logged_at: datetime
-    exercise: str
-    reps: int
-    load_kg: float | None = None
-    form: int | None = None
-    side: str | None = None
-    tempo: str | None = None
-    session_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from enum import StrEnum
 from backbeat.domain.equipment import LoadMenu
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.program import MAX_LOAD_KG
+from backbeat.domain.setlog import SetRecord
 from backbeat.domain.tempo import MAX_PHASE_S, Phase, parse_tempo
 
 
@@ -253,3 +254,61 @@ def suggest(current: Prescription, sessions: Sequence[SessionResult],
     return Suggestion(Action.ADVANCE, Prescription(current.tempo, current.reps, load),
                       f"{good}; eccentric at its {rules.eccentric_cap_s} s cap: "
                       f"add {step:g} kg → {load:g} kg")
+
+
+# -- what is in force, and what one side of one-side work loads --------------------------------
+
+def sessions_of(sets: Sequence[SetRecord], target_reps: int) -> list[SessionResult]:
+    """The sets (oldest first) as sessions, one per day."""
+    days: dict[date, list[SetRecord]] = {}
+    for x in sets:
+        days.setdefault(x.logged_at.date(), []).append(x)
+    out = []
+    for on, xs in sorted(days.items()):
+        forms = [x.form for x in xs if x.form is not None]
+        out.append(SessionResult(on=on, sets=len(xs), sets_short=sum(x.reps < target_reps for x in xs),
+                                 form_mean=sum(forms) / len(forms) if forms else None))
+    return out
+
+
+def prescription_in_force(decision: Prescription | None, last: Sequence[SetRecord], *,
+                          planned_tempo: str | None = None, planned_reps: int | None = None,
+                          library_tempo: str | None = None) -> Prescription | None:
+    """The prescription the athlete progresses from: the trainer's latest decision;
+    else the tempo last logged, the class's tempo (the one it plays) or the
+    library's usual one; the class's reps, else the most reps on the last day
+    logged; the heaviest load of that day. None when no tempo or reps are known
+    (an exercise of the gym's own, in no class, logged without tempo)."""
+    last_day = [x for x in last if x.logged_at.date() == last[-1].logged_at.date()] if last else []
+    tempo = ((decision.tempo if decision else None)
+             or next((x.tempo for x in reversed(last) if x.tempo), None)
+             or planned_tempo or library_tempo)
+    reps = ((decision.reps if decision else None)
+            or planned_reps or max((x.reps for x in last_day), default=None))
+    if decision is not None:
+        load = decision.load_kg
+    else:
+        loads = [x.load_kg for x in last_day if x.load_kg is not None]
+        load = max(loads) if loads else None
+    if not tempo or not reps:
+        return None
+    return Prescription(tempo, reps, load)
+
+
+def side_load(current: Prescription, suggested_kg: float, last_load_kg: float | None, *,
+              side: str | None, just_decided: bool, loads: LoadMenu | None = None) -> float:
+    """The load one side of one-side work starts at: the side keeps its own load
+    and moves by the suggested step (a weaker side is not pushed to the stronger
+    side's load), landing on a load the gym can build; both sides take the
+    suggestion right after the trainer's decision, and so does two-side work."""
+    if side is None or last_load_kg is None or just_decided:
+        return suggested_kg
+    step = suggested_kg - (current.load_kg or 0.0)
+    load = round(min(MAX_LOAD_KG, max(0.0, last_load_kg + step)), 2)
+    if loads is not None and step:  # the side's own step lands on a load the gym has
+        build = (loads.above(last_load_kg) if step > 0 else loads.below(last_load_kg))
+        near = loads.fit(load).nearest()
+        if near is not None and (near.kg - last_load_kg) * step > 0:
+            build = near
+        load = round(build.kg, 2) if build is not None else last_load_kg
+    return load

@@ -71,6 +71,21 @@ def loggable_exercises(library: Library) -> list[str]:
 
 
 @dataclass(frozen=True)
+class SetRecord:
+    """One logged set read back for the rules (charts, progression): undone taps
+    and warm-up or drop sets left out by the store."""
+
+    logged_at: datetime
+    exercise: str
+    reps: int
+    load_kg: float | None = None
+    form: int | None = None
+    side: str | None = None
+    tempo: str | None = None
+    session_id: int | None = None
+
+
+@dataclass(frozen=True)
 class SetEntry:
     """One tapped set, as sent to the store (and kept in the kiosk's outbox)."""
 

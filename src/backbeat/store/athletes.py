@@ -18,15 +18,17 @@ from backbeat.domain.progression import (
     DEFAULT_RULES,
     Prescription,
     ProgressionRules,
-    SessionResult,
     Suggestion,
+    prescription_in_force,
+    sessions_of,
+    side_load,
     suggest,
 )
 from backbeat.domain.screening import Findings
 from backbeat.domain.tempo import parse_tempo
 from backbeat.store.db import Database
 from backbeat.store.equipment import get_equipment
-from backbeat.store.history import LoggedSet, planned_work, recent_sets
+from backbeat.store.history import planned_work, recent_sets
 from backbeat.store.models import (
     AthletePrescriptionRow,
     AthleteRow,
@@ -303,18 +305,6 @@ def decide_prescription(db: Database, athlete_id: int, exercise: str, prescripti
             decided_at=(now or datetime.now(UTC)).replace(tzinfo=None)))
 
 
-def _sessions(sets: list[LoggedSet], target_reps: int) -> list[SessionResult]:
-    days: dict[date, list[LoggedSet]] = {}
-    for x in sets:
-        days.setdefault(x.logged_at.date(), []).append(x)
-    out = []
-    for on, xs in sorted(days.items()):
-        forms = [x.form for x in xs if x.form is not None]
-        out.append(SessionResult(on=on, sets=len(xs), sets_short=sum(x.reps < target_reps for x in xs),
-                                 form_mean=sum(forms) / len(forms) if forms else None))
-    return out
-
-
 def _rules_for(rules: ProgressionRules, equipment: Equipment, ex: ExerciseRow) -> ProgressionRules:
     """The rules with the loads this exercise can be built with here (the gym's equipment)."""
     if rules.loads is not None:
@@ -331,21 +321,13 @@ def _progress_row(db: Database, s, athlete_id: int, ex: ExerciseRow,
     sets = recent_sets(db, athlete_id, ex.id, since=since)
     last = sets or recent_sets(db, athlete_id, ex.id, limit=12)
     plan = planned.get(ex.slug)
-    last_day = [x for x in last if last and x.logged_at.date() == last[-1].logged_at.date()]
-    tempo = ((decision.prescription.tempo if decision else None)
-             or next((x.tempo for x in reversed(last) if x.tempo), None)
-             or (plan.tempo if plan else None) or ex.data.get("default_tempo"))
-    reps = ((decision.prescription.reps if decision else None)
-            or (plan.reps if plan else None) or max((x.reps for x in last_day), default=None))
-    if decision is not None:
-        load = decision.prescription.load_kg
-    else:
-        loads = [x.load_kg for x in last_day if x.load_kg is not None]
-        load = max(loads) if loads else None
-    if not tempo or not reps:
+    current = prescription_in_force(
+        decision.prescription if decision else None, last,
+        planned_tempo=plan.tempo if plan else None, planned_reps=plan.reps if plan else None,
+        library_tempo=ex.data.get("default_tempo"))
+    if current is None:
         return ProgressRow(ex.slug, ex.name, None, None, decision, loads=rules.loads)
-    current = Prescription(tempo, reps, load)
-    sessions = _sessions(sets, reps)
+    sessions = sessions_of(sets, current.reps)
     return ProgressRow(ex.slug, ex.name, current, suggest(current, sessions, rules), decision,
                        len(sessions), rules.loads)
 
@@ -390,16 +372,5 @@ def progressed_load(db: Database, athlete_id: int, exercise: str, last_load_kg: 
         return last_load_kg
     if row.suggestion is None or row.suggestion.load_kg is None:
         return last_load_kg
-    suggested = row.suggestion.load_kg
-    if side is None or last_load_kg is None or (row.decision is not None and row.sessions == 0):
-        return suggested
-    step = suggested - (row.current.load_kg or 0.0)
-    load = round(min(MAX_LOAD_KG, max(0.0, last_load_kg + step)), 2)
-    menu = row.loads
-    if menu is not None and step:  # the side's own step lands on a load the gym has
-        build = (menu.above(last_load_kg) if step > 0 else menu.below(last_load_kg))
-        near = menu.fit(load).nearest()
-        if near is not None and (near.kg - last_load_kg) * step > 0:
-            build = near
-        load = round(build.kg, 2) if build is not None else last_load_kg
-    return load
+    return side_load(row.current, row.suggestion.load_kg, last_load_kg, side=side,
+                     just_decided=row.decision is not None and row.sessions == 0, loads=row.loads)

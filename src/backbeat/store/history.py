@@ -24,6 +24,7 @@ from backbeat.domain.history_import import NOT_WORKING
 from backbeat.domain.names import name_key
 from backbeat.domain.prescription import prescribed
 from backbeat.domain.program import Item
+from backbeat.domain.setlog import SetRecord
 from backbeat.store.db import Database
 from backbeat.store.models import (
     AthleteRow,
@@ -222,25 +223,17 @@ def class_records(db: Database, *, limit: int = 30) -> list[ClassRecord]:
 
 # -- progression input -----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class LoggedSet:
-    logged_at: datetime
-    reps: int
-    load_kg: float | None
-    form: int | None
-    tempo: str | None
-
-
 def working_set():
     """The WHERE clause for sets at the working prescription (warm-up and drop sets left out)."""
     return func.coalesce(SetLogRow.set_type, "").not_in(NOT_WORKING)
 
 
 def recent_sets(db: Database, athlete_id: int, exercise_id: int, *, since: datetime | None = None,
-                limit: int = 120) -> list[LoggedSet]:
-    """The athlete's latest sets of an exercise (oldest first), after ``since`` when given."""
+                limit: int = 120) -> list[SetRecord]:
+    """The athlete's latest working sets of an exercise (oldest first), after
+    ``since`` when given: what the progression rule reads."""
     q = (select(SetLogRow.logged_at, SetLogRow.reps, SetLogRow.load_kg, SetLogRow.form,
-                SetLogRow.tempo)
+                SetLogRow.tempo, SetLogRow.side, SetLogRow.session_id)
          .where(SetLogRow.athlete_id == athlete_id, SetLogRow.exercise_id == exercise_id,
                 SetLogRow.undone.is_(False), working_set())
          .order_by(SetLogRow.logged_at.desc()).limit(limit))
@@ -248,7 +241,10 @@ def recent_sets(db: Database, athlete_id: int, exercise_id: int, *, since: datet
         q = q.where(SetLogRow.logged_at > since)
     with db.read() as s:
         rows = s.execute(q).all()
-    return [LoggedSet(*r) for r in reversed(rows)]
+        slug = s.scalar(select(ExerciseRow.slug).where(ExerciseRow.id == exercise_id)) or ""
+    return [SetRecord(logged_at=at, exercise=slug, reps=reps, load_kg=load, form=form, tempo=tempo,
+                      side=side, session_id=sid)
+            for at, reps, load, form, tempo, side, sid in reversed(rows)]
 
 
 # -- CSV export ------------------------------------------------------------------------------
