@@ -8,7 +8,8 @@
 #                Python headers (only when the interpreter lacks Python.h).
 #   test         the suite: Xvfb for real-window tests, poppler (class sheet
 #                PDFs), PostgreSQL (a throw-away server), appstream and
-#                desktop-file-utils (packaging files validated), faketime.
+#                desktop-file-utils (packaging files validated), faketime,
+#                Chromium and its driver (the phone remote's page, in a real browser).
 #   package      the frozen bundle (make package): binutils for PyInstaller.
 # "a|b" entries: either package will do (renamed across releases).
 # Installs what is missing when run as root, else prints the apt-get line.
@@ -29,7 +30,8 @@ for g in "${groups[@]}"; do
       inc=$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null || true)
       [ -n "$inc" ] && [ -f "$inc/Python.h" ] || PKGS+=(python3-dev) ;;
     test)
-      PKGS+=(xvfb xauth poppler-utils postgresql appstream desktop-file-utils faketime) ;;
+      PKGS+=(xvfb xauth poppler-utils postgresql appstream desktop-file-utils faketime
+             chromium chromium-driver) ;;
     package)
       PKGS+=(binutils) ;;
     *) echo "system-deps: unknown group '$g' (runtime, simpleaudio, test, package)" >&2; exit 2 ;;

@@ -156,6 +156,16 @@ def _says(lay, d, where: str, board) -> list[str]:
     return out
 
 
+def _qr_clear(lay, where: str) -> list[str]:
+    """The remote's QR code is on the screen, whole, and under no text."""
+    qrs = [s.rect for s in lay.shapes if s.kind == "qr"]
+    if len(qrs) != 1:
+        return [f"{where}: {len(qrs)} QR codes shown"]
+    qr = qrs[0]
+    out = [f"{where}: the QR code is off the screen"] if qr.bottom() > lay.height or qr.right() > lay.width else []
+    return out + [f"{where}: {t.text!r} covers the QR code" for t in lay.texts if t.rect.intersects(qr)]
+
+
 def test_a_long_board_shows_every_athlete_over_its_pages(qtbot, plans):
     plan = plans[0]
     runner = ClassRunner(plan, FakeClock())
@@ -186,6 +196,10 @@ def test_start_pause_menu_and_done_fit(qtbot, plans, size):
     lay = screen.layout()
     problems += tv_problems(lay, "before the start")
     assert plan.program.name in texts_of(lay, "exercise")
+    screen.remote_pairing = ("http://192.168.1.20:8088/#pair=482913", "482913")
+    lay = screen.layout()
+    problems += tv_problems(lay, "before the start, remote served") + _qr_clear(lay, "before the start")
+    assert "482 913" in texts_of(lay, "cue")
     screen.resume_offer = None
     runner.play()
     rest = next(s for s in runner.timeline.segments if s.kind.value == "rest")
@@ -193,8 +207,8 @@ def test_start_pause_menu_and_done_fit(qtbot, plans, size):
     runner.pause()
     screen.board = list(BOARD)
     lay = screen.layout()
-    problems += tv_problems(lay, "paused in a rest")
-    assert "PAUSED" in texts_of(lay, "phase")
+    problems += tv_problems(lay, "paused in a rest") + _qr_clear(lay, "paused in a rest")
+    assert "PAUSED" in texts_of(lay, "phase") and "482 913" in texts_of(lay, "cue")
     assert any("PAGE DOWN" in t for t in texts_of(lay, "keys"))  # the pause screen lists the keys
     for item in range(3):
         screen.menu = item

@@ -271,7 +271,62 @@ def _run_tv(args: argparse.Namespace, db, autostart: bool = False, beside_kiosk:
     return run_tv(db, program=args.program or "Precision Back", day=args.day,
                   windowed=args.windowed, screen=args.screen,
                   resume=getattr(args, "resume", False), autostart=autostart,
-                  beside_kiosk=beside_kiosk)
+                  beside_kiosk=beside_kiosk, remote=_remote_address(args, db))
+
+
+def _remote_address(args: argparse.Namespace, db) -> str | None:
+    """Where the TV serves the phone remote: --remote, else the trainer's setting,
+    else (the demo) the loopback address; None when it is off."""
+    from backbeat.remote.server import parse_bind
+    from backbeat.store.settings import get_setting
+
+    address = args.remote
+    if address is None and get_setting(db, "remote.enabled"):
+        address = str(get_setting(db, "remote.address"))
+    if address is None and args.command == "demo":
+        address = DEMO_REMOTE
+    if address is None:
+        return None
+    try:
+        parse_bind(address)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    return address
+
+
+#: The demo's phone remote, on this computer only.
+DEMO_REMOTE = "127.0.0.1:8088"
+
+
+def cmd_remote(args: argparse.Namespace) -> int:
+    """``backbeat remote code`` (**contract**): the pairing code a serving TV shows now."""
+    from backbeat.store.remote import list_devices, revoke_device, shown_codes
+
+    db = _open_db(args)
+    if args.action == "code":
+        codes = [c for c in shown_codes(db) if args.station in (None, c.station)]
+        if not codes:
+            where = f"station {args.station!r}" if args.station else "any station"
+            raise CliError(f"no pairing code is shown by {where}: start the TV with --remote "
+                           "(or turn the remote on in the trainer's settings)")
+        if len(codes) > 1 and args.station is None:
+            names = ", ".join(c.station for c in codes)
+            raise CliError(f"several stations serve the remote ({names}): choose one with --station")
+        code = codes[0]
+        print(code.code)
+        print(f"for {code.address} on {code.station}, {code.seconds_left()} s left", file=sys.stderr)
+        return EXIT_OK
+    if args.action == "devices":
+        for d in list_devices(db, args.station):
+            state = "revoked" if d.revoked else "paired"
+            used = d.last_used_at.strftime("%Y-%m-%d %H:%M") if d.last_used_at else "never used"
+            print(f"{d.id}\t{d.station}\t{d.name}\t{state}\t{used}")
+        return EXIT_OK
+    if args.device is None:
+        raise CliError("remote revoke needs the device's id (see 'backbeat remote devices')")
+    revoke_device(db, args.device)
+    print(f"remote {args.device} revoked")
+    return EXIT_OK
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -435,6 +490,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--day", type=int, default=1)
     p.add_argument("--out", required=True, help="the PDF to write")
 
+    p = command("remote", cmd_remote, "the coach's phone remote: pairing code, paired devices")
+    p.add_argument("action", choices=["code", "devices", "revoke"])
+    p.add_argument("device", nargs="?", type=int, help="revoke: the device's id")
+    p.add_argument("--station", default=None, help="the serving station (when several serve)")
+
     p = command("trainer", cmd_trainer, "the trainer's desktop (asks for the trainer PIN)")
     p.add_argument("--windowed", action="store_true")
 
@@ -448,6 +508,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--windowed", action="store_true")
         p.add_argument("--screen", type=int, default=None)
         p.add_argument("--resume", action="store_true", help="continue the interrupted class")
+        p.add_argument("--remote", default=None, metavar="[HOST:]PORT",
+                       help="serve the coach's phone remote here (e.g. 8088 or 0.0.0.0:8088); "
+                            "off unless given or turned on in the trainer's settings"
+                            + ("; the demo serves it on 127.0.0.1:8088" if name == "demo" else ""))
         if name == "demo":
             p.add_argument("--fullscreen", action="store_true", help="the TV fullscreen")
             p.add_argument("--no-kiosk", action="store_true", help="the TV alone")

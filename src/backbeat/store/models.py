@@ -252,3 +252,29 @@ class SettingRow(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[dict[str, Any]]
+
+
+class RemoteDeviceRow(Base):
+    """A coach's phone paired with a station: only the token's SHA-256 is kept."""
+
+    __tablename__ = "remote_device"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    station: Mapped[str] = mapped_column(String(60), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    paired_at: Mapped[datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class RemotePairingRow(Base):
+    """The pairing code a serving station shows now, and where its page is,
+    so that ``backbeat remote code`` and the trainer can show them too."""
+
+    __tablename__ = "remote_pairing"
+
+    station: Mapped[str] = mapped_column(String(60), primary_key=True)
+    code: Mapped[str] = mapped_column(String(12))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    address: Mapped[str] = mapped_column(String(200), default="")

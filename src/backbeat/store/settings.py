@@ -16,6 +16,8 @@ DEFAULTS: dict[str, Any] = {
     "trainer.pin_failures": {"count": 0, "last": 0.0},
     "import.exercise_map": {},  # exercise names in Strong/Hevy exports → library slug (None: skip)
     "equipment": None,  # the gym's bars, plates, dumbbells, bands (store/equipment.py)
+    "remote.enabled": False,  # the TV serves the coach's phone remote
+    "remote.address": "0.0.0.0:8088",  # where: [HOST:]PORT on the gym's network
 }
 
 

@@ -94,7 +94,7 @@ def make_plan(db: Database, program: str, day: int) -> ClassPlan:
 
 def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
            screen: int | None = None, resume: bool = False, autostart: bool = False,
-           beside_kiosk: bool = False) -> int:
+           beside_kiosk: bool = False, remote: str | None = None) -> int:
     from PySide6.QtCore import QTimer
 
     from backbeat.ui.audio_service import AudioService
@@ -150,6 +150,7 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
                       on_resume=take_up, session_id=session_id, classes=class_choices(db),
                       make_runner=fresh, on_start=on_start,
                       board=lambda slug: rest_board(db, slug), audio=audio)
+    server = _serve_remote(window, db, remote, notes) if remote else None
     screens = QGuiApplication.screens()
     if screen is not None:
         set_setting(db, "tv.screen", screen)
@@ -167,11 +168,34 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
 
         window.screen_widget.on_first_frame = first_frame
     code = app.exec()
+    if server is not None:
+        server.stop()
     writer.close()
     backups.close()
     if window.runner.state is RunState.ENDED and window.session_id is not None:
         end_session(db, window.session_id)
     return code
+
+
+def _serve_remote(window, db: Database, address: str, notes: list[str]):
+    """Serve the phone remote for ``window`` at ``address``; a port that is taken
+    is said on the TV's status line and the class goes on without it."""
+    from backbeat.remote.access import StoreAccess
+    from backbeat.remote.server import RemoteServer, parse_bind
+    from backbeat.ui.tv.remote import TvRemoteControl
+
+    host, port = parse_bind(address)
+    control = TvRemoteControl(window)
+    server = RemoteServer(control, StoreAccess(db, TV_STATION), host=host, port=port)
+    try:
+        url = server.start()
+    except OSError as exc:
+        notes.append(str(exc))
+        return None
+    print(f"remote: {url}", flush=True)
+    window.remote, window.remote_server = control, server
+    window.tick()
+    return server
 
 
 def _rss_kb() -> int:

@@ -146,7 +146,7 @@ class Shape:
     """A drawn thing: static ones are cached with the texts; moving ones
     (``moves``) are drawn every frame inside ``rect`` only."""
 
-    kind: str  # ring, lungs, icon, bar, strip, media, pause_bars
+    kind: str  # ring, lungs, icon, bar, strip, media, pause_bars, qr
     rect: QRectF
     color: QColor
     moves: bool = False

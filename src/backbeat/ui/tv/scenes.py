@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 from backbeat.engine.display import Display
 from backbeat.engine.runner import RunState
 from backbeat.ui import theme
+from backbeat.ui.qr import spaced_code
 from backbeat.ui.tv.layout import (
     BOARD_PAGE_S,
     Column,
@@ -53,6 +54,7 @@ class Scene:
     day_name: str = ""
     facts: str = ""  # "36 min · 7 blocks · first: Box breathing"
     media: bool = False  # the coming exercise has a picture
+    remote: tuple[str, str] | tuple = ()  # (page address with code, code) while the remote is served
     extra: tuple = field(default=())
 
     def key(self) -> tuple:
@@ -63,7 +65,7 @@ class Scene:
                 d.seconds_left, d.breath_label, d.cues, d.next_title, d.next_set, d.next_detail,
                 d.elapsed_s, d.left_s, d.prescription, d.cautions, d.pattern, self.media, page,
                 self.board, self.status, self.choosing, self.resume_offer, self.menu, self.program,
-                self.day_name, self.facts, self.blocks)
+                self.day_name, self.facts, self.blocks, self.remote)
 
 
 def lay_out(scene: Scene) -> Layout:
@@ -348,7 +350,7 @@ def _done(lay: Layout, scene: Scene) -> None:
 def _ready(lay: Layout, scene: Scene, bottom: float) -> None:
     """Before the start: which class this is, big, and how to start or pick another."""
     u, w, m = lay.u, lay.width, _m(lay)
-    full = w - 2 * m
+    full = w - 2 * m - _remote_pairing(lay, scene, bottom)[0]
     col = Column(lay, m, 13 * u, full, bottom)
     col.add("exercise", scene.program, theme.TEXT, 0.065, align="center", optional=False, gap=0.5)
     col.add("next", scene.day_name, theme.TEXT, 0.05, bold=False, align="center", gap=1)
@@ -371,21 +373,42 @@ def _paused(lay: Layout, scene: Scene, bottom: float) -> None:
         lay.shape("pause_bars", QRectF(word.rect.x() - 15 * u, word.rect.y() + 3 * u, 11 * u,
                                        word.rect.height() - 6 * u), theme.TEXT)
     at = "  ·  ".join(t for t in (d.exercise, d.set_text.title(), d.big_label.lower()) if t)
+    room, remote_top = _remote_pairing(lay, scene, bottom)  # the phone remote, bottom right
     col = Column(lay, m, 34 * u, w - 2 * m, bottom)
     col.add("cue", "at: " + at, theme.MUTED, 0.04, align="center", optional=False, gap=2.5)
     y = col.y
     line_h = metrics(px_for_cap(0.034, lay.height, True), True).lineSpacing()
     for keys, does in KEY_LINES:
-        if y + line_h > bottom - (9 * u if scene.resume_offer else 0):
-            break
+        if y + line_h > min(bottom - (9 * u if scene.resume_offer else 0), remote_top):
+            break  # (beside the remote's QR code there is no room for a line)
         lay.text("keys", keys, QRectF(m, y, w * 0.5 - m - 2 * u, line_h), theme.TEXT, 0.034,
                  align="right")
         lay.text("keys", does, QRectF(w * 0.5 + 2 * u, y, w * 0.5 - m - 2 * u, line_h),
                  theme.MUTED, 0.034, bold=False)
         y += line_h + 0.5 * u
     if scene.resume_offer:
-        lay.text("caution", scene.resume_offer, QRectF(m, bottom - 8 * u, w - 2 * m, 8 * u),
+        lay.text("caution", scene.resume_offer, QRectF(m, bottom - 8 * u, w - 2 * m - room, 8 * u),
                  theme.WARNING, 0.037, align="center", lines=2)
+
+
+def _remote_pairing(lay: Layout, scene: Scene, bottom: float) -> tuple[float, float]:
+    """Bottom right, before the start and while paused: the phone remote's QR
+    code (big enough for a phone's camera from a couple of metres) with its
+    code in digits beside it. Returns the width it takes from the right and
+    the height from which it does (0, bottom when the remote is off)."""
+    if not scene.remote:
+        return 0.0, bottom
+    url, code = scene.remote
+    u, w, m = lay.u, lay.width, _m(lay)
+    side, label_w = 22 * u, 25 * u
+    qr = QRectF(w - m - side, bottom - side, side, side)
+    lay.shape("qr", qr, theme.TEXT, data=(url,))
+    x = qr.x() - 2 * u - label_w
+    lay.text("cue", "PHONE REMOTE", QRectF(x, qr.y(), label_w, 12 * u), theme.MUTED, 0.035,
+             align="right", valign="top", lines=2)
+    lay.text("cue", spaced_code(code), QRectF(x, qr.y() + 13 * u, label_w, 7 * u), theme.TEXT, 0.04,
+             align="right")
+    return side + 2 * u + label_w + 2 * u, qr.y() - u
 
 
 def _menu(lay: Layout, scene: Scene, bottom: float) -> None:

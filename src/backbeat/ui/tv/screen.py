@@ -33,6 +33,7 @@ from backbeat.engine.display import Display, describe
 from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.paths import resources_dir
 from backbeat.ui import theme
+from backbeat.ui.qr import paint_qr
 from backbeat.ui.tv.layout import Layout, Shape, TextBox, mmss
 from backbeat.ui.tv.scenes import MENU_ITEMS, Scene, lay_out
 
@@ -121,6 +122,7 @@ class TvScreen(QWidget):
         self._layer: QImage | None = None
         self._layer_key: tuple | None = None
         self._painted: Display | None = None  # what the last frame showed
+        self.remote_pairing: tuple[str, str] | None = None  # (page address with code, code)
 
     def display(self) -> Display:
         return describe(self.runner.now(), self.runner.timeline)
@@ -144,7 +146,7 @@ class TvScreen(QWidget):
         return Scene(d, self.width(), self.height(), blocks=blocks, board=tuple(self.board[:12]),
                      status=tuple(self.status_lines), choosing=self.choosing, resume_offer=offer,
                      menu=self.menu, program=t.program, day_name=t.day_name, facts=facts,
-                     media=media_path(d.media) is not None)
+                     media=media_path(d.media) is not None, remote=self.remote_pairing or ())
 
     def layout(self, d: Display | None = None) -> Layout:
         """Every text on screen now, with its role, box and size (what paint draws)."""
@@ -248,6 +250,8 @@ class TvScreen(QWidget):
             p.fillRect(r, theme.DIM)
         elif shape.kind == "icon":
             _phase_icon(p, shape.data[0], shape.data[1], r, shape.color)
+        elif shape.kind == "qr":
+            paint_qr(p, r, shape.data[0])
         elif shape.kind == "pause_bars":
             bw = r.width() * 0.36
             p.fillRect(QRectF(r.x(), r.y(), bw, r.height()), shape.color)

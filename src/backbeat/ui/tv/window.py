@@ -9,6 +9,7 @@ the menu worked with the same buttons. Every key becomes one class command
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -16,7 +17,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
 from PySide6.QtWidgets import QMainWindow
 
-from backbeat.engine.runner import ClassRunner, RunState
+from backbeat.engine.commands import CommandRefused, apply_command
+from backbeat.engine.runner import EXTEND_STEP_S, ClassRunner, RunState
 from backbeat.engine.timeline import SegmentKind
 from backbeat.ui.tv.scenes import MENU_ITEMS
 from backbeat.ui.tv.screen import TvScreen
@@ -77,6 +79,9 @@ class TvWindow(QMainWindow):
         self._board_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rest-board")
         self._board_future: Future | None = None
         self._board_for: str | None = None
+        # the phone remote (ui.tv.remote), when this TV serves it
+        self.remote = None
+        self.remote_server = None
         self._show_choice()
         # the coach's menu (Esc / F5): which item is lit, and whether the class ran before
         self.menu: int | None = None
@@ -117,6 +122,8 @@ class TvWindow(QMainWindow):
 
     # --- per frame ------------------------------------------------------------
     def tick(self) -> None:
+        if self.remote is not None:
+            self.remote.drain()  # the phone's commands, on this thread
         now = self.runner.now()
         key = (now.segment.index, now.state, now.epoch)
         if key != self._last_key:
@@ -133,6 +140,11 @@ class TvWindow(QMainWindow):
                 self.screen_widget.board = []
         if self._status is not None:
             self.screen_widget.status_lines = self._status()
+        if self.remote is not None:
+            self.remote.publish()
+        if self.remote_server is not None:
+            code = self.remote_server.pairing.current().code
+            self.screen_widget.remote_pairing = (self.remote_server.pairing_url(code), code)
         # only what moves, unless a text or the state changed (then everything)
         self.screen_widget.update(self.screen_widget.dirty_region())
 
@@ -181,31 +193,45 @@ class TvWindow(QMainWindow):
         self._show_choice()
 
     # --- coach controls --------------------------------------------------------
-    def command(self, name: str) -> None:
-        """One class command — start/pause (toggle), next, back, extend, end, leave,
-        menu — from a key, the clicker or the menu."""
+    def command(self, name: str, seconds: float = EXTEND_STEP_S) -> None:
+        """One command from a key, the clicker, the menu or the phone remote. The
+        class commands (engine.commands: pause, resume, next, back, extend, stop;
+        toggle and end are the keys' words for them) raise CommandRefused with the
+        reason and change nothing; leave and menu are the TV's own."""
         r = self.runner
-        if name == "toggle":
-            self.resume_offer = self.screen_widget.resume_offer = None
-            starting = r.state is RunState.READY
-            r.toggle()
-            if starting and self._on_start is not None:
-                self.session_id = self._on_start(r)
-            self._show_choice()
-        elif name == "next":
-            r.next()
-        elif name == "back":
-            r.back()
-        elif name == "extend":
-            r.extend()
-        elif name == "end":
-            r.end()
-        elif name == "leave":
+        if name == "leave":
             self.close()
             return
-        elif name == "menu":
+        if name == "menu":
             self._open_menu()
+            self.tick()
+            return
+        if name == "toggle":
+            name = "pause" if r.state is RunState.RUNNING else "resume"
+        elif name == "end":
+            name = "stop"
+        starting = r.state is RunState.READY and name == "resume"
+        apply_command(r, name, seconds)
+        if name == "resume":
+            self.resume_offer = self.screen_widget.resume_offer = None
+        if starting and self._on_start is not None:
+            self.session_id = self._on_start(r)
+        self._show_choice()
         self.tick()
+
+    def _key(self, name: str) -> None:
+        """A key's command: one the class cannot take now (+ outside a rest) does nothing."""
+        with contextlib.suppress(CommandRefused):
+            self.command(name)
+
+    def start_class(self, program: str, day: int) -> None:
+        """Start (program, day), as chosen on the remote's class list."""
+        if self.runner.state in (RunState.RUNNING, RunState.PAUSED):
+            raise CommandRefused("a class is running: end it before starting another")
+        if (program, day) not in self.classes or self._make_runner is None:
+            raise CommandRefused(f"no class {program!r}, day {day} on this TV")
+        self.set_runner(self._make_runner(program, day))
+        self.command("resume")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -221,18 +247,18 @@ class TvWindow(QMainWindow):
             self.choose(1 if key in _NEXT else -1)
             return
         if key in _TOGGLE:
-            self.command("toggle")
+            self._key("toggle")
         elif key in _NEXT:
             if self.runner.state is RunState.READY:
-                self.command("next")
+                self._key("next")
             else:
                 self._hold.start()  # next on release, +15 s if still held at HOLD_MS
         elif key in _BACK:
-            self.command("back")
+            self._key("back")
         elif key in _EXTEND:
-            self.command("extend")
+            self._key("extend")
         elif key in _MENU:
-            self.command("menu")
+            self._key("menu")
         elif key in _SOUND and self.audio is not None:
             _SOUND[key](self.audio)
             self.tick()
@@ -244,13 +270,13 @@ class TvWindow(QMainWindow):
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
         if not event.isAutoRepeat() and event.key() in _NEXT and self._hold.isActive():
             self._hold.stop()
-            self.command("next")
+            self._key("next")
             return
         super().keyReleaseEvent(event)
 
     def _held(self) -> None:
         """Next held down: 15 s more rest (where a rest can grow), not the next step."""
-        self.command("extend")
+        self._key("extend")
 
     # --- the coach's menu ----------------------------------------------------------
     def _open_menu(self) -> None:
@@ -273,9 +299,9 @@ class TvWindow(QMainWindow):
                 if self._ran_before_menu:
                     self.runner.play()
             elif chosen == 1:
-                self.command("end")
+                self._key("end")
             else:
-                self.command("leave")
+                self._key("leave")
                 return
         elif key in _MENU:
             self._close_menu()
@@ -292,4 +318,6 @@ class TvWindow(QMainWindow):
         if self.audio is not None:
             self.audio.stop()
         self._board_pool.shutdown(wait=False, cancel_futures=True)
+        if self.remote_server is not None:
+            self.remote_server.stop()
         super().closeEvent(event)
