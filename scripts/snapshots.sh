@@ -12,6 +12,10 @@ $bb snapshot tv --at 1085 --size 1920x1080 --out $out/tv-rest-1080p.png
 $bb snapshot tv --at 12 --size 1920x1080 --out $out/tv-breath-1080p.png
 $bb snapshot tv --at 1000 --size 3840x2160 --out $out/tv-unilateral-4k.png
 $bb snapshot tv --at 1000 --size 1280x720 --paused --out $out/tv-paused-720p.png
+$bb snapshot tv --at 300 --size 1920x1080 --paused --remote-code 482913 --out $out/tv-paused-remote-1080p.png
+# the phone remote's page in a real headless Chromium, at a phone's and a tablet's size
+BACKBEAT_REMOTE_SHOTS=$PWD/$out .venv/bin/python -m pytest -q -p no:cacheprovider -p no:randomly \
+  tests/test_remote_browser.py >/dev/null
 # trainer: the demo gym (athletes, a disc-history screening, six weeks of logs) in its own database
 tdb="sqlite:///$tmp/trainer.db"
 .venv/bin/python -c "import sys; from backbeat.store.seed import open_database; from backbeat.store.demo import ensure_demo, check_in_demo_athletes; db = open_database(sys.argv[1]); ensure_demo(db); check_in_demo_athletes(db)" "$tdb"

@@ -277,7 +277,7 @@ def _run_tv(args: argparse.Namespace, db, autostart: bool = False, beside_kiosk:
 def _remote_address(args: argparse.Namespace, db) -> str | None:
     """Where the TV serves the phone remote: --remote, else the trainer's setting,
     else (the demo) the loopback address; None when it is off."""
-    from backbeat.remote.server import parse_bind
+    from backbeat.remote.address import parse_bind
     from backbeat.store.settings import get_setting
 
     address = args.remote
@@ -369,8 +369,13 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.screen != "tv":
         raise CliError(f"snapshot of {args.screen!r} is not available yet; try 'tv'")
+    remote = None
+    if args.remote_code is not None:
+        if not (len(args.remote_code) == 6 and args.remote_code.isdigit()):
+            raise CliError(f"--remote-code {args.remote_code!r}: a pairing code is six digits")
+        remote = (f"http://192.168.1.20:8088/#pair={args.remote_code}", args.remote_code)
     image = snapshot_tv(db, program=args.program, day=args.day, at_s=args.at,
-                        size=QSize(w, h), paused=args.paused)
+                        size=QSize(w, h), paused=args.paused, remote=remote)
     if not image.save(args.out):
         raise CliError(f"cannot write {args.out}", EXIT_ERROR)
     print(f"wrote {args.out} ({w}x{h}, class time {args.at:g} s)")
@@ -474,6 +479,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--program", default="Precision Back")
     p.add_argument("--day", type=int, default=1)
     p.add_argument("--paused", action="store_true")
+    p.add_argument("--remote-code", default=None, metavar="CODE",
+                   help="tv: show the phone remote's QR code and this pairing code (paused or before the start)")
     p.add_argument("--tab", default=None, help="trainer: the tab to show (e.g. Programs)")
     p.add_argument("--view", default="roster", choices=["roster", "checkin", "log", "caution"],
                    help="kiosk: the screen to show, on the demo gym (--at S: a class runs at S)")

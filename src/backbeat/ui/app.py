@@ -181,7 +181,8 @@ def _serve_remote(window, db: Database, address: str, notes: list[str]):
     """Serve the phone remote for ``window`` at ``address``; a port that is taken
     is said on the TV's status line and the class goes on without it."""
     from backbeat.remote.access import StoreAccess
-    from backbeat.remote.server import RemoteServer, parse_bind
+    from backbeat.remote.address import parse_bind
+    from backbeat.remote.server import RemoteServer
     from backbeat.ui.tv.remote import TvRemoteControl
 
     host, port = parse_bind(address)
@@ -210,8 +211,9 @@ def _rss_kb() -> int:
 
 
 def snapshot_tv(db: Database, *, program: str, day: int, at_s: float, size: QSize,
-                paused: bool = False) -> QImage:
-    """The TV at class time ``at_s``, rendered offscreen."""
+                paused: bool = False, remote: tuple[str, str] | None = None) -> QImage:
+    """The TV at class time ``at_s``, rendered offscreen (``remote``: the phone
+    remote's (address, code) as a serving TV shows them)."""
     from backbeat.ui.tv.screen import TvScreen
 
     application()
@@ -221,6 +223,7 @@ def snapshot_tv(db: Database, *, program: str, day: int, at_s: float, size: QSiz
     if paused:
         runner.pause()
     widget = TvScreen(runner)
+    widget.remote_pairing = remote
     seg = runner.now().segment
     coming = runner.timeline.next_work(seg) if seg.kind.value not in ("work", "hold", "breath") else seg
     if coming is not None and coming.exercise:

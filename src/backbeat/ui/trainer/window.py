@@ -102,6 +102,7 @@ TAB_FACTORIES: list[TabSpec] = [
     TabSpec("Athletes", "backbeat.ui.trainer.athletes:AthletesTab"),
     TabSpec("Progress", "backbeat.ui.trainer.progress:ProgressTab"),
     TabSpec("Equipment", "backbeat.ui.trainer.equipment:EquipmentTab"),
+    TabSpec("Remote", "backbeat.ui.trainer.remote_tab:RemoteTab"),
 ]
 
 
