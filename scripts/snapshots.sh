@@ -39,3 +39,7 @@ done
 BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view caution --size 1280x800 --out $out/kiosk-caution-1280x800.png
 BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view checkin --at 1000 --size 1280x800 --out $out/kiosk-checkin-1280x800.png
 rm -rf "$kt"
+# the first-start set-up, page by page (and the number a screen shows)
+st=$(mktemp -d)
+BACKBEAT_DATA_DIR="$st" .venv/bin/python -c "import sys; from backbeat.store.db import Database; from backbeat.ui.first_run import PAGES, snapshot_setup; db = Database(sys.argv[1]); [snapshot_setup(db, p, f'{sys.argv[2]}/setup-{p}.png') for p in PAGES]" "sqlite:///$st/setup.db" "$out"
+rm -rf "$st"

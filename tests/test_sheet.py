@@ -182,3 +182,13 @@ def test_barbell_lifts_get_each_athletes_warm_up_ramp(db, tmp_path):
     assert squeezed("Ana → 80 kg: bar · 35 · 52.5 · 67.5") in text
     set_setting(db, "units", "lb")
     assert class_sheet(db, program, 1).warmups[0][1].startswith("Ana → 176.4 lb: bar · 77.2")
+
+
+def test_a_letter_gym_gets_its_sheet_on_letter_paper(db, tmp_path):
+    ensure_demo(db)
+    set_setting(db, "paper", "Letter")
+    pdf = write_class_sheet(db, load_program(db, "Precision Back"), 1, tmp_path / "letter.pdf")
+    image = first_page(pdf, tmp_path)
+    # Letter landscape at 50 dpi: 11 x 8.5 in
+    assert abs(image.width() - 550) <= 2 and abs(image.height() - 425) <= 2
+    assert "Precision Back" in pdf_text(pdf)

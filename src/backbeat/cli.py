@@ -261,8 +261,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 kiosk.kill()
 
 
+def _first_run(db) -> None:
+    """The set-up, the first time a face opens on this computer (ui/first_run.py)."""
+    from backbeat.ui.first_run import first_run_if_needed
+
+    first_run_if_needed(db)
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from backbeat.ui.first_run import run_setup
+
+    return EXIT_OK if run_setup(_open_db(args)) else EXIT_ERROR
+
+
 def cmd_tv(args: argparse.Namespace) -> int:
-    return _run_tv(args, _open_db(args))
+    db = _open_db(args)
+    _first_run(db)
+    return _run_tv(args, db)
 
 
 def _run_tv(args: argparse.Namespace, db, autostart: bool = False, beside_kiosk: bool = False) -> int:
@@ -383,9 +398,14 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
+    from backbeat.store.settings import get_setting
     from backbeat.ui.kiosk.app import run_kiosk
 
-    return run_kiosk(_open_db(args), windowed=args.windowed or args.beside_tv, screen=args.screen,
+    db = _open_db(args)
+    if not args.beside_tv:
+        _first_run(db)
+    screen = args.screen if args.screen is not None else get_setting(db, "kiosk.screen")
+    return run_kiosk(db, windowed=args.windowed or args.beside_tv, screen=screen,
                      station=args.station, beside_tv=args.beside_tv)
 
 
@@ -404,7 +424,9 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 def cmd_trainer(args: argparse.Namespace) -> int:
     from backbeat.ui.trainer.app import run_trainer
 
-    return run_trainer(_open_db(args), windowed=args.windowed)
+    db = _open_db(args)
+    _first_run(db)
+    return run_trainer(db, windowed=args.windowed)
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -501,6 +523,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["code", "devices", "revoke"])
     p.add_argument("device", nargs="?", type=int, help="revoke: the device's id")
     p.add_argument("--station", default=None, help="the serving station (when several serve)")
+
+    command("setup", cmd_setup, "set up this computer: screens, a sound test, trainer PIN, kg/lb, paper")
 
     p = command("trainer", cmd_trainer, "the trainer's desktop (asks for the trainer PIN)")
     p.add_argument("--windowed", action="store_true")

@@ -55,6 +55,17 @@ def log_dir() -> Path:
     return path
 
 
+def config_dir() -> Path:
+    """This computer's own settings (``station.json``): the user config dir,
+    or next to the data with ``BACKBEAT_DATA_DIR`` set."""
+    if os.environ.get("BACKBEAT_DATA_DIR"):
+        path = data_dir() / "config"
+    else:
+        path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def default_db_url() -> str:
     return os.environ.get("BACKBEAT_DB") or f"sqlite:///{data_dir() / 'backbeat.db'}"
 

@@ -36,7 +36,7 @@ from enum import StrEnum
 from backbeat.domain.equipment import LoadMenu
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.program import MAX_LOAD_KG
-from backbeat.domain.setlog import SetRecord
+from backbeat.domain.setlog import SetRecord, Units, format_load
 from backbeat.domain.tempo import MAX_PHASE_S, Phase, parse_tempo
 
 
@@ -112,8 +112,9 @@ class Prescription:
     reps: int
     load_kg: float | None = None
 
-    def describe(self) -> str:
-        load = f" @ {self.load_kg:g} kg" if self.load_kg is not None else ""
+    def describe(self, units: Units = Units.KG) -> str:
+        """``4-1-1-2 × 8 @ 30 kg``, the load in the gym's units."""
+        load = f" @ {format_load(self.load_kg, units)}" if self.load_kg is not None else ""
         return f"{self.tempo} × {self.reps}{load}"
 
 

@@ -40,6 +40,7 @@ from backbeat.domain.athlete import Athlete, caution_for, risk_words
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Library
 from backbeat.domain.screening import MOBILITY_TESTS, Findings, Mobility
+from backbeat.domain.setlog import Units, kg_to_units, units_of, units_to_kg
 from backbeat.store.athletes import (
     Screening,
     add_athlete,
@@ -55,6 +56,7 @@ from backbeat.store.athletes import (
     set_substitution,
 )
 from backbeat.store.library import load_library
+from backbeat.store.settings import get_setting
 from backbeat.ui.trainer.window import TrainerContext
 
 PROBLEM_STYLE = "color: #B00020; font-weight: bold;"
@@ -63,14 +65,15 @@ def flag_text(athlete: Athlete) -> str:
     return risk_words(athlete.flags)
 
 
-def _kg(text: str, where: str) -> float | None:
+def _kg(text: str, where: str, units: Units = Units.KG) -> float | None:
+    """A load typed in the gym's units, as the kg the store keeps."""
     text = text.strip().replace(",", ".")
     if not text:
         return None
     try:
-        return float(text)
+        return units_to_kg(float(text), units)
     except ValueError:
-        raise InvalidInput(f"{text!r} is not a number of kg", where) from None
+        raise InvalidInput(f"{text!r} is not a number of {units.value}", where) from None
 
 
 class ScreeningForm(QGroupBox):
@@ -100,12 +103,15 @@ class ScreeningForm(QGroupBox):
         self.strength_test.setPlaceholderText("e.g. single-arm row, 8 reps")
         layout.addRow("Strength test", self.strength_test)
         sides = QHBoxLayout()
+        self.units = Units.KG  # the loads typed and shown (set_units: the gym's setting)
         self.left_kg, self.right_kg = QLineEdit(), QLineEdit()
-        for label, field in (("left kg", self.left_kg), ("right kg", self.right_kg)):
+        self.side_labels = []
+        for label, field in (("left", self.left_kg), ("right", self.right_kg)):
             field.setPlaceholderText("not tested")
             field.setMaximumWidth(110)
             field.textChanged.connect(self._imbalance)
-            sides.addWidget(QLabel(label))
+            self.side_labels.append((label, QLabel(f"{label} kg")))
+            sides.addWidget(self.side_labels[-1][1])
             sides.addWidget(field)
         self.imbalance = QLabel()
         sides.addWidget(self.imbalance, 1)
@@ -131,6 +137,11 @@ class ScreeningForm(QGroupBox):
             field.clear()
         self.disc.setChecked(False)
 
+    def set_units(self, units: Units) -> None:
+        self.units = units
+        for side, label in self.side_labels:
+            label.setText(f"{side} {units.value}")
+
     def load(self, s: Screening) -> None:
         self.screening_id = s.id
         self.setTitle(f"Screening of {s.screened_on:%d %b %Y} (editing)")
@@ -140,7 +151,7 @@ class ScreeningForm(QGroupBox):
         self.posture.setText(s.findings.posture)
         self.strength_test.setText(s.findings.strength_test)
         for field, kg in ((self.left_kg, s.findings.left_kg), (self.right_kg, s.findings.right_kg)):
-            field.setText("" if kg is None else f"{kg:g}")
+            field.setText("" if kg is None else f"{kg_to_units(kg, self.units):g}")
         self.disc.setChecked(s.disc_history)
         self.notes.setText(s.notes)
 
@@ -150,8 +161,8 @@ class ScreeningForm(QGroupBox):
                     if c.currentText() != Mobility.NOT_TESTED.value}
         return Findings(mobility=mobility, posture=self.posture.text().strip(),
                         strength_test=self.strength_test.text().strip(),
-                        left_kg=_kg(self.left_kg.text(), "left strength"),
-                        right_kg=_kg(self.right_kg.text(), "right strength"))
+                        left_kg=_kg(self.left_kg.text(), "left strength", self.units),
+                        right_kg=_kg(self.right_kg.text(), "right strength", self.units))
 
     def screened_on(self) -> date:
         return self.when.date().toPython()
@@ -227,6 +238,7 @@ class AthletesTab(QWidget):
         buttons.addStretch(1)
         s_layout.addLayout(buttons)
         self.form = ScreeningForm()
+        self.form.set_units(units_of(get_setting(context.db, "units")))
         self.form.save.clicked.connect(self.save_screening)
         s_layout.addWidget(self.form)
         body.addWidget(screenings)
@@ -267,6 +279,7 @@ class AthletesTab(QWidget):
         split.addWidget(scroll)
         split.setSizes([280, 1200])
         context.events.library_changed.connect(self._library_changed)
+        context.events.settings_changed.connect(self._units_changed)
         self.reload()
 
     @staticmethod
@@ -283,6 +296,10 @@ class AthletesTab(QWidget):
         self.message.setStyleSheet(PROBLEM_STYLE if problem else DONE_STYLE)
 
     # --- roster -----------------------------------------------------------------------
+    def _units_changed(self) -> None:
+        self.form.set_units(units_of(get_setting(self.context.db, "units")))
+        self.reload()
+
     def reload(self, select: int | None = None) -> None:
         keep = select if select is not None else (self.athlete.id if self.athlete else None)
         self.roster.blockSignals(True)

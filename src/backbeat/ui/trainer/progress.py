@@ -43,6 +43,7 @@ from backbeat.domain import analytics as an
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.program import MAX_REPS
 from backbeat.domain.progression import Action, Prescription
+from backbeat.domain.setlog import KG_PER_LB, Units, format_load, kg_to_units, units_of, units_to_kg
 from backbeat.store.athletes import (
     ProgressRow,
     Source,
@@ -52,6 +53,7 @@ from backbeat.store.athletes import (
 )
 from backbeat.store.history import AthleteCharts, athlete_charts, class_records, most_logged_athlete
 from backbeat.store.library import load_library
+from backbeat.store.settings import get_setting
 from backbeat.ui.trainer.charts import (
     DAY_S,
     Readout,
@@ -88,6 +90,7 @@ class AthleteChartsView(pg.GraphicsLayoutWidget):
 
     def __init__(self):
         super().__init__()
+        self.units = Units.KG  # the loads' units on the axes and in the readouts
         self.setBackground("w")
         self.ci.layout.setSpacing(14)
         self.load = dated_plot(self, 0, 0, "Load and reps", "top load (kg)")
@@ -159,10 +162,18 @@ class AthleteChartsView(pg.GraphicsLayoutWidget):
         for readout in self.readouts.values():
             readout.hover(pos)
 
+    def set_units(self, units: Units) -> None:
+        self.units = units
+        self.load.setLabel("left", f"top load ({units.value})")
+        self.volume.setLabel("left", f"{units.value} × reps")
+
     def show_charts(self, charts: AthleteCharts, exercise: str | None, exercise_name: str = "") -> None:
+        units = self.units
+        per_kg = 1.0 if units is Units.KG else 1 / KG_PER_LB  # stored kg → the units shown
         points = charts.load_and_reps(exercise) if exercise else []
         xs = stamps([p.on for p in points])
-        loads = np.array([np.nan if p.top_load_kg is None else p.top_load_kg for p in points], dtype=float)
+        loads = np.array([np.nan if p.top_load_kg is None else p.top_load_kg * per_kg for p in points],
+                         dtype=float)
         reps = np.array([p.reps_per_set for p in points], dtype=float)
         self.load_curve.setData(xs, loads, connect="finite")
         self.reps_curve.setData(xs, reps)
@@ -172,7 +183,7 @@ class AthleteChartsView(pg.GraphicsLayoutWidget):
                            color="#1F2933", size="12pt")
         self.readouts["load"].set_points(xs, lambda i: (
             f"{day_text(xs[i])}\n{exercise_name}: "
-            f"{'no load' if points[i].top_load_kg is None else f'{points[i].top_load_kg:g} kg'}, "
+            f"{format_load(points[i].top_load_kg, units)}, "
             f"{points[i].reps_per_set:.1f} reps a set, {points[i].sets} sets"))
 
         xs = stamps([p.on for p in charts.tension])
@@ -186,10 +197,10 @@ class AthleteChartsView(pg.GraphicsLayoutWidget):
             f"prescribed {tension[i].prescribed_s / 60:.1f} min"))
 
         xs = stamps([v.week for v in charts.volume]) + 3 * DAY_S  # the middle of the week
-        set_bars(self.volume_bars, xs, [v.volume_kg for v in charts.volume], 6 * DAY_S)
+        set_bars(self.volume_bars, xs, [v.volume_kg * per_kg for v in charts.volume], 6 * DAY_S)
         volume = charts.volume
         self.readouts["volume"].set_points(xs, lambda i: (
-            f"week of {day_text(volume[i].week)}\n{volume[i].volume_kg:,.0f} kg × reps, "
+            f"week of {day_text(volume[i].week)}\n{volume[i].volume_kg * per_kg:,.0f} {units.value} × reps, "
             f"{volume[i].reps} reps, {volume[i].sets} sets"))
 
         xs = stamps([f.on for f in charts.form])
@@ -209,7 +220,8 @@ class AthleteChartsView(pg.GraphicsLayoutWidget):
             s = sides[i]
             more = (f"left did {s.difference_pct:.0f}% more" if s.difference_pct >= 0 else
                     f"right did {-s.difference_pct:.0f}% more")
-            return f"{day_text(s.on)}\nleft {s.left:,.0f}, right {s.right:,.0f} (kg × reps): {more}"
+            return (f"{day_text(s.on)}\nleft {s.left * per_kg:,.0f}, right {s.right * per_kg:,.0f} "
+                    f"({units.value} × reps): {more}")
 
         self.readouts["sides"].set_points(xs, side_text)
         for plot in (self.load, self.tension, self.volume, self.form, self.sides):
@@ -288,12 +300,12 @@ class ProgressionPanel(QWidget):
         self.reps = QSpinBox()
         self.reps.setRange(1, MAX_REPS)
         self.load = QLineEdit()
-        self.load.setPlaceholderText("kg, blank for no load")
         self.note = QLineEdit()
         self.note.setPlaceholderText("why (shown to the trainer later)")
         form.addRow("Tempo", self.tempo)
         form.addRow("Reps", self.reps)
-        form.addRow("Load (kg)", self.load)
+        form.addRow("Load", self.load)
+        self.load_label = form.labelForField(self.load)
         form.addRow("Note", self.note)
         self.override = QPushButton("Save override")
         self.override.setMinimumHeight(34)
@@ -314,13 +326,16 @@ class ProgressionPanel(QWidget):
         self.refresh()
 
     def refresh(self, keep: str | None = None) -> None:
+        self.units = units_of(get_setting(self.context.db, "units"))
+        self.load_label.setText(f"Load ({self.units.value})")
+        self.load.setPlaceholderText(f"{self.units.value}, blank for no load")
         self.rows = progress_rows(self.context.db, self.athlete_id) if self.athlete_id else []
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
             s = row.suggestion
             cells = [row.name,
-                     row.current.describe() if row.current else "no tempo or reps known",
-                     f"{ACTION_WORDS[s.action]}  {s.prescription.describe()}" if s else "—"]
+                     row.current.describe(self.units) if row.current else "no tempo or reps known",
+                     f"{ACTION_WORDS[s.action]}  {s.prescription.describe(self.units)}" if s else "—"]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(s.reason if s else text)
@@ -351,7 +366,7 @@ class ProgressionPanel(QWidget):
         self.accept.setEnabled(row is not None and row.suggestion is not None)
         d = row.decision if row else None
         self.decided.setText(
-            f"Last decision: {d.source.value} {d.prescription.describe()} on {d.decided_at:%d %b %Y}"
+            f"Last decision: {d.source.value} {d.prescription.describe(self.units)} on {d.decided_at:%d %b %Y}"
             + (f" — “{d.note}”" if d.note else "") if d else "No decision yet: the rule's suggestion applies.")
         if row is None or row.suggestion is None:
             self.why.setText("No tempo or reps known for this exercise: set them with an override."
@@ -363,7 +378,7 @@ class ProgressionPanel(QWidget):
         p = row.suggestion.prescription
         self.tempo.setText(p.tempo)
         self.reps.setValue(p.reps)
-        self.load.setText("" if p.load_kg is None else f"{p.load_kg:g}")
+        self.load.setText("" if p.load_kg is None else f"{kg_to_units(p.load_kg, self.units):g}")
         self.note.clear()
 
     def _say(self, text: str, problem: bool = False) -> None:
@@ -376,7 +391,7 @@ class ProgressionPanel(QWidget):
             return False
         decide_prescription(self.context.db, self.athlete_id, row.exercise,
                             row.suggestion.prescription, Source.ACCEPTED)
-        self._say(f"{row.name}: accepted {row.suggestion.prescription.describe()}")
+        self._say(f"{row.name}: accepted {row.suggestion.prescription.describe(self.units)}")
         self.refresh(keep=row.exercise)
         return True
 
@@ -387,16 +402,17 @@ class ProgressionPanel(QWidget):
         text = self.load.text().strip().replace(",", ".")
         try:
             try:
-                load = float(text) if text else None
+                load = units_to_kg(float(text), self.units) if text else None
             except ValueError:
-                raise InvalidInput(f"{self.load.text()!r} is not a number of kg", "load") from None
+                raise InvalidInput(f"{self.load.text()!r} is not a number of {self.units.value}",
+                                   "load") from None
             p = Prescription(self.tempo.text().strip(), self.reps.value(), load)
             decide_prescription(self.context.db, self.athlete_id, row.exercise, p, Source.OVERRIDE,
                                 self.note.text().strip())
         except InvalidInput as exc:
             self._say(f"Not saved — {exc}", problem=True)
             return False
-        self._say(f"{row.name}: override saved, {p.describe()}")
+        self._say(f"{row.name}: override saved, {p.describe(self.units)}")
         self.refresh(keep=row.exercise)
         return True
 
@@ -445,11 +461,13 @@ class ProgressTab(QWidget):
         context.events.athletes_changed.connect(self.reload)
         context.events.logs_changed.connect(self.reload)
         context.events.library_changed.connect(self.reload)
+        context.events.settings_changed.connect(self.reload)
         self.reload()
 
     # --- data ---------------------------------------------------------------------
     def reload(self) -> None:
         keep = self.athlete.currentData()
+        self.view.set_units(units_of(get_setting(self.context.db, "units")))
         self.names = {e.slug: e.name for e in load_library(self.context.db).exercises}
         self.athlete.blockSignals(True)
         self.athlete.clear()

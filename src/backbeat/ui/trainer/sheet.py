@@ -269,9 +269,14 @@ def sheet_html(sheet: ClassSheet) -> str:
     return "\n".join(out)
 
 
+#: the ``paper`` setting's choices as Qt page sizes
+PAPER = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
+
+
 def write_class_sheet(db: Database, program: Program, day: int, path: str | Path, *,
                       library: Library | None = None, today: date | None = None) -> Path:
-    """Write the class sheet of ``program``'s ``day`` as an A4 landscape PDF."""
+    """Write the class sheet of ``program``'s ``day`` as a landscape PDF on the
+    gym's paper (the ``paper`` setting: A4 or Letter)."""
     from backbeat.ui.app import application
 
     application()
@@ -283,7 +288,7 @@ def write_class_sheet(db: Database, program: Program, day: int, path: str | Path
     writer.setTitle(f"{sheet.program} — day {sheet.day}")
     writer.setCreator("Backbeat")
     writer.setResolution(300)
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+    writer.setPageLayout(QPageLayout(QPageSize(PAPER[get_setting(db, "paper")]),
                                      QPageLayout.Orientation.Landscape,
                                      QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
     doc = QTextDocument()

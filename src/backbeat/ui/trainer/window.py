@@ -22,7 +22,8 @@ A tab may define any of these optional hooks:
 Tabs talk to each other only through ``context.events`` (Qt signals): emit
 ``programs_changed`` after saving a program, ``library_changed`` after saving an
 exercise, ``athletes_changed`` after editing athletes or screenings,
-``logs_changed`` after changing logs; connect to the ones you show.
+``logs_changed`` after changing logs, ``settings_changed`` after changing a
+setting (units: show loads in kg or lb); connect to the ones you show.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class TrainerEvents(QObject):
     library_changed = Signal()
     athletes_changed = Signal()
     logs_changed = Signal()
+    settings_changed = Signal()  # the gym's units, paper, ... (store/settings.py)
 
 
 def tv_command(program: str, day: int) -> list[str]:
@@ -103,6 +105,7 @@ TAB_FACTORIES: list[TabSpec] = [
     TabSpec("Progress", "backbeat.ui.trainer.progress:ProgressTab"),
     TabSpec("Equipment", "backbeat.ui.trainer.equipment:EquipmentTab"),
     TabSpec("Remote", "backbeat.ui.trainer.remote_tab:RemoteTab"),
+    TabSpec("Settings", "backbeat.ui.trainer.settings_tab:SettingsTab"),
 ]
 
 
