@@ -121,7 +121,7 @@ def step_start_lateness(seconds: float) -> list[float]:
     from backbeat.engine.runner import ClassRunner
     from backbeat.engine.timeline import ClassPlan
     from backbeat.store.seed import builtin_library
-    from backbeat.ui.app import application
+    from backbeat.ui.application import application
     from backbeat.ui.audio_service import AudioService
     from backbeat.ui.tv.window import TvWindow
 

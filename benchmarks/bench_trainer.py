@@ -51,9 +51,9 @@ def _size(path: Path) -> int:
 def open_charts(url: str, athletes: int = 20) -> dict[str, list[float]]:
     from backbeat.store.athletes import list_athletes
     from backbeat.store.seed import open_database
-    from backbeat.ui.app import application
+    from backbeat.ui.application import application
+    from backbeat.ui.trainer.context import TrainerContext
     from backbeat.ui.trainer.progress import ProgressTab
-    from backbeat.ui.trainer.window import TrainerContext
 
     application()
     db = open_database(url)

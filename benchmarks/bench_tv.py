@@ -87,7 +87,7 @@ def drift_real_clock(seconds: float) -> tuple[float, float, int]:
 
     from backbeat.engine.clock import MonotonicClock
     from backbeat.engine.runner import ClassRunner
-    from backbeat.ui.app import application
+    from backbeat.ui.application import application
     from backbeat.ui.tv.window import TvWindow
 
     app = application()
@@ -133,7 +133,7 @@ def paint_times(width: int, height: int, frames: int = 7 * 120, *, full: bool = 
 
     from backbeat.engine.clock import FakeClock
     from backbeat.engine.runner import ClassRunner
-    from backbeat.ui.app import application
+    from backbeat.ui.application import application
     from backbeat.ui.tv.screen import TvScreen
 
     application()

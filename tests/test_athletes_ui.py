@@ -8,7 +8,7 @@ import pytest
 from backbeat.domain.athlete import caution_for
 from backbeat.store.athletes import athlete_notes, get_athlete, list_athletes, list_screenings
 from backbeat.ui.trainer.athletes import AthletesTab
-from backbeat.ui.trainer.window import TrainerContext
+from backbeat.ui.trainer.context import TrainerContext
 
 
 @pytest.fixture

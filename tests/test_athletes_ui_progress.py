@@ -13,8 +13,8 @@ from backbeat.domain.progression import Action
 from backbeat.store.athletes import Source, add_athlete, progress_for
 from backbeat.store.history import add_logs_bulk, athlete_charts, exercise_slugs
 from backbeat.ui.trainer.charts import stamp
+from backbeat.ui.trainer.context import TrainerContext
 from backbeat.ui.trainer.progress import ProgressTab
-from backbeat.ui.trainer.window import TrainerContext
 
 T0 = datetime(2026, 10, 5, 18)  # a Monday
 

@@ -150,7 +150,7 @@ def test_run_tv_shows_why_sound_is_off_and_keeps_volume_and_mute(db, qapp, monke
     screen, M and [ remembered in the settings."""
     from backbeat.audio import player as player_mod
     from backbeat.store.settings import get_setting
-    from backbeat.ui.app import run_tv
+    from backbeat.ui.tv.app import run_tv
 
     class NoDeviceBackend(NoDevice):
         pass

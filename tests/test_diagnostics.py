@@ -186,7 +186,8 @@ def test_the_log_rotates(tmp_path, monkeypatch):
 def test_the_trainer_s_about_box_names_release_database_and_log(qtbot, db):
     from backbeat import __version__
     from backbeat.diagnostics import log_file
-    from backbeat.ui.trainer.window import TrainerContext, TrainerWindow
+    from backbeat.ui.trainer.context import TrainerContext
+    from backbeat.ui.trainer.window import TrainerWindow
 
     window = TrainerWindow(TrainerContext(db))
     qtbot.addWidget(window)
@@ -203,7 +204,7 @@ def test_an_error_in_a_qt_slot_reaches_the_screen_as_a_plain_message(tmp_path):
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication, QMessageBox
         from backbeat import diagnostics
-        from backbeat.ui.app import application
+        from backbeat.ui.application import application
         diagnostics.setup("test")
         app = application()
         def boom():

@@ -159,7 +159,8 @@ def test_a_station_keeps_its_own_screens_on_a_shared_database(db, tmp_path, monk
 
 
 def test_settings_tab_changes_units_and_paper_and_reruns_the_set_up(qtbot, db):
-    from backbeat.ui.trainer.window import TrainerContext, TrainerWindow
+    from backbeat.ui.trainer.context import TrainerContext
+    from backbeat.ui.trainer.window import TrainerWindow
 
     window = TrainerWindow(TrainerContext(db))
     qtbot.addWidget(window)
@@ -178,7 +179,8 @@ def test_settings_tab_changes_units_and_paper_and_reruns_the_set_up(qtbot, db):
 
 def test_the_trainer_shows_loads_in_lb_when_the_gym_weighs_in_lb(qtbot, db):
     from backbeat.store.demo import ensure_demo
-    from backbeat.ui.trainer.window import TrainerContext, TrainerWindow
+    from backbeat.ui.trainer.context import TrainerContext
+    from backbeat.ui.trainer.window import TrainerWindow
 
     ensure_demo(db)
     window = TrainerWindow(TrainerContext(db))

@@ -137,7 +137,7 @@ def test_the_tv_lists_classes_without_loading_programs(db, monkeypatch):
     save_program(db, program_from_data(doc("Second")))
     loaded = []
     monkeypatch.setattr(programs, "program_from_data", lambda *a, **k: loaded.append(a))
-    from backbeat.ui.app import class_choices
+    from backbeat.ui.tv.app import class_choices
 
     assert class_choices(db) == [("Precision Back", 1), ("Precision Back", 2), ("Second", 1), ("Second", 2)]
     assert loaded == []

@@ -89,7 +89,7 @@ def test_frozen_bundle_spec_carries_the_data_and_leaves_quick_qml_gtk_out():
 
 
 def test_every_window_carries_the_icon(qapp):
-    from backbeat.ui.app import app_icon, application
+    from backbeat.ui.application import app_icon, application
 
     icon = app_icon()
     sizes = {(s.width(), s.height()) for s in icon.availableSizes()}

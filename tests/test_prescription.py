@@ -130,9 +130,9 @@ def test_every_face_reads_an_item_without_a_tempo_alike(qtbot, no_tempo, tmp_pat
     from backbeat.store.outbox import Outbox
     from backbeat.store.programs import load_program
     from backbeat.ui.kiosk.window import KioskWindow
+    from backbeat.ui.trainer.context import TrainerContext
     from backbeat.ui.trainer.program_editor import ProgramEditor
     from backbeat.ui.trainer.sheet import class_sheet
-    from backbeat.ui.trainer.window import TrainerContext
 
     db = no_tempo
     program, library = load_program(db, "No Tempo"), load_library(db)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from backbeat.store.remote import device_for_token, pair_device, show_code
 from backbeat.store.settings import get_setting
+from backbeat.ui.trainer.context import TrainerContext
 from backbeat.ui.trainer.remote_tab import RemoteTab
-from backbeat.ui.trainer.window import TrainerContext
 
 
 def test_the_tab_shows_the_code_and_revokes_a_phone(qtbot, db):

@@ -17,9 +17,9 @@ from backbeat.store.loads import last_loads
 from backbeat.store.logs import log_set, undo_set
 from backbeat.store.programs import load_program
 from backbeat.store.settings import set_setting
+from backbeat.ui.trainer.context import TrainerContext
 from backbeat.ui.trainer.program_editor import ProgramEditor
 from backbeat.ui.trainer.sheet import class_sheet, write_class_sheet
-from backbeat.ui.trainer.window import TrainerContext
 
 T0 = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
 

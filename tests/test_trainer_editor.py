@@ -12,9 +12,9 @@ from backbeat.store.demo import ensure_demo
 from backbeat.store.library import load_library
 from backbeat.store.programs import list_programs, load_program, program_file_text
 from backbeat.store.sessions import start_session
+from backbeat.ui.trainer.context import TrainerContext
 from backbeat.ui.trainer.preview import clock
 from backbeat.ui.trainer.program_editor import ProgramEditor
-from backbeat.ui.trainer.window import TrainerContext
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from PySide6.QtGui import QColor, QImage
 
 from backbeat.domain.exercise import Laterality, RiskFlag
 from backbeat.store.library import load_library
+from backbeat.ui.trainer.context import TrainerContext
 from backbeat.ui.trainer.library_editor import LibraryEditor, slugify
 from backbeat.ui.trainer.program_editor import ProgramEditor
-from backbeat.ui.trainer.window import TrainerContext
 
 
 def make(qtbot, db, context=None):

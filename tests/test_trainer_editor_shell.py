@@ -3,8 +3,9 @@
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
 
 from backbeat.store.auth import check_trainer_pin, has_trainer_pin, set_trainer_pin
+from backbeat.ui.trainer.context import TrainerContext
 from backbeat.ui.trainer.pin_gate import ChangePinDialog, PinGate
-from backbeat.ui.trainer.window import TabSpec, TrainerContext, TrainerWindow
+from backbeat.ui.trainer.window import TabSpec, TrainerWindow
 
 
 class FakeWallClock:
@@ -33,7 +34,7 @@ def test_tabs_from_factories_and_at_run_time(qtbot, db):
     context = TrainerContext(db)
     window = TrainerWindow(context, tabs=[
         TabSpec("First", lambda ctx: QLabel("first")),
-        TabSpec("Probe", f"{__name__}:Probe"),
+        TabSpec("Probe", Probe),
     ])
     qtbot.addWidget(window)
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["First", "Probe"]
@@ -171,7 +172,7 @@ def test_start_on_tv_runs_the_tv_command_of_this_database(db, tmp_path, monkeypa
     import time
 
     from backbeat.cli import build_parser
-    from backbeat.ui.trainer.window import launch_tv_process, tv_command
+    from backbeat.ui.trainer.context import launch_tv_process, tv_command
 
     command = tv_command("Precision Back", 2)
     assert command[:3] == [sys.executable, "-m", "backbeat"]

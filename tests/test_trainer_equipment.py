@@ -3,9 +3,10 @@
 from backbeat.domain.equipment import STARTER_EQUIPMENT, Equipment, Kind
 from backbeat.store.equipment import get_equipment
 from backbeat.store.library import load_library
+from backbeat.ui.trainer.context import TrainerContext
 from backbeat.ui.trainer.equipment import EquipmentTab
 from backbeat.ui.trainer.library_editor import LibraryEditor
-from backbeat.ui.trainer.window import TAB_FACTORIES, TrainerContext
+from backbeat.ui.trainer.window import TAB_FACTORIES
 
 
 def make(qtbot, db) -> EquipmentTab:

@@ -4,7 +4,7 @@ from backbeat.store.athletes import add_athlete
 from backbeat.store.history_import import remembered_map
 from backbeat.store.logs import count_logs
 from backbeat.ui.trainer.athletes import AthletesTab
-from backbeat.ui.trainer.window import TrainerContext
+from backbeat.ui.trainer.context import TrainerContext
 from tests.test_history_import import STRONG_UNITS
 
 

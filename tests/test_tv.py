@@ -353,7 +353,7 @@ def test_losing_the_screen_does_not_stop_the_class(qtbot, library):
 def test_demo_puts_the_kiosk_at_the_right_and_the_tv_in_16_by_9(qtbot):
     from PySide6.QtGui import QGuiApplication
 
-    from backbeat.ui.app import demo_geometry
+    from backbeat.ui.application import demo_geometry
 
     area = QGuiApplication.primaryScreen().availableGeometry()
     kiosk, tv = demo_geometry("kiosk"), demo_geometry("tv")

@@ -281,7 +281,7 @@ def cmd_tv(args: argparse.Namespace) -> int:
 
 
 def _run_tv(args: argparse.Namespace, db, autostart: bool = False, beside_kiosk: bool = False) -> int:
-    from backbeat.ui.app import run_tv
+    from backbeat.ui.tv.app import run_tv
 
     return run_tv(db, program=args.program or "Precision Back", day=args.day,
                   windowed=args.windowed, screen=args.screen,
@@ -357,7 +357,7 @@ def _size(text: str) -> tuple[int, int]:
 def cmd_snapshot(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QSize
 
-    from backbeat.ui.app import snapshot_tv
+    from backbeat.ui.tv.app import snapshot_tv
 
     w, h = _size(args.size)
     if args.screen == "kiosk":

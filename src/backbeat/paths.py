@@ -1,4 +1,4 @@
-"""The one place that knows where things live: user data, logs, resources, sounds.
+"""The one place that knows where things live: user data, logs, resources, sounds, media.
 
 ``resources/`` and ``sounds/`` sit at the top of the repository and are
 installed as the packages ``backbeat.resources`` and ``backbeat.sounds``
@@ -95,3 +95,14 @@ def icon_files() -> list[Path]:
     folder = resources_dir() / "icons"
     return sorted(folder.glob("backbeat*.svg")) + sorted(
         folder.glob("backbeat-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+
+
+def media_path(name: str | None) -> Path | None:
+    """A library media file (an exercise's picture or GIF): absolute, or relative
+    to resources/media/; None when there is no such file."""
+    if not name:
+        return None
+    path = Path(name)
+    if not path.is_absolute():
+        path = resources_dir() / "media" / name
+    return path if path.is_file() else None

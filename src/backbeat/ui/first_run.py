@@ -304,7 +304,7 @@ def nobody_can_answer() -> bool:
 
 def run_setup(db: Database) -> bool:
     """``backbeat setup``: the set-up, whether or not it ran before. True when finished."""
-    from backbeat.ui.app import application
+    from backbeat.ui.application import application
 
     application()
     return FirstRunWizard(db).exec() == QWizard.DialogCode.Accepted
@@ -313,7 +313,7 @@ def run_setup(db: Database) -> bool:
 def first_run_if_needed(db: Database) -> None:
     """Before the TV, kiosk or trainer first opens on this computer: the
     set-up, once. Leaving it early is fine: it is offered again next start."""
-    from backbeat.ui.app import application
+    from backbeat.ui.application import application
 
     application()
     if get_setting(db, "setup.done") or nobody_can_answer():
@@ -328,7 +328,7 @@ def snapshot_setup(db: Database, page: str, path: str) -> None:
     """One page of the set-up rendered offscreen to ``path`` (docs and reviews)."""
     from PySide6.QtGui import QImage
 
-    from backbeat.ui.app import application
+    from backbeat.ui.application import application
 
     application()
     wizard = FirstRunWizard(db, play=lambda: None)

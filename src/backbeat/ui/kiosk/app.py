@@ -13,7 +13,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from backbeat.domain.errors import InvalidInput
 from backbeat.store.db import Database
 from backbeat.store.seed import open_database
-from backbeat.ui.app import application
+from backbeat.ui.application import application
 from backbeat.ui.kiosk.window import KioskWindow
 
 VIEWS = ("roster", "checkin", "log", "caution")
@@ -33,7 +33,7 @@ def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None
         QGuiApplication.primaryScreen()
     window.setGeometry(target.availableGeometry())
     if beside_tv:  # backbeat demo: the kiosk beside the TV on one screen
-        from backbeat.ui.app import demo_geometry
+        from backbeat.ui.application import demo_geometry
 
         window.setGeometry(demo_geometry("kiosk"))
         window.show()

@@ -8,9 +8,10 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
 from backbeat.store.db import Database
-from backbeat.ui.app import application
+from backbeat.ui.application import application
+from backbeat.ui.trainer.context import TrainerContext
 from backbeat.ui.trainer.pin_gate import PinGate
-from backbeat.ui.trainer.window import TrainerContext, TrainerWindow
+from backbeat.ui.trainer.window import TrainerWindow
 
 
 def open_trainer(context: TrainerContext, *,

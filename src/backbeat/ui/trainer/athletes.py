@@ -57,7 +57,7 @@ from backbeat.store.athletes import (
 )
 from backbeat.store.library import load_library
 from backbeat.store.settings import get_setting
-from backbeat.ui.trainer.window import TrainerContext
+from backbeat.ui.trainer.context import TrainerContext
 
 PROBLEM_STYLE = "color: #B00020; font-weight: bold;"
 DONE_STYLE = "color: #1B5E20; font-weight: bold;"

@@ -27,7 +27,7 @@ from backbeat.domain.equipment import STARTER_EQUIPMENT, Equipment, Kind, warmup
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.setlog import Units
 from backbeat.store.equipment import get_equipment, save_equipment
-from backbeat.ui.trainer.window import TrainerContext
+from backbeat.ui.trainer.context import TrainerContext
 
 PROBLEM_STYLE = "color: #B00020; font-weight: bold;"
 GOOD_STYLE = "color: #1B6E3A;"

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 
 from backbeat.domain.exercise import EquipmentKind, Exercise, Laterality, Library, RiskFlag
 from backbeat.domain.tempo import StartPhase
+from backbeat.paths import media_path
 from backbeat.store.library import load_library, save_exercise
 from backbeat.ui.trainer.forms import PROBLEM_STYLE, FieldRow
-from backbeat.ui.tv.screen import media_path
 
 STARTS = [
     (StartPhase.CONCENTRIC, "with the pull (rows, pull-aparts, pulldowns)"),

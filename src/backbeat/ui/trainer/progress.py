@@ -64,7 +64,7 @@ from backbeat.ui.trainer.charts import (
     set_bars,
     stamps,
 )
-from backbeat.ui.trainer.window import TrainerContext
+from backbeat.ui.trainer.context import TrainerContext
 
 PROBLEM_STYLE = "color: #B00020; font-weight: bold;"
 DONE_STYLE = "color: #1B5E20; font-weight: bold;"

@@ -27,7 +27,7 @@ from backbeat.remote.address import parse_bind
 from backbeat.store.remote import ShownCode, list_devices, revoke_device, shown_codes
 from backbeat.store.settings import get_setting, set_setting
 from backbeat.ui.qr import paint_qr, spaced_code
-from backbeat.ui.trainer.window import TrainerContext
+from backbeat.ui.trainer.context import TrainerContext
 
 #: How often the shown code is read again (a code lives two minutes).
 REFRESH_MS = 5000

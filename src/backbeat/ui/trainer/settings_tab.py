@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from backbeat.store.settings import CHOICES, get_setting, set_setting
-from backbeat.ui.trainer.window import TrainerContext
+from backbeat.ui.trainer.context import TrainerContext
 
 WORDS = {"kg": "kilograms (kg)", "lb": "pounds (lb)", "A4": "A4", "Letter": "US Letter"}
 

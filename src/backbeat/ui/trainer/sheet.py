@@ -277,7 +277,7 @@ def write_class_sheet(db: Database, program: Program, day: int, path: str | Path
                       library: Library | None = None, today: date | None = None) -> Path:
     """Write the class sheet of ``program``'s ``day`` as a landscape PDF on the
     gym's paper (the ``paper`` setting: A4 or Letter)."""
-    from backbeat.ui.app import application
+    from backbeat.ui.application import application
 
     application()
     sheet = class_sheet(db, program, day, library=library, today=today)

@@ -2,14 +2,15 @@
 
 Adding a tab
 ------------
-Every tab is a ``QWidget`` built from a :class:`TrainerContext`. To add one,
-append a :class:`TabSpec` to :data:`TAB_FACTORIES` below, naming the widget's
-class (or any callable taking the context) as ``"module:attribute"``::
+Every tab is a ``QWidget`` built from a
+:class:`~backbeat.ui.trainer.context.TrainerContext`. To add one, import its
+class here and append a :class:`TabSpec` to :data:`TAB_FACTORIES` below (the
+class, or any callable taking the context)::
 
-    TabSpec("Athletes", "backbeat.ui.trainer.athletes:AthletesTab"),
+    TabSpec("Athletes", AthletesTab),
 
-The string is imported only when the window is built, so tab modules may
-import this one without a cycle. Tabs appear in list order. At run time,
+Tab modules import the context from ``ui/trainer/context.py``, never this
+module, so there is no cycle. Tabs appear in list order. At run time,
 :meth:`TrainerWindow.add_tab` adds an already-built widget.
 
 A tab may define any of these optional hooks:
@@ -28,84 +29,41 @@ setting (units: show loads in kg or lb); connect to the ones you show.
 
 from __future__ import annotations
 
-import importlib
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from backbeat.store.db import Database
-
-
-class TrainerEvents(QObject):
-    """What one tab tells the others. Emit after the store has the change."""
-
-    programs_changed = Signal(str)  # the program's name ("" when unknown or deleted)
-    library_changed = Signal()
-    athletes_changed = Signal()
-    logs_changed = Signal()
-    settings_changed = Signal()  # the gym's units, paper, ... (store/settings.py)
-
-
-def tv_command(program: str, day: int) -> list[str]:
-    """``backbeat tv --program P --day D`` as an argument list (the database
-    goes in the environment: see :mod:`backbeat.launch`)."""
-    from backbeat.launch import backbeat_command
-
-    return backbeat_command("tv", "--program", program, "--day", str(day))
-
-
-def launch_tv_process(db: Database, program: str, day: int) -> bool:
-    """Start the TV app as its own process: the trainer's desktop stays free."""
-    command = tv_command(program, day)
-    process = QProcess()
-    process.setProgram(command[0])
-    process.setArguments(command[1:])
-    env = QProcessEnvironment.systemEnvironment()
-    env.insert("BACKBEAT_DB", db.url)
-    process.setProcessEnvironment(env)
-    started = process.startDetached()
-    return bool(started[0] if isinstance(started, tuple) else started)
-
-
-@dataclass
-class TrainerContext:
-    """What every tab gets: the store, the shared events and the outside world."""
-
-    db: Database
-    events: TrainerEvents = field(default_factory=TrainerEvents)
-    #: starts the TV app for (program, day); tests replace it
-    launch_tv: Callable[[Database, str, int], bool] = launch_tv_process
-    #: wall clock in seconds (the PIN back-off reads it); tests replace it
-    clock: Callable[[], float] = time.time
+from backbeat.ui.trainer.athletes import AthletesTab
+from backbeat.ui.trainer.context import TrainerContext
+from backbeat.ui.trainer.equipment import EquipmentTab
+from backbeat.ui.trainer.library_editor import LibraryEditor
+from backbeat.ui.trainer.program_editor import ProgramEditor
+from backbeat.ui.trainer.progress import ProgressTab
+from backbeat.ui.trainer.remote_tab import RemoteTab
+from backbeat.ui.trainer.settings_tab import SettingsTab
 
 
 @dataclass(frozen=True)
 class TabSpec:
     title: str
-    #: ``"module:attribute"`` or a callable; called with the TrainerContext
-    factory: str | Callable[[TrainerContext], QWidget]
+    #: the tab's class, or any callable; called with the TrainerContext
+    factory: Callable[[TrainerContext], QWidget]
 
     def build(self, context: TrainerContext) -> QWidget:
-        factory = self.factory
-        if isinstance(factory, str):
-            module, _, attr = factory.partition(":")
-            factory = getattr(importlib.import_module(module), attr)
-        return factory(context)
+        return self.factory(context)
 
 
 #: The trainer's tabs, in order. Append yours here (see the module docstring).
 TAB_FACTORIES: list[TabSpec] = [
-    TabSpec("Programs", "backbeat.ui.trainer.program_editor:ProgramEditor"),
-    TabSpec("Library", "backbeat.ui.trainer.library_editor:LibraryEditor"),
-    TabSpec("Athletes", "backbeat.ui.trainer.athletes:AthletesTab"),
-    TabSpec("Progress", "backbeat.ui.trainer.progress:ProgressTab"),
-    TabSpec("Equipment", "backbeat.ui.trainer.equipment:EquipmentTab"),
-    TabSpec("Remote", "backbeat.ui.trainer.remote_tab:RemoteTab"),
-    TabSpec("Settings", "backbeat.ui.trainer.settings_tab:SettingsTab"),
+    TabSpec("Programs", ProgramEditor),
+    TabSpec("Library", LibraryEditor),
+    TabSpec("Athletes", AthletesTab),
+    TabSpec("Progress", ProgressTab),
+    TabSpec("Equipment", EquipmentTab),
+    TabSpec("Remote", RemoteTab),
+    TabSpec("Settings", SettingsTab),
 ]
 
 

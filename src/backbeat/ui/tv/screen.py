@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import QWidget
 
 from backbeat.engine.display import Display, describe
 from backbeat.engine.runner import ClassRunner, RunState
-from backbeat.paths import resources_dir
+from backbeat.paths import media_path
 from backbeat.ui import theme
 from backbeat.ui.qr import paint_qr
 from backbeat.ui.tv.layout import Layout, Shape, TextBox, mmss
@@ -75,16 +74,6 @@ class _TextImages:
 
 _TEXT_CACHE = _TextImages()
 _MOVIES: dict[str, QMovie | None] = {}
-
-
-def media_path(name: str | None) -> Path | None:
-    """A library media file: absolute, or relative to resources/media/."""
-    if not name:
-        return None
-    path = Path(name)
-    if not path.is_absolute():
-        path = resources_dir() / "media" / name
-    return path if path.is_file() else None
 
 
 def media_frame(name: str | None) -> QPixmap | None:
@@ -397,4 +386,4 @@ def _phase_icon(p: QPainter, phase: str, mode: str, rect: QRectF, color: QColor)
     p.drawPath(path)
 
 
-__all__ = ["MENU_ITEMS", "TvScreen", "media_frame", "media_path"]
+__all__ = ["MENU_ITEMS", "TvScreen", "media_frame"]

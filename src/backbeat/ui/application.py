@@ -1,0 +1,74 @@
+"""What every Qt face shares: the application object (name, icon, the plain
+message for an unexpected error) and where ``backbeat demo`` puts its windows.
+
+The faces' own launchers are in ``ui/tv/app.py``, ``ui/kiosk/app.py`` and
+``ui/trainer/app.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+
+def application() -> QApplication:
+    from backbeat import __version__, diagnostics
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Backbeat")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("backbeat")
+    if app.windowIcon().isNull():
+        app.setWindowIcon(app_icon())
+    diagnostics.on_screen(show_problem)
+    return app
+
+
+def app_icon() -> QIcon:
+    """Backbeat's icon at every size it ships (PNGs: no SVG plugin needed)."""
+    from backbeat.paths import icon_files
+
+    icon = QIcon()
+    for path in icon_files():
+        if path.suffix == ".png":
+            icon.addFile(str(path))
+    return icon
+
+
+def show_problem(message: str) -> None:
+    """An unexpected error, in one plain sentence, over whatever is on screen
+    (not modal: the class behind it keeps running)."""
+    from PySide6.QtCore import Qt, QThread
+    from PySide6.QtWidgets import QMessageBox
+
+    app = QApplication.instance()
+    if app is None or QThread.currentThread() is not app.thread():
+        return  # only the GUI thread may open a window; the log has it anyway
+    box = QMessageBox(QMessageBox.Icon.Warning, "Backbeat: something went wrong", message)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setModal(False)
+    _problem_boxes.add(box)  # Python holds it until it is closed
+    box.finished.connect(lambda _result: _problem_boxes.discard(box))
+    box.show()
+
+
+_problem_boxes: set = set()
+
+
+#: ``backbeat demo`` on one desk: the kiosk at the size of the tablet it is made
+#: for, at the right; the TV in what is left of the width (at least this wide).
+DEMO_KIOSK_SIZE = (1280, 800)
+DEMO_TV_MIN_WIDTH = 640
+
+
+def demo_geometry(part: str) -> QRect:
+    """Where the demo puts the TV ("tv") or the kiosk ("kiosk") on the primary screen."""
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    kw, kh = min(DEMO_KIOSK_SIZE[0], area.width()), min(DEMO_KIOSK_SIZE[1], area.height())
+    if part == "kiosk":
+        return QRect(area.right() + 1 - kw, area.y(), kw, kh)
+    tw = max(DEMO_TV_MIN_WIDTH, area.width() - kw)
+    return QRect(area.x(), area.y(), tw, round(tw * 9 / 16))
