@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QAbstractButton, QLabel, QTabBar, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QLabel, QTabBar, QWidget
 
 from backbeat.ui import theme
 
@@ -67,6 +67,15 @@ def tv_problems(layout, where: str) -> list[str]:
     return out
 
 
+def _scrolls(widget: QWidget, window: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None and parent is not window:
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
 def _overlap(a, b) -> bool:
     c = a.intersected(b)
     return c.width() > TOL and c.height() > TOL
@@ -100,10 +109,8 @@ def widget_problems(window: QWidget, where: str) -> list[str]:
                 for word in text.split():
                     if m.horizontalAdvance(word) > cr.width() + 1:
                         out.append(f"{name}: the word {word!r} is wider than its box")
-            else:
-                for line in text.split("\n"):
-                    if m.horizontalAdvance(line) > cr.width() + 1:
-                        out.append(f"{name}: needs {m.horizontalAdvance(line)} px, has {cr.width()}")
+            elif widget.sizeHint().width() > widget.width() + 1:  # rich text measured as shown
+                out.append(f"{name}: needs {widget.sizeHint().width()} px, has {widget.width()}")
         elif isinstance(widget, QAbstractButton):
             text = widget.text()
             if not text:
@@ -120,6 +127,8 @@ def widget_problems(window: QWidget, where: str) -> list[str]:
         else:
             continue
         rect = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+        if _scrolls(widget, window):
+            continue  # in a scroll area: scrolled to, not cut off
         if not full.contains(rect):
             out.append(f"{name}: runs off the window")
         seen = widget.visibleRegion().boundingRect()

@@ -504,7 +504,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remote-code", default=None, metavar="CODE",
                    help="tv: show the phone remote's QR code and this pairing code (paused or before the start)")
     p.add_argument("--tab", default=None, help="trainer: the tab to show (e.g. Programs)")
-    p.add_argument("--view", default="roster", choices=["roster", "checkin", "log", "caution"],
+    p.add_argument("--view", default="roster",
+                   choices=["roster", "checkin", "log", "change", "caution", "pin"],
                    help="kiosk: the screen to show, on the demo gym (--at S: a class runs at S)")
     p.add_argument("--out", required=True)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QSize
@@ -16,7 +18,7 @@ from backbeat.store.seed import open_database
 from backbeat.ui.application import application
 from backbeat.ui.kiosk.window import KioskWindow
 
-VIEWS = ("roster", "checkin", "log", "caution")
+VIEWS = ("roster", "checkin", "log", "change", "caution", "pin")
 
 
 def default_station() -> str:
@@ -45,13 +47,15 @@ def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None
     return app.exec()
 
 
-def snapshot_kiosk(*, view: str, size: QSize, at_s: float | None = None,
-                   program: str = "Precision Back", day: int = 1) -> QImage:
-    """The kiosk on the demo gym (in a throw-away database), as ``view`` shows it.
-
-    ``at_s``: a class is running on the TV at that class time (else none runs).
-    """
-    from backbeat.store.athletes import list_athletes
+@contextmanager
+def kiosk_view(*, view: str, size: QSize, at_s: float | None = None,
+               program: str = "Precision Back", day: int = 1,
+               extra_athletes: tuple[str, ...] = ()) -> Iterator[KioskWindow]:
+    """The kiosk on the demo gym (in a throw-away database), showing ``view``, laid
+    out at ``size``; closed afterwards. ``at_s``: a class is running on the TV at
+    that class time (else none runs). ``extra_athletes`` join the demo gym (and
+    check in when a class runs)."""
+    from backbeat.store.athletes import add_athlete, list_athletes
     from backbeat.store.checkins import check_in
     from backbeat.store.demo import ensure_demo
     from backbeat.store.live import save_live_state
@@ -63,41 +67,64 @@ def snapshot_kiosk(*, view: str, size: QSize, at_s: float | None = None,
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(f"sqlite:///{Path(tmp) / 'kiosk-snapshot.db'}")
         ensure_demo(db)
+        for name in extra_athletes:
+            add_athlete(db, name)
         athletes = {a.name: a for a in list_athletes(db)}
         if at_s is not None:
             save_live_state(db, "tv", {"program": program, "day": day, "position_ms": at_s * 1000,
                                        "state": "paused", "extensions": {}, "session_id": None}, 0)
-            for name in ("Ana", "Ben", "Chloé", "Dev", "Farah", "Hana"):
+            for name in ("Ana", "Ben", "Chloé", "Dev", "Farah", "Hana", *extra_athletes):
                 check_in(db, athletes[name].id, station="snapshot")
         window = KioskWindow(db, station="snapshot", outbox=Outbox(Path(tmp) / "outbox"),
                              locked=False)
-        window.resize(size)
-        window.apply_scale(size.width(), size.height())
-        if view == "checkin":
-            window.show_check_in()
-        elif view == "log":
-            window.open_athlete(athletes["Ana"])
-            if window.stack.currentWidget() is window.picker:
-                window.exercise_chosen("single-arm-dumbbell-row")
-            window.log.effort_row.set_value(8)
-            window.log.form.effort = 8
-            window.log.form_row.set_value(4)
-            window.log.form.form = 4
-            window.log_tapped()
-            deadline = time.monotonic() + 10
-            while window._in_flight is not None and time.monotonic() < deadline:
-                app.processEvents()
-                window.drain_results()
-                time.sleep(0.005)  # waiting for the sender's thread to commit
-        elif view == "caution":
-            window.open_athlete(athletes["Dev"])
-            if window.stack.currentWidget() is window.picker:
-                window.exercise_chosen("weighted-hyperextension")
-                window.open_log("weighted-hyperextension")
-        window.show()
-        app.processEvents()
+        try:
+            window.resize(size)
+            window.apply_scale(size.width(), size.height())
+            _show_view(app, window, view, athletes)
+            window.show()
+            app.processEvents()
+            yield window
+        finally:
+            window.leave()
+            db.close()
+
+
+def _show_view(app, window: KioskWindow, view: str, athletes: dict) -> None:
+    if view == "checkin":
+        window.show_check_in()
+    elif view in ("log", "change"):
+        window.open_athlete(athletes["Ana"])
+        if window.stack.currentWidget() is window.picker:
+            window.exercise_chosen("single-arm-dumbbell-row")
+        if view == "change":  # CHANGE EXERCISE: the picker, every loggable exercise
+            window.show_picker()
+            return
+        window.log.effort_row.set_value(8)
+        window.log.form.effort = 8
+        window.log.form_row.set_value(4)
+        window.log.form.form = 4
+        window.log_tapped()
+        deadline = time.monotonic() + 10
+        while window._in_flight is not None and time.monotonic() < deadline:
+            app.processEvents()
+            window.drain_results()
+            time.sleep(0.005)  # waiting for the sender's thread to commit
+    elif view == "caution":
+        window.open_athlete(athletes["Dev"])
+        if window.stack.currentWidget() is window.picker:
+            window.exercise_chosen("weighted-hyperextension")
+            window.open_log("weighted-hyperextension")
+    elif view == "pin":
+        ana = athletes["Ana"]
+        window._ask_pin("athlete", ana.id, f"{ana.name}: your PIN")
+        for digit in "12":
+            window.pin.press(digit)
+
+
+def snapshot_kiosk(*, view: str, size: QSize, at_s: float | None = None,
+                   program: str = "Precision Back", day: int = 1) -> QImage:
+    """The kiosk on the demo gym as ``view`` shows it, rendered offscreen."""
+    with kiosk_view(view=view, size=size, at_s=at_s, program=program, day=day) as window:
         image = QImage(size, QImage.Format.Format_RGB32)
         window.render(image)
-        window.leave()
-        db.close()
         return image

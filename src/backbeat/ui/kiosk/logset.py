@@ -98,14 +98,16 @@ class LogPage(QWidget):
         build_col = QVBoxLayout(self.build_panel)
         build_col.setContentsMargins(16, 8, 16, 8)
         build_col.setSpacing(6)
-        self.build_label = label("", "heading", wrap=True)
-        self.build_label.setObjectName("build")
-        build_col.addWidget(self.build_label)
+        # the words and the two nearest loads side by side: the panel stays one row high
         near = QHBoxLayout()
         near.setSpacing(12)
+        self.build_label = label("", "heading", wrap=True)
+        self.build_label.setObjectName("build")
+        near.addWidget(self.build_label, 1)
         self.nearest_buttons = [button("", "choice", name=f"nearest_{i}") for i in range(2)]
         for i, b in enumerate(self.nearest_buttons):
             b.clicked.connect(lambda _=False, i=i: self._take_nearest(i))
+            b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             near.addWidget(b)
         build_col.addLayout(near)
         self.warmup_label = label("", "history", wrap=True)
@@ -235,7 +237,7 @@ class LogPage(QWidget):
         if fit.exact is not None:
             self.build_label.setText(f"LOAD IT:  {fit.exact.describe()}")
         else:
-            self.build_label.setText(f"⚠ {format_load(kg, self.units)} cannot be built here. Nearest:")
+            self.build_label.setText(f"⚠ {format_load(kg, self.units)} cannot be built. Nearest:")
             self._nearest = [b.kg for b in (fit.below, fit.above) if b is not None]
         for b, near in zip(self.nearest_buttons, [*self._nearest, None, None], strict=False):
             b.setVisible(near is not None)

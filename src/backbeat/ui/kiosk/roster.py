@@ -85,7 +85,8 @@ class PickerPage(_ChooserPage):
     exercise_tapped = Signal(object)
 
     def __init__(self):
-        super().__init__("What are you logging?", columns=3, rows=4, banner=False)
+        # two wide columns: the longest names fit on two lines at full size
+        super().__init__("What are you logging?", columns=2, rows=4, banner=False)
         self.grid.chosen.connect(self.exercise_tapped.emit)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -230,6 +231,82 @@ class PinPad(QWidget):
         self.dots.setText("●" * len(self.digits) + "○" * max(0, 4 - len(self.digits)))
 
 
+class TileButton(QPushButton):
+    """A name tile that always shows its whole name: on one line, else broken over
+    two or three, else in a smaller size — never cropped (a safe exercise variant
+    must be told from the risky one by its name)."""
+
+    LEAST = 0.62  # the smallest size, as a fraction of the tile style's size
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setProperty("role", "tile")
+        self._base_px = 0
+        self._fitted: tuple | None = None
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        """Break and size the name for the tile's current size."""
+        if not self._base_px:
+            self.ensurePolished()
+            self._base_px = self.font().pixelSize()
+            if self._base_px <= 0:
+                return
+        key = (self.width(), self.height(), self._base_px)
+        if key == self._fitted:
+            return
+        self._fitted = key
+        pad = max(8, round(self._base_px * 0.9))  # the style's side padding and border
+        width, height = self.width() - 2 * pad, self.height() - pad
+        px = self._base_px
+        least = max(8, round(self._base_px * self.LEAST))
+        while True:
+            font = QFont(self.font())
+            font.setPixelSize(px)
+            m = QFontMetrics(font)
+            lines = _break(self.name, m, width, max(1, min(3, height // max(1, m.height()))))
+            if lines is not None or px <= least:
+                break
+            px = max(least, int(px * 0.92))
+        text = "\n".join(lines) if lines else self.name
+        self.setStyleSheet("" if px == self._base_px else f"font-size: {px}px;")
+        if text != self.text():
+            self.setText(text)
+
+
+def _break(name: str, m: QFontMetrics, width: int, lines: int) -> list[str] | None:
+    """The name on at most ``lines`` lines no wider than ``width``, as even as can be."""
+    words = name.split()
+    if m.horizontalAdvance(name) <= width:
+        return [name]
+    best = None
+    for n in range(2, lines + 1):
+        for cut in _cuts(len(words), n):
+            parts = [" ".join(words[a:b]) for a, b in zip((0, *cut), (*cut, len(words)), strict=True)]
+            widest = max(m.horizontalAdvance(part) for part in parts)
+            if widest <= width and (best is None or widest < best[0]):
+                best = (widest, parts)
+        if best:
+            return best[1]
+    return None
+
+
+def _cuts(count: int, n: int):
+    """Every way to cut ``count`` words into ``n`` non-empty runs (their cut points)."""
+    from itertools import combinations
+
+    return combinations(range(1, count), n - 1)
+
+
 class TileGrid(QWidget):
     """Big name tiles in pages of ``columns × rows``, with a letter filter when long."""
 
@@ -263,7 +340,7 @@ class TileGrid(QWidget):
         nav.addWidget(self.page_label, 1)
         nav.addWidget(self.next_button)
         col.addLayout(nav)
-        self.tiles: list[QPushButton] = []
+        self.tiles: list[TileButton] = []
         self._spacers: list[QWidget] = []
         self.letter_buttons: dict[str, QPushButton] = {}
 
@@ -302,6 +379,7 @@ class TileGrid(QWidget):
         while self.letters_row.count():
             w = self.letters_row.takeAt(0).widget()
             if w is not None:
+                w.hide()
                 w.deleteLater()
         self.letter_buttons = {}
         self.letters_box.setVisible(bool(letters))
@@ -317,14 +395,17 @@ class TileGrid(QWidget):
     def _fill(self) -> None:
         for t in [*self.tiles, *self._spacers]:
             self.grid.removeWidget(t)
+            t.hide()  # gone at once, not on the next event-loop turn
             t.deleteLater()
         self.tiles, self._spacers = [], []
         items = self.visible_items()
         pages = max(1, -(-len(items) // self.per_page))
         shown = items[self.page * self.per_page:(self.page + 1) * self.per_page]
         for i, (key, name) in enumerate(shown):
-            tile = button(name, "tile", lambda k=key: self.chosen.emit(k))
+            tile = TileButton(name)
+            tile.clicked.connect(lambda _checked=False, k=key: self.chosen.emit(k))
             tile.setSizePolicy(_EXPAND, _EXPAND)
+            tile.setMinimumWidth(1)  # the name breaks to fit; it never widens the grid
             self.tiles.append(tile)
             self.grid.addWidget(tile, i // self.columns, i % self.columns)
             tile.show()
@@ -348,6 +429,6 @@ class TileGrid(QWidget):
 
     def tile(self, name: str) -> QPushButton:
         for t in self.tiles:
-            if t.text() == name:
+            if t.name == name:
                 return t
         raise LookupError(f"no tile {name!r} on this page")
