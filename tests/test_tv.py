@@ -166,18 +166,22 @@ def test_the_whole_class_from_a_four_button_clicker(tv, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_PageDown)
     qtbot.keyClick(window, Qt.Key.Key_PageDown)
     assert shown(window).mode == "rest" and shown(window).seconds_left == 60
-    # next held down: 15 s more rest, and no step on
-    press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_PageDown, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window, press)
-    for _ in range(3):  # the key repeats while held: still one press
-        QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_PageDown,
-                                                 Qt.KeyboardModifier.NoModifier, "", True))
-        QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_PageDown,
-                                                 Qt.KeyboardModifier.NoModifier, "", True))
-    qtbot.wait(HOLD_MS)
-    qtbot.waitUntil(lambda: not window._hold.isActive(), timeout=5000)  # held past HOLD_MS
-    QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_PageDown,
-                                             Qt.KeyboardModifier.NoModifier))
+    # next held down: 15 s more rest, and no step on (times are the key events' own)
+    def key(kind, ms, repeat=False):
+        event = QKeyEvent(kind, Qt.Key.Key_PageDown, Qt.KeyboardModifier.NoModifier, "", repeat)
+        event.setTimestamp(ms)
+        QApplication.sendEvent(window, event)
+
+    key(QEvent.Type.KeyPress, 10_000)
+    for ms in (10_300, 10_500):  # the key repeats while held: still one press
+        key(QEvent.Type.KeyRelease, ms, True)
+        key(QEvent.Type.KeyPress, ms, True)
+    assert shown(window).seconds_left == 60  # not yet held long enough
+    key(QEvent.Type.KeyRelease, 10_000 + HOLD_MS, True)
+    key(QEvent.Type.KeyPress, 10_000 + HOLD_MS, True)  # held HOLD_MS: +15 s, once
+    key(QEvent.Type.KeyRelease, 11_500, True)
+    key(QEvent.Type.KeyPress, 11_500, True)
+    key(QEvent.Type.KeyRelease, 11_600)
     d = shown(window)
     assert d.mode == "rest" and d.seconds_left == 75
     qtbot.keyClick(window, Qt.Key.Key_PageUp)  # back to the set

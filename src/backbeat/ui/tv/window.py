@@ -10,6 +10,7 @@ the menu worked with the same buttons. Every key becomes one class command
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -44,6 +45,11 @@ _WORKING = {SegmentKind.WORK, SegmentKind.HOLD, SegmentKind.BREATH}
 # M mutes and unmutes, [ and ] turn the cue volume down and up.
 _SOUND = {Qt.Key.Key_M: lambda a: a.toggle_mute(), Qt.Key.Key_BracketLeft: lambda a: a.volume_down(),
           Qt.Key.Key_BracketRight: lambda a: a.volume_up()}
+
+
+def _stamp(event: QKeyEvent) -> int:
+    """The key event's time in ms (the window system's; the monotonic clock when none)."""
+    return event.timestamp() or int(time.monotonic() * 1000)
 
 
 class TvWindow(QMainWindow):
@@ -91,6 +97,8 @@ class TvWindow(QMainWindow):
         self._hold.setSingleShot(True)
         self._hold.setInterval(HOLD_MS)
         self._hold.timeout.connect(self._held)
+        self._pressed_at: int | None = None  # when next went down (the key event's ms)
+        self._hold_done = False
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(REPAINT_MS)
@@ -235,8 +243,11 @@ class TvWindow(QMainWindow):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if event.isAutoRepeat():
-            return  # a held key is one press (next held: see _held)
+        if event.isAutoRepeat():  # a held key is one press; next held long enough adds rest
+            if key in _NEXT and self._pressed_at is not None and not self._hold_done \
+                    and _stamp(event) - self._pressed_at >= HOLD_MS:
+                self._held()
+            return
         if self.menu is not None:
             self._menu_key(key)
             return
@@ -251,8 +262,9 @@ class TvWindow(QMainWindow):
         elif key in _NEXT:
             if self.runner.state is RunState.READY:
                 self._key("next")
-            else:
-                self._hold.start()  # next on release, +15 s if still held at HOLD_MS
+            else:  # next on release; +15 s rest once held for HOLD_MS
+                self._pressed_at, self._hold_done = _stamp(event), False
+                self._hold.start()
         elif key in _BACK:
             self._key("back")
         elif key in _EXTEND:
@@ -268,14 +280,24 @@ class TvWindow(QMainWindow):
             super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
-        if not event.isAutoRepeat() and event.key() in _NEXT and self._hold.isActive():
-            self._hold.stop()
-            self._key("next")
+        if event.isAutoRepeat() or event.key() not in _NEXT or self._pressed_at is None:
+            super().keyReleaseEvent(event)
             return
-        super().keyReleaseEvent(event)
+        self._hold.stop()
+        held = _stamp(event) - self._pressed_at
+        self._pressed_at = None
+        if not self._hold_done:
+            if held >= HOLD_MS:
+                self._held()
+            else:
+                self._key("next")
 
     def _held(self) -> None:
         """Next held down: 15 s more rest (where a rest can grow), not the next step."""
+        if self._hold_done:
+            return
+        self._hold_done = True
+        self._hold.stop()
         self._key("extend")
 
     # --- the coach's menu ----------------------------------------------------------
