@@ -51,6 +51,8 @@ def _fmt_time(seconds: float) -> str:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from backbeat.engine.timeline import SegmentKind
+
     _db, plan = _load_plan(args)
     timeline = plan.timeline()
     if args.json:
@@ -71,9 +73,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if first.set:
             detail = f"set {first.set}/{first.sets}"
         if first.reps:
-            unit = "cycles" if first.kind.value == "breath" else "reps"
+            unit = "cycles" if first.kind is SegmentKind.BREATH else "reps"
             detail += f", {first.reps} {unit}"
-        if first.side and first.kind.value != "work" or (first.side and len({s.side for s in segs}) == 1):
+        if first.side and first.kind is not SegmentKind.WORK or (first.side and len({s.side for s in segs}) == 1):
             detail += f", {first.side.value}"
         print(f"{_fmt_time(first.start_s):>8} {length:>6.0f}s  {first.kind.value:<13} "
               f"{first.block[:22]:<22} {(first.exercise_name or '')[:34]:<34} {detail}")

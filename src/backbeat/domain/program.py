@@ -62,6 +62,11 @@ class BlockKind(StrEnum):
     CIRCUIT = "circuit"  # like a superset with three or more stations
     BREATH = "breath"  # paced breathing drills
 
+    @property
+    def grouped(self) -> bool:
+        """Supersets and circuits run one set of each item a round."""
+        return self in (BlockKind.SUPERSET, BlockKind.CIRCUIT)
+
 
 class LoadKind(StrEnum):
     KG = "kg"
@@ -152,7 +157,7 @@ class Block(BaseModel):
 
     @model_validator(mode="after")
     def _rounds_fit_kind(self) -> Block:
-        grouped = self.kind in (BlockKind.SUPERSET, BlockKind.CIRCUIT)
+        grouped = self.kind.grouped
         if grouped:
             if self.rounds is None:
                 raise ValueError(f"a {self.kind.value} needs 'rounds'")

@@ -15,7 +15,7 @@ from backbeat.domain.exercise import Laterality, Side
 from backbeat.domain.prescription import Prescribed, Volume
 from backbeat.domain.tempo import Phase
 from backbeat.engine.runner import Now, RunState
-from backbeat.engine.timeline import Segment, SegmentKind, Timeline
+from backbeat.engine.timeline import WORKING, Segment, SegmentKind, Timeline
 
 MAX_CUES = 3
 
@@ -199,6 +199,6 @@ def _pattern_words(p: Prescribed | None) -> str:
 
 def _first_work(timeline: Timeline, seg: Segment) -> Segment | None:
     for s in timeline.segments[seg.index :]:
-        if s.kind in (SegmentKind.WORK, SegmentKind.HOLD, SegmentKind.BREATH):
+        if s.kind in WORKING:
             return s
     return None

@@ -40,6 +40,9 @@ class SegmentKind(StrEnum):
     TRANSITION = "transition"
 
 
+#: Segments of a set: work phases, a hold, a breathing drill.
+WORKING = frozenset({SegmentKind.WORK, SegmentKind.HOLD, SegmentKind.BREATH})
+
 #: Segments a coach may lengthen with "+15 s".
 EXTENDABLE = frozenset({SegmentKind.REST, SegmentKind.GET_READY, SegmentKind.TRANSITION})
 
@@ -82,10 +85,6 @@ class Segment:
     @property
     def end_ms(self) -> int:
         return self.start_ms + self.duration_ms
-
-    @property
-    def end_s(self) -> float:
-        return self.end_ms / 1000
 
     def to_json(self) -> dict:
         return {
@@ -200,11 +199,7 @@ class Timeline:
     def next_work(self, after: Segment) -> Segment | None:
         """The first segment of the next set (work, hold or drill) after ``after``'s step."""
         for seg in self.segments[after.index + 1 :]:
-            if seg.step != after.step and seg.kind in (
-                SegmentKind.WORK,
-                SegmentKind.HOLD,
-                SegmentKind.BREATH,
-            ):
+            if seg.step != after.step and seg.kind in WORKING:
                 return seg
         return None
 
@@ -355,7 +350,7 @@ def _compile_day(day: Day, prescriptions: dict[tuple[int, int], Prescribed]) -> 
                     new_step=True,
                 )
             )
-        if block.kind in (BlockKind.SUPERSET, BlockKind.CIRCUIT):
+        if block.kind.grouped:
             rounds = block.rounds or 1
             for r in range(1, rounds + 1):
                 for i, item in enumerate(block.items):

@@ -52,13 +52,6 @@ def resumable(state: dict[str, Any] | None) -> bool:
     return bool(state) and state.get("state") in ("running", "paused")
 
 
-def clear_live_state(db: Database, station: str) -> None:
-    with db.session() as s:
-        row = s.get(LiveStateRow, station)
-        if row is not None:
-            s.delete(row)
-
-
 class LiveStateWriter:
     """Saves the newest submitted state on a background thread."""
 

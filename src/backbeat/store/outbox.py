@@ -22,6 +22,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -102,11 +103,28 @@ class Outbox:
         return sent, refused
 
 
+class TapOp(StrEnum):
+    """What a result is about (the outbox's files name ``log`` and ``undo``)."""
+
+    LOG = "log"
+    UNDO = "undo"
+    DELIVER = "deliver"  # taps kept on this kiosk reached the database
+    ERROR = "error"  # the sender met a failure of its own and goes on
+
+
+class TapStatus(StrEnum):
+    SAVED = "saved"  # stored now
+    DUPLICATE = "duplicate"  # stored before: a retry
+    QUEUED = "queued"  # on this kiosk's disk: the database is unreachable
+    REFUSED = "refused"  # the message says why
+    DELIVERED = "delivered"  # queued taps stored (``count`` of them)
+
+
 def apply(db: Database, op: dict) -> bool:
     """Carry out one tap against the database. True if it changed anything."""
-    if op["op"] == "log":
+    if op["op"] == TapOp.LOG:
         return log_set(db, SetEntry.from_json(op["entry"]))
-    if op["op"] == "undo":
+    if op["op"] == TapOp.UNDO:
         return undo_set(db, op["key"])
     raise InvalidInput(f"unknown kind of tap {op['op']!r}", "outbox")
 
@@ -118,11 +136,9 @@ def unreachable(exc: BaseException) -> bool:
 
 @dataclass(frozen=True)
 class TapResult:
-    op: str  # "log", "undo", or "deliver" (queued taps sent)
+    op: TapOp
     key: str
-    #: saved (stored now), duplicate (stored before: a retry), queued (on disk,
-    #: database unreachable), refused (the message says why), delivered
-    status: str
+    status: TapStatus
     message: str = ""
     seconds: float = 0.0  # tap to durable commit (or to durably queued)
     pending: int = 0  # taps still waiting in the outbox
@@ -149,10 +165,10 @@ class TapSender:
 
     # --- called from the screen --------------------------------------------------
     def send_log(self, entry: SetEntry) -> None:
-        self._jobs.put(({"op": "log", "entry": entry.to_json()}, entry.key, time.perf_counter()))
+        self._jobs.put(({"op": TapOp.LOG.value, "entry": entry.to_json()}, entry.key, time.perf_counter()))
 
     def send_undo(self, key: str) -> None:
-        self._jobs.put(({"op": "undo", "key": key}, key, time.perf_counter()))
+        self._jobs.put(({"op": TapOp.UNDO.value, "key": key}, key, time.perf_counter()))
 
     def retry_now(self) -> None:
         self._jobs.put(None)
@@ -182,7 +198,8 @@ class TapSender:
                 if job is not None:
                     self._send(*job)
             except Exception as exc:  # the sender must outlive any one failure
-                self.on_result(TapResult("error", "", "queued", f"{type(exc).__name__}: {exc}"))
+                self.on_result(TapResult(TapOp.ERROR, "", TapStatus.QUEUED,
+                                         f"{type(exc).__name__}: {exc}"))
 
     def _deliver_queued(self) -> bool:
         """Try the outbox first so taps reach the database in the order made.
@@ -198,7 +215,7 @@ class TapSender:
             return False
         left = len(self.outbox)
         if sent or refused:
-            self.on_result(TapResult("deliver", "", "delivered", "; ".join(refused),
+            self.on_result(TapResult(TapOp.DELIVER, "", TapStatus.DELIVERED, "; ".join(refused),
                                      pending=left, count=sent))
         return left == 0
 
@@ -209,7 +226,7 @@ class TapSender:
         try:
             stored = apply(self.db, op)
         except InvalidInput as exc:
-            self.on_result(TapResult(op["op"], key, "refused", exc.reason,
+            self.on_result(TapResult(TapOp(op["op"]), key, TapStatus.REFUSED, exc.reason,
                                      time.perf_counter() - tapped))
             return
         except Exception as exc:
@@ -218,12 +235,13 @@ class TapSender:
             self._reconnect()
             self._queue(op, key, tapped, _why(exc))
             return
-        status = "saved" if stored or op["op"] == "undo" else "duplicate"
-        self.on_result(TapResult(op["op"], key, status, "", time.perf_counter() - tapped))
+        status = TapStatus.SAVED if stored or op["op"] == TapOp.UNDO else TapStatus.DUPLICATE
+        self.on_result(TapResult(TapOp(op["op"]), key, status, "", time.perf_counter() - tapped))
 
     def _queue(self, op: dict, key: str, tapped: float, why: str) -> None:
         self.outbox.put(op)
-        self.on_result(TapResult(op["op"], key, "queued", why, time.perf_counter() - tapped,
+        self.on_result(TapResult(TapOp(op["op"]), key, TapStatus.QUEUED, why,
+                                 time.perf_counter() - tapped,
                                  pending=len(self.outbox)))
 
     def _reconnect(self) -> None:

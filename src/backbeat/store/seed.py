@@ -12,8 +12,6 @@ from backbeat.store.library import save_library
 from backbeat.store.models import ExerciseRow, ProgramRow
 from backbeat.store.programs import save_program
 
-SAMPLE_PROGRAM = "Precision Back"
-
 
 def builtin_library() -> Library:
     return Library.model_validate_json((resources_dir() / "library.json").read_text("utf-8"))

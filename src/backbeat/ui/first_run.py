@@ -38,6 +38,7 @@ from backbeat.domain.pin import validate_pin
 from backbeat.store.auth import has_trainer_pin, set_trainer_pin
 from backbeat.store.db import Database
 from backbeat.store.settings import CHOICES, get_setting, set_setting
+from backbeat.ui import theme
 
 #: plays the sound test; returns None when it played, else why it could not
 SoundTest = Callable[[], "str | None"]
@@ -66,7 +67,7 @@ class ScreenNumber(QWidget):
     def __init__(self, index: int, screen: QScreen):
         super().__init__(None, Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
-        self.setStyleSheet("background: #0B0E13; color: #FFD23F;")
+        self.setStyleSheet(f"background: {theme.BACKGROUND.name()}; color: {theme.SETUP_TEXT.name()};")
         self.number = QLabel(str(index + 1), self)
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         geometry = screen.geometry()
@@ -202,7 +203,7 @@ class PinPage(QWizardPage):
             field.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
             field.setMaxLength(8)
         self.problem = QLabel("")
-        self.problem.setStyleSheet("color: #B00020;")
+        self.problem.setStyleSheet(f"color: {theme.PROBLEM};")
         if self.already:
             self.setSubTitle("This gym has a trainer PIN already. Change it in the trainer's "
                              "Settings tab.")

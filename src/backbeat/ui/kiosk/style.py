@@ -14,10 +14,10 @@ BASE_W, BASE_H = 1280, 800
 #: Smallest button edge at scale 1 (15 mm at 96 dpi is 57 px).
 MIN_TARGET_PX = 84
 
-GOOD = "#3DDC97"  # saved: green, always with a ✓ and words
-BAD = "#FF5D5D"  # refused: red, always with a ✕ and words
+GOOD = theme.GOOD
+BAD = theme.BAD
 CAUTION = theme.WARNING.name()  # amber, always with ⚠ and words
-ACCENT = "#4EA8FF"
+ACCENT = theme.ACCENT
 
 
 def scale_for(width: int, height: int) -> float:
@@ -49,11 +49,11 @@ def stylesheet(scale: float) -> str:
                              letter-spacing: 1px; }}
     QLabel[role="history"] {{ font-size: {p(24)}px; }}
     QLabel[role="dots"] {{ font-size: {p(60)}px; font-weight: bold; letter-spacing: {p(12)}px; }}
-    QFrame[role="banner-good"] {{ background: #123524; border: {p(3)}px solid {GOOD};
+    QFrame[role="banner-good"] {{ background: {theme.BANNER_GOOD_BG}; border: {p(3)}px solid {GOOD};
                                   border-radius: {p(14)}px; }}
-    QFrame[role="banner-bad"] {{ background: #3A1518; border: {p(3)}px solid {BAD};
+    QFrame[role="banner-bad"] {{ background: {theme.BANNER_BAD_BG}; border: {p(3)}px solid {BAD};
                                  border-radius: {p(14)}px; }}
-    QFrame[role="banner-caution"] {{ background: #3A2A08; border: {p(3)}px solid {CAUTION};
+    QFrame[role="banner-caution"] {{ background: {theme.BANNER_CAUTION_BG}; border: {p(3)}px solid {CAUTION};
                                      border-radius: {p(14)}px; }}
     QFrame[role="banner-info"] {{ background: {panel}; border: {p(3)}px solid {ACCENT};
                                   border-radius: {p(14)}px; }}
@@ -62,16 +62,16 @@ def stylesheet(scale: float) -> str:
     QPushButton {{ background: {dim}; color: {text}; border: none; border-radius: {p(14)}px;
                   min-height: {target}px; min-width: {target}px; padding: 0 {p(18)}px;
                   font-size: {p(30)}px; font-weight: bold; }}
-    QPushButton:pressed {{ background: #46505F; }}
-    QPushButton:disabled {{ color: #5C6675; background: #1B2029; }}
+    QPushButton:pressed {{ background: {theme.PRESSED}; }}
+    QPushButton:disabled {{ color: {theme.DISABLED_TEXT}; background: {theme.DISABLED_BG}; }}
     QPushButton[role="tile"] {{ background: {panel}; border: {p(3)}px solid {dim};
                                font-size: {p(40)}px; border-radius: {p(18)}px; }}
     QPushButton[role="tile"]:pressed {{ border-color: {ACCENT}; }}
-    QPushButton[role="primary"] {{ background: {GOOD}; color: #06140D; font-size: {p(44)}px;
+    QPushButton[role="primary"] {{ background: {GOOD}; color: {theme.ON_GOOD}; font-size: {p(44)}px;
                                   min-height: {p(100)}px; }}
-    QPushButton[role="primary"]:pressed {{ background: #2FB57C; }}
-    QPushButton[role="primary"]:disabled {{ background: #2A4A3C; color: #8FB5A3; }}
-    QPushButton[role="undo"] {{ background: {CAUTION}; color: #1A1200; font-size: {p(36)}px; }}
+    QPushButton[role="primary"]:pressed {{ background: {theme.GOOD_PRESSED}; }}
+    QPushButton[role="primary"]:disabled {{ background: {theme.GOOD_DISABLED_BG}; color: {theme.GOOD_DISABLED_TEXT}; }}
+    QPushButton[role="undo"] {{ background: {CAUTION}; color: {theme.ON_CAUTION}; font-size: {p(36)}px; }}
     QPushButton[role="stepper"] {{ font-size: {p(44)}px; min-width: {p(96)}px;
                                   min-height: {p(96)}px; padding: 0; }}
     QPushButton[role="stepper-small"] {{ font-size: {p(30)}px; min-width: {p(96)}px;
@@ -79,12 +79,12 @@ def stylesheet(scale: float) -> str:
     QPushButton[role="choice"] {{ font-size: {p(34)}px; padding: 0; background: {panel};
                                  min-width: {p(72)}px;
                                  border: {p(3)}px solid {dim}; }}
-    QPushButton[role="choice"]:checked {{ background: {ACCENT}; color: #04121F;
+    QPushButton[role="choice"]:checked {{ background: {ACCENT}; color: {theme.ON_ACCENT};
                                          border-color: {text}; }}
     QPushButton[role="key"] {{ font-size: {p(48)}px; min-height: {p(100)}px; }}
     QPushButton[role="letter"] {{ font-size: {p(28)}px; min-width: {p(64)}px; padding: 0;
                                  min-height: {p(72)}px; }}
-    QPushButton[role="letter"]:checked {{ background: {ACCENT}; color: #04121F; }}
+    QPushButton[role="letter"]:checked {{ background: {ACCENT}; color: {theme.ON_ACCENT}; }}
     QPushButton[role="quiet"] {{ background: transparent; color: {muted};
                                 border: {p(2)}px solid {dim}; font-size: {p(24)}px; }}
     """

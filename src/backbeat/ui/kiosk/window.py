@@ -49,7 +49,7 @@ from backbeat.store.equipment import get_equipment
 from backbeat.store.library import load_library
 from backbeat.store.live import class_now
 from backbeat.store.logs import recent_logs, suggested_load
-from backbeat.store.outbox import Outbox, TapResult, TapSender
+from backbeat.store.outbox import Outbox, TapOp, TapResult, TapSender, TapStatus
 from backbeat.store.settings import get_setting
 from backbeat.ui.kiosk import style
 from backbeat.ui.kiosk.logset import LogPage, SetForm, side_word
@@ -423,26 +423,26 @@ class KioskWindow(QMainWindow):
             self.on_result(result)
 
     def on_result(self, result: TapResult) -> None:
-        if result.status in ("queued", "delivered"):
+        if result.status in (TapStatus.QUEUED, TapStatus.DELIVERED):
             self.pending = result.pending
-        if result.op == "deliver":
+        if result.op is TapOp.DELIVER:
             note = (f"✓ {result.count} tap{'s' * (result.count != 1)} kept on this kiosk "
                     "reached the database.")
             self._delivered_note = note
             self._show_status()
             return
-        if result.op == "log" and result.key == self._in_flight:
+        if result.op is TapOp.LOG and result.key == self._in_flight:
             self._in_flight = None
             self.log.log_button.setEnabled(True)
             self.log.log_button.setText("LOG SET")
-            if result.status == "refused":
+            if result.status is TapStatus.REFUSED:
                 self.log.message.show_message("bad", f"Not saved: {result.message}.")
                 return
             entry = self._last_entry
             what = f"{entry.reps} × {format_load(entry.load_kg, self.units)}"
             if entry.side:
                 what += f" · {side_word(entry.side)}"
-            if result.status == "queued":
+            if result.status is TapStatus.QUEUED:
                 self.log.message.show_message(
                     "caution", f"Kept on this kiosk: {what}. The database is away; "
                                "it is sent when it is back.")
@@ -458,10 +458,10 @@ class KioskWindow(QMainWindow):
                 self.log.set_load(self._suggested(self.exercise.slug, other, None)
                                   or entry.load_kg)
             self._refresh_history()
-        elif result.op == "undo":
-            if result.status == "refused":
+        elif result.op is TapOp.UNDO:
+            if result.status is TapStatus.REFUSED:
                 self.log.message.show_message("bad", f"Not undone: {result.message}.")
-            elif result.status == "queued":
+            elif result.status is TapStatus.QUEUED:
                 self.log.message.show_message("caution", "Undone on this kiosk; the database "
                                                          "hears of it when it is back.")
             else:

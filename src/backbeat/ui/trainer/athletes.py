@@ -57,10 +57,10 @@ from backbeat.store.athletes import (
 )
 from backbeat.store.library import load_library
 from backbeat.store.settings import get_setting
+from backbeat.ui import theme
 from backbeat.ui.trainer.context import TrainerContext
 
-PROBLEM_STYLE = "color: #B00020; font-weight: bold;"
-DONE_STYLE = "color: #1B5E20; font-weight: bold;"
+
 def flag_text(athlete: Athlete) -> str:
     return risk_words(athlete.flags)
 
@@ -170,10 +170,10 @@ class ScreeningForm(QGroupBox):
     def _imbalance(self) -> None:
         try:
             self.imbalance.setText(self.findings().imbalance_text())
-            self.imbalance.setStyleSheet(PROBLEM_STYLE if "imbalance" in self.imbalance.text() else "")
+            self.imbalance.setStyleSheet(theme.PROBLEM_STYLE if "imbalance" in self.imbalance.text() else "")
         except InvalidInput as exc:
             self.imbalance.setText(str(exc))
-            self.imbalance.setStyleSheet(PROBLEM_STYLE)
+            self.imbalance.setStyleSheet(theme.PROBLEM_STYLE)
 
 
 class AthletesTab(QWidget):
@@ -293,7 +293,7 @@ class AthletesTab(QWidget):
 
     def _say(self, text: str, problem: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(PROBLEM_STYLE if problem else DONE_STYLE)
+        self.message.setStyleSheet(theme.PROBLEM_STYLE if problem else theme.DONE_STYLE)
 
     # --- roster -----------------------------------------------------------------------
     def _units_changed(self) -> None:
@@ -375,7 +375,7 @@ class AthletesTab(QWidget):
         if a.flags:
             self.flags.setText(f"⚑ {flag_text(a).capitalize()}: cautions on risky exercises, "
                                "substitutes below.")
-            self.flags.setStyleSheet(PROBLEM_STYLE)
+            self.flags.setStyleSheet(theme.PROBLEM_STYLE)
         else:
             self.flags.setText("No screening flags.")
             self.flags.setStyleSheet("")

@@ -10,8 +10,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 
+from backbeat.ui import theme
+
 DAY_S = 86400.0
-INK = "#1F2933"
+INK = theme.INK
 GRID_ALPHA = 0.25
 
 
@@ -36,9 +38,9 @@ class Readout:
         self.plot = plot
         self.xs = np.zeros(0)
         self.describe: Callable[[int], str] = str
-        self.line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#52606D", width=1, style=Qt.PenStyle.DotLine))
+        self.line = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.HOVER_LINE, width=1, style=Qt.PenStyle.DotLine))
         self.label = pg.TextItem(color=INK, fill=pg.mkBrush(255, 255, 255, 230),
-                                 border=pg.mkPen("#9AA5B1"), anchor=(0, 0))
+                                 border=pg.mkPen(theme.HOVER_BORDER), anchor=(0, 0))
         self.label.setZValue(100)
         for item in (self.line, self.label):
             item.setVisible(False)

@@ -27,10 +27,8 @@ from backbeat.domain.equipment import STARTER_EQUIPMENT, Equipment, Kind, warmup
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.setlog import Units
 from backbeat.store.equipment import get_equipment, save_equipment
+from backbeat.ui import theme
 from backbeat.ui.trainer.context import TrainerContext
-
-PROBLEM_STYLE = "color: #B00020; font-weight: bold;"
-GOOD_STYLE = "color: #1B6E3A;"
 
 
 class _Table(QGroupBox):
@@ -224,10 +222,10 @@ class EquipmentTab(QWidget):
         try:
             self.saved = save_equipment(self.db, self.form_data())
         except InvalidInput as exc:
-            self.message.setStyleSheet(PROBLEM_STYLE)
+            self.message.setStyleSheet(theme.PROBLEM_STYLE)
             self.message.setText(f"Not saved — {exc}")
             return False
-        self.message.setStyleSheet(GOOD_STYLE)
+        self.message.setStyleSheet(theme.DONE_STYLE)
         self.message.setText("Saved: progression and the kiosks use it from the next set.")
         self.show_probe()
         return True

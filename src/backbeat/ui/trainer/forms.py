@@ -30,14 +30,13 @@ from backbeat.domain.breath import DEFAULT_BREATH, Breath
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Exercise, Laterality, Library
 from backbeat.domain.prescription import tempo_in_force, works_each_side
+from backbeat.domain.program import BlockKind
 from backbeat.domain.program_review import Note
 from backbeat.domain.tempo import Phase, StartPhase, Tempo, parse_tempo, rep_phases
 from backbeat.ui import theme
 
-PROBLEM_STYLE = "color: #B00020; font-weight: bold;"
-WARNING_STYLE = "color: #8A5300; font-weight: bold;"
-BLOCK_KINDS = [("straight", "Straight sets"), ("superset", "Superset"),
-               ("circuit", "Circuit"), ("breath", "Breath drill")]
+BLOCK_KINDS = [(BlockKind.STRAIGHT, "Straight sets"), (BlockKind.SUPERSET, "Superset"),
+               (BlockKind.CIRCUIT, "Circuit"), (BlockKind.BREATH, "Breath drill")]
 VOLUME_KINDS = [("reps", "reps"), ("duration_s", "seconds (timed hold)"),
                 ("cycles", "breath cycles")]
 LOAD_KINDS = [("", "no load given"), ("kg", "kg"), ("bodyweight", "bodyweight"),
@@ -76,10 +75,10 @@ class FieldRow(QWidget):
     def show_notes(self, problems: list[str], warnings: list[str]) -> None:
         problems = [_without_echo(p) for p in problems]
         if problems:
-            self.message.setStyleSheet(PROBLEM_STYLE)
+            self.message.setStyleSheet(theme.PROBLEM_STYLE)
             self.message.setText("\n".join(f"✖ {p}" for p in problems))
         elif warnings:
-            self.message.setStyleSheet(WARNING_STYLE)
+            self.message.setStyleSheet(theme.WARNING_STYLE)
             self.message.setText("\n".join(f"⚠ {w}" for w in warnings))
         else:
             self.message.clear()
@@ -139,7 +138,7 @@ class NodeForm(QWidget):
         for key, (p, w) in per_key.items():
             self.rows[key].show_notes(p, w)
         if general_p or general_w:
-            self.general.setStyleSheet(PROBLEM_STYLE if general_p else WARNING_STYLE)
+            self.general.setStyleSheet(theme.PROBLEM_STYLE if general_p else theme.WARNING_STYLE)
             self.general.setText("\n".join([f"✖ {t}" for t in general_p] +
                                            [f"⚠ {t}" for t in general_w]))
         else:
@@ -206,7 +205,7 @@ class BlockForm(NodeForm):
         self.name = self.add("name", "Name", QLineEdit())
         self.kind = self.add("kind", "Kind", QComboBox())
         for value, text in BLOCK_KINDS:
-            self.kind.addItem(text, value)
+            self.kind.addItem(text, value.value)
         self.rounds = self.add("rounds", "Rounds", _spin(1, 20))
         self.rest = self.add("rest_s", "Rest after each round", _spin(0, 900, " s"))
         self.get_ready = self.add("get_ready_s", "Get ready", _spin(-1, 120, " s", "day's default"))
@@ -220,9 +219,9 @@ class BlockForm(NodeForm):
     def load(self, node: dict) -> None:
         self._loading = True
         self.name.setText(node.get("name", ""))
-        kind = node.get("kind", "straight")
-        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
-        grouped = kind in ("superset", "circuit")
+        kind = BlockKind(node.get("kind", BlockKind.STRAIGHT))
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind.value)))
+        grouped = kind.grouped
         self.set_row_visible("rounds", grouped or "rounds" in node)
         self.set_row_visible("rest_s", grouped or "rest_s" in node)
         self.rounds.setValue(int(node.get("rounds", 3)))
@@ -271,7 +270,7 @@ class TempoDiagram(QWidget):
             p.setPen(QPen(color.darker(160), 1.5))
             p.setBrush(color)
             p.drawRoundedRect(rect, 5, 5)
-            p.setPen(QColor("#101418"))
+            p.setPen(QColor(theme.DIAGRAM_TEXT))
             text = f"{label} {seconds:g}s"
             px = int(box_h * 0.36)
             font.setPixelSize(px)
@@ -284,7 +283,7 @@ class TempoDiagram(QWidget):
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
             font.setPixelSize(int(h * 0.24))
             p.setFont(font)
-            p.setPen(QColor("#333A44"))
+            p.setPen(QColor(theme.RULE))
             p.drawText(QRectF(x, box_h + 2, width - 3, h - box_h - 2),
                        Qt.AlignmentFlag.AlignCenter, breath.upper())
             x += width
@@ -439,7 +438,7 @@ class ItemForm(NodeForm):
             self.exercise.addItem(f"{ex.name}  ·  {kind}", ex.slug)
         self._loading = False
 
-    def load(self, node: dict, block_kind: str) -> None:
+    def load(self, node: dict, block_kind: BlockKind | str) -> None:
         self._loading = True
         ex = self.library.get(node.get("exercise", "")) if self.library else None
         index = self.exercise.findData(ex.slug) if ex else -1
@@ -449,8 +448,9 @@ class ItemForm(NodeForm):
         else:
             self.exercise.setEditable(False)
             self.exercise.setCurrentIndex(index)
-        grouped = block_kind in ("superset", "circuit")
-        breath_block = block_kind == "breath"
+        block_kind = BlockKind(block_kind)
+        grouped = block_kind.grouped
+        breath_block = block_kind is BlockKind.BREATH
         self.set_row_visible("sets", not grouped and not breath_block or "sets" in node)
         self.sets.setValue(int(node.get("sets", 1)))
         kind = next((k for k, _ in VOLUME_KINDS if node.get(k) is not None), None)

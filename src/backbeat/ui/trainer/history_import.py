@@ -28,6 +28,7 @@ from backbeat.domain.history_import import How
 from backbeat.domain.names import name_key
 from backbeat.store.db import Database
 from backbeat.store.history_import import ImportPlan, describe_plan, plan_import, run_import
+from backbeat.ui import theme
 
 SKIP = ""
 
@@ -111,7 +112,7 @@ class ImportReview(QDialog):
             self.imported = run_import(self.db, self.plan)
         except InvalidInput as exc:  # the file's sets were imported meanwhile
             self.summary.setText(f"Nothing imported — {exc.reason}")
-            self.summary.setStyleSheet("color: #B00020; font-weight: bold;")
+            self.summary.setStyleSheet(theme.PROBLEM_STYLE)
             return False
         self.accept()
         return True

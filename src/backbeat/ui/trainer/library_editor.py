@@ -36,7 +36,8 @@ from backbeat.domain.exercise import EquipmentKind, Exercise, Laterality, Librar
 from backbeat.domain.tempo import StartPhase
 from backbeat.paths import media_path
 from backbeat.store.library import load_library, save_exercise
-from backbeat.ui.trainer.forms import PROBLEM_STYLE, FieldRow
+from backbeat.ui import theme
+from backbeat.ui.trainer.forms import FieldRow
 
 STARTS = [
     (StartPhase.CONCENTRIC, "with the pull (rows, pull-aparts, pulldowns)"),
@@ -178,7 +179,7 @@ class LibraryEditor(QWidget):
         self.media_preview = QLabel()
         self.media_preview.setFixedSize(QSize(240, 160))
         self.media_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.media_preview.setStyleSheet("border: 1px solid #9AA4B2;")
+        self.media_preview.setStyleSheet(f"border: 1px solid {theme.FRAME};")
         form.addRow("", self.media_preview)
         scroll.setWidget(body)
         rl.addWidget(scroll, 1)
@@ -400,7 +401,7 @@ class LibraryEditor(QWidget):
         return True
 
     def say(self, text: str, problem: bool = False) -> None:
-        self.banner.setStyleSheet(PROBLEM_STYLE if problem else "color: #1B5E20; font-weight: bold;")
+        self.banner.setStyleSheet(theme.PROBLEM_STYLE if problem else theme.DONE_STYLE)
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from backbeat.domain.errors import InvalidInput
 from backbeat.store.auth import check_trainer_pin, has_trainer_pin, set_trainer_pin
+from backbeat.ui import theme
 
 #: How often the lockout countdown is redrawn. It reads the clock; it counts nothing.
 COUNTDOWN_REFRESH_MS = 250
@@ -73,7 +74,7 @@ class PinGate(QDialog):
         self.message = QLabel()
         self.message.setObjectName("pin-message")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #B00020; font-weight: bold;")
+        self.message.setStyleSheet(theme.PROBLEM_STYLE)
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -155,7 +156,7 @@ class ChangePinDialog(QDialog):
         layout.addLayout(form)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #B00020; font-weight: bold;")
+        self.message.setStyleSheet(theme.PROBLEM_STYLE)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from backbeat.engine.timeline import SegmentKind, Timeline
+from backbeat.engine.timeline import WORKING, SegmentKind, Timeline
 from backbeat.ui import theme
 
 #: What the strip calls each kind of segment, and its colour (a legend names them).
@@ -17,7 +16,7 @@ KINDS = {
     SegmentKind.HOLD: ("hold", theme.MODE["hold"]),
     SegmentKind.BREATH: ("breathing", theme.MODE["breath"]),
     SegmentKind.REST: ("rest", theme.MODE["rest"]),
-    SegmentKind.GET_READY: ("get ready / switch / change over", QColor("#C9CED6")),
+    SegmentKind.GET_READY: ("get ready / switch / change over", theme.PREVIEW_BETWEEN),
 }
 _SETUP = {SegmentKind.GET_READY, SegmentKind.SWITCH_SIDES, SegmentKind.TRANSITION}
 
@@ -109,7 +108,7 @@ class ClassPreview(QWidget):
         day = f"Day {timeline.day}"
         self.title.setText(name if name.casefold().startswith(day.casefold()) else f"{day}: {name}")
         work = sum(s.duration_s for s in timeline.segments
-                   if s.kind in (SegmentKind.WORK, SegmentKind.HOLD, SegmentKind.BREATH))
+                   if s.kind in WORKING)
         self.total.setText(f"{clock(timeline.duration_s)} in all · {clock(work)} under work")
         for kind, spans in runs(timeline).items():
             x0 = np.array([s for s, _ in spans], dtype=float)
@@ -118,8 +117,8 @@ class ClassPreview(QWidget):
                                     height=np.ones(len(spans)))
         for n, (name, start_ms, _end_ms) in enumerate(timeline.blocks()):
             line = pg.InfiniteLine(pos=start_ms / 60000, angle=90,
-                                   pen=pg.mkPen("#333A44", width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
-            label = pg.TextItem(f"{chr(65 + n) if n < 26 else n + 1}", color="#333A44", anchor=(0, 0))
+                                   pen=pg.mkPen(theme.RULE, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+            label = pg.TextItem(f"{chr(65 + n) if n < 26 else n + 1}", color=theme.RULE, anchor=(0, 0))
             label.setPos(start_ms / 60000, 1.02 + 0.0)
             label.setToolTip(name)
             self.plot.addItem(line)

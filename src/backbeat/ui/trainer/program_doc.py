@@ -10,11 +10,12 @@ a path tuple: ``()`` the program, ``(d,)`` a day, ``(d, b)`` a block,
 from __future__ import annotations
 
 import copy
+from enum import StrEnum
 from typing import Any
 
 from backbeat.domain.exercise import Exercise, Laterality, Library
 from backbeat.domain.prescription import tempo_in_force
-from backbeat.domain.program import PROGRAM_FORMAT
+from backbeat.domain.program import PROGRAM_FORMAT, BlockKind
 from backbeat.domain.tempo import StartPhase
 
 Path = tuple[int, ...]
@@ -22,14 +23,29 @@ Doc = dict[str, Any]
 
 CHILDREN = ("days", "blocks", "items")
 
+class Template(StrEnum):
+    """What a block the editor adds starts as (a block's kind, or timed holds)."""
+
+    STRAIGHT = BlockKind.STRAIGHT.value
+    SUPERSET = BlockKind.SUPERSET.value
+    CIRCUIT = BlockKind.CIRCUIT.value
+    BREATH = BlockKind.BREATH.value
+    HOLD = "hold"  # straight sets of timed holds
+
+
 #: Blocks the editor can add, with what the trainer sees.
 BLOCK_TEMPLATES = {
-    "straight": "Straight sets",
-    "superset": "Superset (A1/A2)",
-    "circuit": "Circuit (3 stations)",
-    "breath": "Breath drill",
-    "hold": "Timed hold",
+    Template.STRAIGHT: "Straight sets",
+    Template.SUPERSET: "Superset (A1/A2)",
+    Template.CIRCUIT: "Circuit (3 stations)",
+    Template.BREATH: "Breath drill",
+    Template.HOLD: "Timed hold",
 }
+
+
+def block_kind(block: dict) -> BlockKind:
+    """A block node's kind (left out of the file: straight sets)."""
+    return BlockKind(block.get("kind", BlockKind.STRAIGHT))
 
 
 def field_path(path: Path, key: str | None = None) -> str:
@@ -134,13 +150,14 @@ def _is_hold(ex: Exercise) -> bool:
     return ex.start is StartPhase.NONE and not ex.is_breath_drill
 
 
-def new_item(library: Library, kind: str, *, grouped: bool = False,
+def new_item(library: Library, kind: Template | BlockKind, *, grouped: bool = False,
              prefer: tuple[str, ...] = ()) -> dict:
     """A sensible first prescription for a block of ``kind``."""
-    if kind == "breath":
+    kind = Template(kind)
+    if kind is Template.BREATH:
         ex = _first(library, *prefer, "box-breathing", test=lambda e: e.is_breath_drill)
         return {"exercise": ex.slug, "cycles": 6}
-    if kind == "hold":
+    if kind is Template.HOLD:
         ex = _first(library, *prefer, "scapular-retraction-hold", test=_is_hold)
         item: dict = {"exercise": ex.slug, "duration_s": 20}
         if not grouped:
@@ -155,42 +172,45 @@ def new_item(library: Library, kind: str, *, grouped: bool = False,
     return item
 
 
-def new_block(library: Library, template: str) -> dict:
-    if template == "superset":
-        return {"name": "Superset", "kind": "superset", "rounds": 3, "rest_s": 60, "items": [
-            new_item(library, "straight", grouped=True, prefer=("face-pull",)),
-            new_item(library, "straight", grouped=True, prefer=("band-pull-apart",)),
+def new_block(library: Library, template: Template | str) -> dict:
+    template = Template(template)
+    rep = Template.STRAIGHT
+    if template is Template.SUPERSET:
+        return {"name": "Superset", "kind": BlockKind.SUPERSET.value, "rounds": 3, "rest_s": 60, "items": [
+            new_item(library, rep, grouped=True, prefer=("face-pull",)),
+            new_item(library, rep, grouped=True, prefer=("band-pull-apart",)),
         ]}
-    if template == "circuit":
-        return {"name": "Circuit", "kind": "circuit", "rounds": 2, "rest_s": 60, "items": [
-            new_item(library, "straight", grouped=True, prefer=("prone-ytw-raise",)),
-            new_item(library, "straight", grouped=True, prefer=("bird-dog",)),
-            new_item(library, "straight", grouped=True, prefer=("dead-bug",)),
+    if template is Template.CIRCUIT:
+        return {"name": "Circuit", "kind": BlockKind.CIRCUIT.value, "rounds": 2, "rest_s": 60, "items": [
+            new_item(library, rep, grouped=True, prefer=("prone-ytw-raise",)),
+            new_item(library, rep, grouped=True, prefer=("bird-dog",)),
+            new_item(library, rep, grouped=True, prefer=("dead-bug",)),
         ]}
-    if template == "breath":
-        return {"name": "Breathing", "kind": "breath", "items": [new_item(library, "breath")]}
-    if template == "hold":
-        return {"name": "Holds", "items": [new_item(library, "hold")]}
-    item = new_item(library, "straight")
+    if template is Template.BREATH:
+        return {"name": "Breathing", "kind": BlockKind.BREATH.value,
+                "items": [new_item(library, Template.BREATH)]}
+    if template is Template.HOLD:
+        return {"name": "Holds", "items": [new_item(library, Template.HOLD)]}
+    item = new_item(library, rep)
     name = library.get(item["exercise"]).name
     return {"name": name[:60], "items": [item]}
 
 
 def new_day(library: Library, number: int) -> dict:
-    return {"name": f"Day {number}", "blocks": [new_block(library, "straight")]}
+    return {"name": f"Day {number}", "blocks": [new_block(library, Template.STRAIGHT)]}
 
 
 def new_program(library: Library, name: str = "New program") -> Doc:
     return {"format": PROGRAM_FORMAT, "name": name, "days": [new_day(library, 1)]}
 
 
-def set_block_kind(doc: Doc, path: Path, kind: str) -> Doc:
+def set_block_kind(doc: Doc, path: Path, kind: BlockKind | str) -> Doc:
     """Change a block's kind, carrying sets over to rounds and back."""
+    kind = BlockKind(kind)
     out = copy.deepcopy(doc)
     block = node(out, path)
-    old = block.get("kind", "straight")
-    grouped_old = old in ("superset", "circuit")
-    grouped_new = kind in ("superset", "circuit")
+    grouped_old = block_kind(block).grouped
+    grouped_new = kind.grouped
     items = block.get("items", [])
     if grouped_new and not grouped_old:
         block["rounds"] = max([int(it.get("sets", 1)) for it in items] or [1])
@@ -207,8 +227,8 @@ def set_block_kind(doc: Doc, path: Path, kind: str) -> Doc:
             it["sets"] = rounds
             if rest is not None:
                 it["rest_s"] = rest
-    if kind == "straight":
+    if kind is BlockKind.STRAIGHT:
         block.pop("kind", None)
     else:
-        block["kind"] = kind
+        block["kind"] = kind.value
     return out

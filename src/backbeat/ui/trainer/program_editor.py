@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Library
 from backbeat.domain.prescription import tempo_in_force, works_each_side
-from backbeat.domain.program import ProgramFileError
+from backbeat.domain.program import BlockKind, ProgramFileError
 from backbeat.domain.program_review import Note, Review, review_program
 from backbeat.domain.tempo import StartPhase
 from backbeat.engine.timeline import ClassPlan
@@ -58,9 +58,9 @@ from backbeat.store.programs import (
     load_program,
     save_edited_program,
 )
+from backbeat.ui import theme
 from backbeat.ui.trainer import program_doc as docs
 from backbeat.ui.trainer.forms import (
-    PROBLEM_STYLE,
     BlockForm,
     DayForm,
     ItemForm,
@@ -69,8 +69,8 @@ from backbeat.ui.trainer.forms import (
 from backbeat.ui.trainer.preview import ClassPreview
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
-PROBLEM_COLOR = QColor("#B00020")
-WARNING_COLOR = QColor("#8A5300")
+PROBLEM_COLOR = QColor(theme.PROBLEM)
+WARNING_COLOR = QColor(theme.CAUTION_TEXT)
 
 
 class DocumentEdit(QUndoCommand):
@@ -475,7 +475,7 @@ class ProgramEditor(QWidget):
         return f"program {self.doc.get('name', '')!r} has unsaved edits"
 
     def say(self, text: str, problem: bool = False) -> None:
-        self.banner.setStyleSheet(PROBLEM_STYLE if problem else "color: #1B5E20; font-weight: bold;")
+        self.banner.setStyleSheet(theme.PROBLEM_STYLE if problem else theme.DONE_STYLE)
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
 
@@ -494,7 +494,7 @@ class ProgramEditor(QWidget):
                 return
         for b, block in enumerate(self.doc["days"][d]["blocks"]):
             for i, item in enumerate(block["items"]):
-                if item.get("reps") and block.get("kind") in ("superset", "circuit"):
+                if item.get("reps") and docs.block_kind(block).grouped:
                     self.select((d, b, i))
                     return
         self.select((d,))
@@ -513,7 +513,8 @@ class ProgramEditor(QWidget):
         doc, path = docs.insert(self.doc, (), len(days), docs.new_day(self.library, len(days) + 1))
         self.edit(doc, "add a day", path)
 
-    def add_block(self, template: str) -> None:
+    def add_block(self, template: docs.Template | str) -> None:
+        template = docs.Template(template)
         day = self.current_day()
         if not self.doc.get("days"):
             self.add_day()
@@ -527,9 +528,8 @@ class ProgramEditor(QWidget):
             return
         block_path = self.selected[:2]
         block = docs.node(self.doc, block_path)
-        kind = block.get("kind", "straight")
-        grouped = kind in ("superset", "circuit")
-        item = docs.new_item(self.library, kind, grouped=grouped)
+        kind = docs.block_kind(block)
+        item = docs.new_item(self.library, kind, grouped=kind.grouped)
         after = self.selected[2] + 1 if len(self.selected) == 3 else 10_000
         doc, path = docs.insert(self.doc, block_path, after, item)
         self.edit(doc, "add an exercise", path)
@@ -678,8 +678,7 @@ class ProgramEditor(QWidget):
         node = docs.node(self.doc, path)
         form = (self.program_form, self.day_form, self.block_form, self.item_form)[len(path)]
         if len(path) == 3:
-            kind = docs.node(self.doc, path[:2]).get("kind", "straight")
-            form.load(node, kind)
+            form.load(node, docs.block_kind(docs.node(self.doc, path[:2])))
         else:
             form.load(node)
         self.forms.setCurrentWidget(form)
@@ -807,11 +806,11 @@ def _letter(n: int) -> str:
 
 
 def _block_text(b: int, block: dict) -> str:
-    kind = block.get("kind", "straight")
+    kind = docs.block_kind(block)
     extra = ""
-    if kind in ("superset", "circuit"):
-        extra = f" — {kind} × {block.get('rounds', '?')}"
-    elif kind == "breath":
+    if kind.grouped:
+        extra = f" — {kind.value} × {block.get('rounds', '?')}"
+    elif kind is BlockKind.BREATH:
         extra = " — breathing"
     return f"{_letter(b)} · {block.get('name', '')}{extra}"
 
@@ -819,8 +818,7 @@ def _block_text(b: int, block: dict) -> str:
 def _item_text(b: int, i: int, item: dict, block: dict, library: Library) -> str:
     ex = library.get(item.get("exercise", ""))
     name = ex.name if ex else item.get("exercise", "?")
-    grouped = block.get("kind") in ("superset", "circuit")
-    sets = "" if grouped else f"{item.get('sets', 1)} × "
+    sets = "" if docs.block_kind(block).grouped else f"{item.get('sets', 1)} × "
     if item.get("reps") is not None:
         volume = f"{sets}{item['reps']}"
         tempo = item.get("tempo") or (tempo_in_force(None, ex) if ex else None)

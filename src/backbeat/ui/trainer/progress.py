@@ -54,6 +54,7 @@ from backbeat.store.athletes import (
 from backbeat.store.history import AthleteCharts, athlete_charts, class_records, most_logged_athlete
 from backbeat.store.library import load_library
 from backbeat.store.settings import get_setting
+from backbeat.ui import theme
 from backbeat.ui.trainer.charts import (
     DAY_S,
     Readout,
@@ -66,13 +67,12 @@ from backbeat.ui.trainer.charts import (
 )
 from backbeat.ui.trainer.context import TrainerContext
 
-PROBLEM_STYLE = "color: #B00020; font-weight: bold;"
-DONE_STYLE = "color: #1B5E20; font-weight: bold;"
 #: What the range picker offers: label -> days back from today (None = everything).
 RANGES = {"Last 12 weeks": 84, "Last year": 365, "All history": None}
 ACTION_WORDS = {Action.ADVANCE: "▲ advance", Action.HOLD: "■ hold", Action.STEP_BACK: "▼ step back"}
 
-ORANGE, BLUE, GREEN, VIOLET, GREY = "#D9480F", "#1864AB", "#2B8A3E", "#7048E8", "#868E96"
+ORANGE, BLUE, GREEN, VIOLET, GREY = (theme.SERIES_ORANGE, theme.SERIES_BLUE, theme.SERIES_GREEN,
+                                     theme.SERIES_VIOLET, theme.SERIES_GREY)
 
 
 def _dash_symbol() -> QPainterPath:
@@ -106,7 +106,7 @@ class AthleteChartsView(pg.GraphicsLayoutWidget):
         self.tension_logged = bars(GREEN)
         self.tension.addItem(self.tension_logged)
         self.tension_prescribed = self.tension.plot([], [], pen=None, symbol=DASH, symbolSize=14,
-                                                    symbolBrush="#212529", symbolPen=pg.mkPen("#212529"))
+                                                    symbolBrush=theme.MARK, symbolPen=pg.mkPen(theme.MARK))
 
         self.volume = dated_plot(self, 1, 0, "Weekly volume", "kg × reps")
         self.volume_bars = bars(ORANGE)
@@ -126,13 +126,13 @@ class AthleteChartsView(pg.GraphicsLayoutWidget):
         self.sides.addItem(self.sides_right)
         for y in (-10, 10):
             self.sides.addItem(pg.InfiniteLine(pos=y, angle=0, pen=pg.mkPen(GREY, style=Qt.PenStyle.DashLine)))
-        self.sides.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#212529")))
+        self.sides.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(theme.MARK)))
 
         self.classes = dated_plot(self, 2, 1, "Classes: attendance and completion (everyone)",
                                   "athletes")
         self.completion_axis = SecondAxis(self.classes, "completion %")
         self.completion_axis.view.setYRange(0, 105, padding=0)
-        self.attendance_bars = bars("#ADB5BD", "#495057")
+        self.attendance_bars = bars(theme.BAR_FILL, theme.BAR_EDGE)
         self.classes.addItem(self.attendance_bars)
         self.completion_curve = pg.PlotDataItem([], [], pen=pg.mkPen(GREEN, width=2), symbol="o",
                                                 symbolBrush=GREEN, symbolPen=GREEN, symbolSize=7)
@@ -145,7 +145,7 @@ class AthleteChartsView(pg.GraphicsLayoutWidget):
 
     def legends(self) -> None:
         def title(plot: pg.PlotItem, text: str) -> None:
-            plot.setTitle(text, color="#1F2933", size="12pt")
+            plot.setTitle(text, color=theme.INK, size="12pt")
 
         title(self.load, f"Load and reps — <span style='color:{ORANGE}'>● top load</span>  "
                          f"<span style='color:{BLUE}'>▲ reps per set</span>")
@@ -180,7 +180,7 @@ class AthleteChartsView(pg.GraphicsLayoutWidget):
         self.reps_axis.view.setYRange(0, max(reps.max(initial=0) * 1.15, 1), padding=0)
         self.load.setTitle(f"{exercise_name or 'Load and reps'} — <span style='color:{ORANGE}'>● top load"
                            f"</span>  <span style='color:{BLUE}'>▲ reps per set</span>",
-                           color="#1F2933", size="12pt")
+                           color=theme.INK, size="12pt")
         self.readouts["load"].set_points(xs, lambda i: (
             f"{day_text(xs[i])}\n{exercise_name}: "
             f"{format_load(points[i].top_load_kg, units)}, "
@@ -383,7 +383,7 @@ class ProgressionPanel(QWidget):
 
     def _say(self, text: str, problem: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(PROBLEM_STYLE if problem else DONE_STYLE)
+        self.message.setStyleSheet(theme.PROBLEM_STYLE if problem else theme.DONE_STYLE)
 
     def accept_suggestion(self) -> bool:
         row = self.current()

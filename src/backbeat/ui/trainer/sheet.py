@@ -20,7 +20,7 @@ from backbeat.domain.athlete import caution_for
 from backbeat.domain.equipment import Kind, warmup_ramp
 from backbeat.domain.exercise import Exercise, Library
 from backbeat.domain.prescription import Prescribed, Volume
-from backbeat.domain.program import BlockKind, Program
+from backbeat.domain.program import Program
 from backbeat.domain.tempo import StartPhase
 from backbeat.engine.timeline import ClassPlan
 from backbeat.store.athletes import list_athletes
@@ -31,6 +31,7 @@ from backbeat.store.library import load_library
 from backbeat.store.loads import LastLoad, last_loads
 from backbeat.store.logs import suggested_load
 from backbeat.store.settings import get_setting
+from backbeat.ui import theme
 
 KG_TO_LB = 2.20462
 #: About how many table lines fit on one A4 landscape page at the sheet's 9 pt.
@@ -108,7 +109,7 @@ def _tempo(p: Prescribed) -> str:
 
 
 def _rest(item, block) -> str:
-    if block.kind in (BlockKind.SUPERSET, BlockKind.CIRCUIT):
+    if block.kind.grouped:
         return f"{block.rest_s:g} s a round" if block.rest_s else "—"
     return f"{item.rest_s:g} s" if item.rest_s else "—"
 
@@ -219,14 +220,14 @@ def sheet_html(sheet: ClassSheet) -> str:
         f" &nbsp;·&nbsp; {e(sheet.duration)} &nbsp;·&nbsp; printed {e(sheet.printed)}</p>",
         "<table width='100%' border='1' cellspacing='0' cellpadding='3' "
         "style='border-collapse:collapse; border-color:#555'>",
-        "<tr style='background-color:#DDE3EA'><th></th><th align='left'>Exercise</th>"
+        f"<tr style='background-color:{theme.SHEET_HEADER_BG}'><th></th><th align='left'>Exercise</th>"
         "<th align='left'>Sets × reps</th><th align='left'>Tempo</th><th align='left'>Rest</th>"
         "<th align='left'>Load</th><th align='left'>Cues</th></tr>",
     ]
     last_block = None
     for row in sheet.rows:
         if row.block != last_block:
-            out.append(f"<tr style='background-color:#F1F3F6'><td colspan='7'><b>{e(row.label[:-1])} · "
+            out.append(f"<tr style='background-color:{theme.SHEET_BLOCK_BG}'><td colspan='7'><b>{e(row.label[:-1])} · "
                        f"{e(row.block)}</b></td></tr>")
             last_block = row.block
         out.append(
@@ -246,7 +247,7 @@ def sheet_html(sheet: ClassSheet) -> str:
     else:
         out.append("<table width='100%' border='1' cellspacing='0' cellpadding='3' "
                    "style='border-collapse:collapse; border-color:#555'>")
-        out.append("<tr style='background-color:#DDE3EA'><th align='left'>Athlete</th>"
+        out.append(f"<tr style='background-color:{theme.SHEET_HEADER_BG}'><th align='left'>Athlete</th>"
                    + "".join(f"<th align='left'>{e(c)}</th>" for c in sheet.columns) + "</tr>")
         for athlete in sheet.athletes:
             name = f"{e(athlete.name)} ⚠" if athlete.flagged else e(athlete.name)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 
 from backbeat.engine.clock import FakeClock, MonotonicClock
 from backbeat.engine.runner import ClassRunner, RunState
-from backbeat.engine.timeline import ClassPlan
+from backbeat.engine.timeline import WORKING, ClassPlan
 from backbeat.store.board import rest_board
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
@@ -165,7 +165,7 @@ def snapshot_tv(db: Database, *, program: str, day: int, at_s: float, size: QSiz
     widget = TvScreen(runner)
     widget.remote_pairing = remote
     seg = runner.now().segment
-    coming = runner.timeline.next_work(seg) if seg.kind.value not in ("work", "hold", "breath") else seg
+    coming = runner.timeline.next_work(seg) if seg.kind not in WORKING else seg
     if coming is not None and coming.exercise:
         widget.board = rest_board(db, coming.exercise)  # who is checked in, and their loads
     widget.resize(size)

@@ -151,7 +151,7 @@ def _caution_band(lay: Layout, texts: list[str], x: float, width: float, bottom:
                               0.037, lines=4))
         y += h + 0.6 * u
     band = QRectF(x, bottom - height, width, height)
-    lay.plate(band, QColor("#2E2206"), items, radius=u, border=theme.WARNING)
+    lay.plate(band, theme.CAUTION_BAND, items, radius=u, border=theme.WARNING)
     return band.top() - 1.2 * u
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from backbeat.engine.commands import CommandRefused, apply_command
 from backbeat.engine.runner import EXTEND_STEP_S, ClassRunner, RunState
-from backbeat.engine.timeline import SegmentKind
+from backbeat.engine.timeline import WORKING
 from backbeat.ui.tv.scenes import MENU_ITEMS
 from backbeat.ui.tv.screen import TvScreen
 
@@ -41,7 +41,6 @@ _MENU = {Qt.Key.Key_Escape, Qt.Key.Key_F5}
 _EXTEND = {Qt.Key.Key_Plus, Qt.Key.Key_Equal}
 #: Holding next this long adds 15 s of rest instead of moving on.
 HOLD_MS = 700
-_WORKING = {SegmentKind.WORK, SegmentKind.HOLD, SegmentKind.BREATH}
 # M mutes and unmutes, [ and ] turn the cue volume down and up.
 _SOUND = {Qt.Key.Key_M: lambda a: a.toggle_mute(), Qt.Key.Key_BracketLeft: lambda a: a.volume_down(),
           Qt.Key.Key_BracketRight: lambda a: a.volume_up()}
@@ -160,7 +159,7 @@ class TvWindow(QMainWindow):
         if self._board is None:
             return
         seg = self.runner.now().segment
-        nxt = self.runner.timeline.next_work(seg) if seg.kind not in _WORKING else seg
+        nxt = self.runner.timeline.next_work(seg) if seg.kind not in WORKING else seg
         slug = nxt.exercise if nxt is not None else None
         if slug and slug != self._board_for and self._board_future is None:
             self._board_for = slug
