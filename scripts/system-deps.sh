@@ -10,6 +10,7 @@
 #                PDFs), PostgreSQL (a throw-away server), appstream and
 #                desktop-file-utils (packaging files validated), faketime,
 #                Chromium and its driver (the phone remote's page, in a real browser).
+#                systemd (systemd-analyze checks the nightly backup timer).
 #   package      the frozen bundle (make package): binutils for PyInstaller.
 # "a|b" entries: either package will do (renamed across releases).
 # Installs what is missing when run as root, else prints the apt-get line.
@@ -31,7 +32,7 @@ for g in "${groups[@]}"; do
       [ -n "$inc" ] && [ -f "$inc/Python.h" ] || PKGS+=(python3-dev) ;;
     test)
       PKGS+=(xvfb xauth poppler-utils postgresql appstream desktop-file-utils faketime
-             chromium chromium-driver) ;;
+             chromium chromium-driver systemd) ;;
     package)
       PKGS+=(binutils) ;;
     *) echo "system-deps: unknown group '$g' (runtime, simpleaudio, test, package)" >&2; exit 2 ;;

@@ -64,3 +64,15 @@ def test_the_demo_s_kiosk_runs_on_the_demo_s_database_without_its_url_on_a_comma
         except subprocess.TimeoutExpired:
             demo.kill()
             demo.wait()
+
+
+def test_a_password_typed_on_the_command_line_is_warned_about(tmp_path):
+    env = {**os.environ, "BACKBEAT_DATA_DIR": str(tmp_path)}
+    r = subprocess.run([sys.executable, "-m", "backbeat", "--db", "postgresql+psycopg://gym:secret@/nowhere"
+                        "?host=/nonexistent", "plan", "Precision Back"], capture_output=True, text=True,
+                       env=env, timeout=60)
+    assert r.returncode == 2 and "carries a password" in r.stderr and ".pgpass" in r.stderr
+    assert "secret" not in r.stderr  # and it is not repeated back
+    ok = subprocess.run([sys.executable, "-m", "backbeat", "--db", f"sqlite:///{tmp_path / 'g.db'}", "plan",
+                         "Precision Back"], capture_output=True, text=True, env=env, timeout=60)
+    assert ok.returncode == 0 and "warning" not in ok.stderr

@@ -552,12 +552,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _carries_password(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return bool(make_url(url).password)
+    except (ArgumentError, ValueError):
+        return False  # not a URL at all: opening it says so
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from backbeat import diagnostics
     from backbeat.domain.errors import InvalidInput
 
     args = build_parser().parse_args(argv)
     diagnostics.setup(args.command)
+    if args.db and _carries_password(args.db):
+        print("backbeat: warning: the --db URL carries a password, which every user of this "
+              "computer can read (ps, shell history); keep it in ~/.pgpass and name a service "
+              "instead (packaging/README.md)", file=sys.stderr)
     if getattr(args, "command", None) == "db" and args.action == "restore" and not args.file:
         print("backbeat: error: db restore needs the backup FILE", file=sys.stderr)
         return EXIT_BAD_INPUT
