@@ -60,6 +60,7 @@ test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)
+	@bash scripts/system-deps.sh bench
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py
 
 snapshots: $(STAMP)

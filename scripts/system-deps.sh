@@ -12,6 +12,8 @@
 #                Chromium and its driver (the phone remote's page, in a real browser).
 #                systemd (systemd-analyze checks the nightly backup timer).
 #   package      the frozen bundle (make package): binutils for PyInstaller.
+#   bench        make bench: PulseAudio, its tools and ALSA plugin (the audio
+#                benchmark plays the TV into a null sink and records its monitor).
 # "a|b" entries: either package will do (renamed across releases).
 # Installs what is missing when run as root, else prints the apt-get line.
 # PYTHON names the interpreter whose headers count (default python3).
@@ -35,7 +37,9 @@ for g in "${groups[@]}"; do
              chromium chromium-driver systemd) ;;
     package)
       PKGS+=(binutils) ;;
-    *) echo "system-deps: unknown group '$g' (runtime, simpleaudio, test, package)" >&2; exit 2 ;;
+    bench)
+      PKGS+=(pulseaudio pulseaudio-utils libasound2-plugins) ;;
+    *) echo "system-deps: unknown group '$g' (runtime, simpleaudio, test, package, bench)" >&2; exit 2 ;;
   esac
 done
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian/Ubuntu system; install the equivalents of: ${PKGS[*]}"; exit 0; }

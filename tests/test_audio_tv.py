@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from backbeat.audio.player import AudioUnavailable, CuePlayer
+from backbeat.audio.player import PREROLL_MS, AudioUnavailable, CuePlayer
+from backbeat.audio.render import render, sample_offset
 from backbeat.audio.samples import load_sounds
 from backbeat.engine.clock import FakeClock
 from backbeat.engine.runner import ClassRunner, RunState
@@ -123,39 +124,74 @@ def test_mute_and_volume_keys(tv_with, qtbot):
     assert all(h.stopped for h in backend.played)
 
 
-def test_the_next_step_starts_on_its_boundary_not_a_frame_late(tv_with, qtbot):
+def test_simpleaudio_hands_the_next_step_over_ahead_of_its_boundary(tv_with, qtbot):
     backend = Recorder()
     window, runner, clock, audio = tv_with(backend)
     window._timer.stop()  # only the audio service's own timer wakes the player here
     qtbot.keyClick(window, Qt.Key.Key_Space)
     timeline = runner.timeline
     step1 = timeline.step_start_ms(1)
-    assert audio.boundary_timer.isActive() and audio.boundary_timer.interval() == step1
-    clock.advance(step1 / 1000)
+    handover = step1 - PREROLL_MS
+    assert audio.boundary_timer.isActive() and audio.boundary_timer.interval() == handover
+    clock.advance(handover / 1000)
     audio.boundary_timer.timeout.emit()  # what the precise timer does at that moment
     assert len(backend.played) == 2 and backend.played[0].stopped
-    assert runner.position_ms() == step1  # rendered on the boundary itself
+    # the step's first cue sits PREROLL_MS into the new buffer, on its sample
+    sounds = load_sounds(all_cue_sounds())
+    head = render(timeline.cues_between(step1, step1 + 1), step1, step1 + 100, sounds)
+    at = sample_offset(step1, handover)
+    assert np.array_equal(backend.played[1].buffer[at:at + head.size], head)
     step2 = timeline.step_start_ms(2)
-    assert audio.boundary_timer.interval() == step2 - step1
+    assert audio.boundary_timer.interval() == step2 - PREROLL_MS - handover
     clock.advance(1.2345)
     audio.follow(runner)  # (the screen calls this at every segment change) re-arms for what is left
-    assert audio.boundary_timer.interval() == step2 - step1 - 1234  # rounded up to whole ms
+    assert audio.boundary_timer.interval() == step2 - PREROLL_MS - handover - 1234  # rounded up
     qtbot.keyClick(window, Qt.Key.Key_Space)  # pause: nothing to wake up for
     assert not audio.boundary_timer.isActive() and backend.played[-1].stopped
     window.close()
 
 
-def test_run_tv_shows_why_sound_is_off_and_keeps_volume_and_mute(db, qapp, monkeypatch):
-    """The real wiring in `backbeat tv`: the service made there, its words on the
-    screen, M and [ remembered in the settings."""
+def test_a_gui_stall_across_a_step_boundary_plays_its_opening_cue_late_not_never(
+        tv_with, qtbot, caplog):
+    backend = Recorder()
+    window, runner, clock, audio = tv_with(backend)
+    window._timer.stop()
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    timeline = runner.timeline
+    step1 = timeline.step_start_ms(1)
+    opening = timeline.cues_between(step1, step1 + 1)
+    assert opening  # a set opens with its phase tone and first breath word
+    # the GUI thread is held up 250 ms past the boundary: the wake-up comes late
+    clock.advance((step1 + 250) / 1000)
+    audio.boundary_timer.timeout.emit()
+    sounds = load_sounds(all_cue_sounds())
+    late = backend.played[-1].buffer
+    whole = render(opening, step1, step1 + 200, sounds)
+    assert np.array_equal(late[:whole.size], whole)  # played whole, at once
+    with caplog.at_level("WARNING"):
+        audio.write_notes()
+    assert "played 250 ms late" in caplog.text
+    window.close()
+
+
+@pytest.mark.parametrize("backend", ["stream", "simpleaudio"])
+def test_run_tv_shows_why_sound_is_off_and_keeps_volume_and_mute(db, qapp, monkeypatch, backend):
+    """The real wiring in `backbeat tv`: the service made there (either backend),
+    its words on the screen, M and [ remembered in the settings."""
     from backbeat.audio import player as player_mod
+    from backbeat.audio import stream as stream_mod
     from backbeat.store.settings import get_setting
     from backbeat.ui.tv.app import run_tv
 
     class NoDeviceBackend(NoDevice):
         pass
 
+    def no_stream(rate, fill, latency=0.1):
+        raise AudioUnavailable("no sound device found", "Error querying device -1")
+
     monkeypatch.setattr(player_mod, "SimpleaudioBackend", NoDeviceBackend)
+    monkeypatch.setattr(stream_mod, "SoundDeviceOutput", no_stream)
+    monkeypatch.setenv("BACKBEAT_AUDIO", backend)
     seen = {}
 
     def look_and_leave():
@@ -163,6 +199,7 @@ def test_run_tv_shows_why_sound_is_off_and_keeps_volume_and_mute(db, qapp, monke
         window.tick()
         seen["status"] = list(window.screen_widget.status_lines)
         seen["available"] = window.audio.available
+        seen["player"] = window.audio.player
         QTest.keyClick(window, Qt.Key.Key_M)
         QTest.keyClick(window, Qt.Key.Key_BracketLeft)
         window.close()
@@ -170,6 +207,9 @@ def test_run_tv_shows_why_sound_is_off_and_keeps_volume_and_mute(db, qapp, monke
 
     QTimer.singleShot(0, look_and_leave)
     assert run_tv(db, program="Precision Back", windowed=True) == 0
-    assert seen == {"status": ["SOUND OFF: no sound device found"], "available": False}
+    assert {k: seen[k] for k in ("status", "available")} == {
+        "status": ["SOUND OFF: no sound device found"], "available": False}
+    kind = stream_mod.StreamPlayer if backend == "stream" else CuePlayer
+    assert isinstance(seen["player"], kind)
     assert get_setting(db, "audio.muted") is True
     assert get_setting(db, "audio.volume") == pytest.approx(0.8)

@@ -1,12 +1,20 @@
 """Play the cue track along with a running class (no Qt).
 
-The design: each step's cues (a set on one side, a rest, a drill) are rendered
-into one buffer at exact sample offsets from the current class position to the
-step's end, and that buffer plays. A new step, or any jump (pause, play,
-next, back, seek, extend: the runner's *epoch* changes), stops what plays and
-renders afresh from where the class now is. Cues exactly at a step's end
-belong to the next step's buffer; the last step's buffer runs on to the end of
-the final voice.
+The simpleaudio backend (the stream in ``stream.py`` is preferred when
+PortAudio is there; ``docs/architecture.md`` says when each is chosen). Each
+step's cues (a set on one side, a rest, a drill) are rendered into one buffer
+at exact sample offsets from the current class position to the step's end,
+and that buffer plays. The next step's buffer is handed over PREROLL_MS
+before the step begins — while the step before is still sounding, whose
+ringing sounds it carries on exactly — so the hand-over's delay never moves
+the step's first cue. Any jump (pause, play, next, back, seek, extend: the
+runner's *epoch* changes) stops what plays and renders afresh from where the
+class now is. Cues exactly at a step's end belong to the next step's buffer;
+the last step's buffer runs on to the end of the final voice.
+
+A cue the player is late for (the GUI thread was held up past the
+hand-over and the step's start) plays late, whole, at once, with a note in
+the log — never dropped.
 
 Availability is honest: when simpleaudio cannot be imported or the sound
 device refuses to play, the player says so (``available``/``reason``) and
@@ -17,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import logging
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -30,14 +39,19 @@ from backbeat.engine.timeline import Timeline, all_cue_sounds
 if TYPE_CHECKING:
     import numpy as np
 
+log = logging.getLogger(__name__)
+
 # numpy and the renderer are imported on first use (warm_up or the first
 # render), not with this module: the TV's first frame does not wait for them.
 
-#: A cue the player is this late for (the new step was noticed a little after
-#: it began; a jump landed just past a cue) still plays, whole, at once, unless
-#: the buffer just stopped already sounded it (pause, resume, volume, +15 s);
-#: later than this it is dropped rather than cut.
+#: A jump (seek, next, back, play) that lands this soon after a cue still plays
+#: it, whole, at once — unless the buffer just stopped already sounded it
+#: (pause, resume, volume, +15 s); a cue further back is where the coach
+#: chose to leave. (Cues missed while going on are never left: see PREROLL_MS.)
 LATE_CUE_MS = 150
+#: The next step's buffer is handed to simpleaudio this long before the step
+#: starts, so a GUI thread held up for less than this cannot move its first cue.
+PREROLL_MS = 300
 #: After the device refused, try it again at a segment change, at most this often
 #: (a speaker plugged in, another program let go of the device).
 RETRY_S = 10.0
@@ -136,6 +150,7 @@ class CuePlayer:
         # (runner, class ms) up to which the last stopped buffer was heard
         self._heard: tuple | None = None
         self.renders = 0
+        self._notes: list[str] = []
         #: ms from reading the class position to the buffer being handed to the device
         self.last_start_lag_ms: float | None = None
         self.backend: AudioBackend | None = backend
@@ -203,13 +218,25 @@ class CuePlayer:
         self._key = None
         self._stop_playing()
 
+    def buffer_step(self, timeline: Timeline, position_ms: float) -> int:
+        """The step whose buffer should be playing at this position: the next one
+        from PREROLL_MS before it starts."""
+        return timeline.segment_at_ms(min(position_ms + PREROLL_MS, timeline.duration_ms - 1)).step
+
+    def take_notes(self) -> list[str]:
+        notes, self._notes = self._notes, []
+        return notes
+
     def _follow(self, runner: ClassRunner) -> None:
         self._runner = runner
         now = runner.now()
         if now.state is RunState.RUNNING:
-            key = (runner, now.segment.step, now.epoch)
+            step = self.buffer_step(runner.timeline, now.position_ms)
+            key = (runner, step, now.epoch)
             if key != self._key:
-                self._start(runner, now.position_ms, now.segment.step)
+                handover = (self._key is not None and self._key[0] is runner
+                            and self._key[2] == now.epoch and self._key[1] != step)
+                self._start(runner, now.position_ms, step, handover=handover)
                 self._key = key
         elif (now.state is RunState.ENDED and self._key is not None
               and self._key[0] is runner and self._key[2] == now.epoch):
@@ -230,7 +257,9 @@ class CuePlayer:
             except Exception as exc:
                 self._fail_with(exc)
 
-    def _start(self, runner: ClassRunner, position_ms: float, step: int) -> None:
+    def _start(self, runner: ClassRunner, position_ms: float, step: int, *,
+               handover: bool = False) -> None:
+        old = self._sounding
         stopped = self._stop_playing()
         if self._muted or self._volume == 0 or self.backend is None:
             return
@@ -243,19 +272,33 @@ class CuePlayer:
 
         timeline = runner.timeline
         step_start, step_end = step_span(timeline, step, self._samples)
-        late_from = max(position_ms - LATE_CUE_MS, step_start)
-        if self._heard is not None and self._heard[0] is runner and position_ms >= self._heard[1]:
-            late_from = max(late_from, self._heard[1])  # going on: what was heard is not repeated
-        lo = bisect.bisect_left(timeline.cues, min(late_from, position_ms) - 1, key=lambda c: c.t_ms)
+        tails_from = None
+        if handover and old is not None and old[0] is runner:
+            # going on into the next step: what the old buffer held carries on; cues
+            # from its end up to here were missed (held up past the pre-roll): late
+            late_from, tails_from = old[2], old[1]
+        else:
+            late_from = max(position_ms - LATE_CUE_MS, step_start)
+            if self._heard is not None and self._heard[0] is runner and position_ms >= self._heard[1]:
+                late_from = max(late_from, self._heard[1])  # going on: what was heard is not repeated
+        earliest = min(late_from, position_ms, position_ms if tails_from is None else tails_from)
+        lo = bisect.bisect_left(timeline.cues, earliest - 1, key=lambda c: c.t_ms)
         hi = bisect.bisect_left(timeline.cues, step_end, key=lambda c: c.t_ms)
         buffer = render(timeline.cues[lo:hi], position_ms, step_end, self._samples,
-                        rate=self.rate, volume=self._volume, late_from_ms=late_from)
+                        rate=self.rate, volume=self._volume, late_from_ms=late_from,
+                        tails_from_ms=tails_from)
         self.renders += 1
-        # Rendering took a few ms while the class moved on: when the buffer opens
-        # with silence, drop that much of it so the cues stay on the clock.
+        if handover:
+            for cue in timeline.cues[lo:hi]:
+                if late_from <= cue.t_ms < position_ms:
+                    self._notes.append(f"cue {cue.sound} at {cue.t_ms / 1000:.3f} s played "
+                                       f"{position_ms - cue.t_ms:.0f} ms late")
+        # Rendering took a few ms while the class moved on: drop that much of the
+        # buffer so the cues stay on the clock — when it opens with silence, or
+        # always on a hand-over (what it opens with carries on from the old one).
         first_ms = position_ms
         drop = sample_offset(runner.position_ms(), position_ms, self.rate)
-        if 0 < drop < buffer.size and not buffer[:drop].any():
+        if 0 < drop < buffer.size and (tails_from is not None or not buffer[:drop].any()):
             buffer = buffer[drop:]
             first_ms += drop * 1000 / self.rate
         if buffer.size:

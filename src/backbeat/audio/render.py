@@ -55,13 +55,16 @@ def soft_limit(x: np.ndarray, knee: float = LIMIT_KNEE) -> np.ndarray:
 
 
 def render(cues: Iterable[Cue], from_ms: float, to_ms: float, samples: Mapping[str, np.ndarray],
-           rate: int = RATE, volume: float = 1.0, late_from_ms: float | None = None) -> np.ndarray:
+           rate: int = RATE, volume: float = 1.0, late_from_ms: float | None = None,
+           tails_from_ms: float | None = None) -> np.ndarray:
     """The cue track for class time [from_ms, to_ms) as int16 samples.
 
     Cues at ``from_ms`` ≤ t < ``to_ms`` are placed exactly; a cue that starts
     earlier is left out (no half-sounds), unless ``late_from_ms`` is given and
-    ``late_from_ms`` ≤ t: such a cue has only just been missed (the player
-    started a few ms late) and plays whole at the buffer's start.
+    ``late_from_ms`` ≤ t: such a cue was missed (the player started late) and
+    plays whole at the buffer's start; or ``tails_from_ms`` ≤ t: such a cue
+    sounded in the buffer this one takes over from, and what is left of it
+    carries on exactly where it is.
     """
     if to_ms < from_ms:
         raise ValueError(f"render range ends ({to_ms} ms) before it starts ({from_ms} ms)")
@@ -74,13 +77,17 @@ def render(cues: Iterable[Cue], from_ms: float, to_ms: float, samples: Mapping[s
             at = sample_offset(cue.t_ms, from_ms, rate)
         elif late_from_ms is not None and late_from_ms <= cue.t_ms < from_ms:
             at = 0
+        elif tails_from_ms is not None and tails_from_ms <= cue.t_ms < from_ms:
+            at = sample_offset(cue.t_ms, from_ms, rate)  # < 0: its tail
         else:
             continue
         try:
             sound = samples[cue.sound]
         except KeyError:
             raise SoundFileError(f"no sound file for cue {cue.sound!r} ({cue.sound}.wav)") from None
-        if at < n:
+        if at < 0:
+            sound, at = sound[-at:], 0
+        if at < n and sound.size:
             placed.append((at, sound[: n - at]))
     placed.sort(key=lambda p: p[0])
     # A set is mostly silence: mix, level and convert only where sound was placed.

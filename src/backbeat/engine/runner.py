@@ -60,6 +60,9 @@ class ClassRunner:
         self._anchor_pos_ns = round(position_ms * NS_PER_MS)
         self._anchor_clock_ns = clock.now_ns()
         self.epoch = 0
+        #: changes only when the position jumps (seek, next, back): pause, play and
+        #: extend keep the class on one line, so sound already heard is not repeated
+        self.jumps = 0
         self._clamp()
 
     # --- where are we --------------------------------------------------------
@@ -85,6 +88,12 @@ class ClassRunner:
 
     def position_ms(self) -> float:
         return self.position_ns() / NS_PER_MS
+
+    def anchor_ns(self) -> tuple[int, int]:
+        """(class position, clock) of the current anchor: while running, the
+        position at clock time ``c`` is ``pos + (c - clock)``."""
+        self.position_ns()  # reaching the end re-anchors there
+        return self._anchor_pos_ns, self._anchor_clock_ns
 
     def now(self) -> Now:
         pos_ns = self.position_ns()
@@ -155,6 +164,7 @@ class ClassRunner:
         elif self.state is RunState.ENDED:
             self._state = RunState.PAUSED
         self.epoch += 1
+        self.jumps += 1
 
     def end(self) -> None:
         self._set_anchor(self.position_ns())

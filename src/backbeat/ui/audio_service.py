@@ -1,11 +1,15 @@
 """The TV's sound as a Qt service: widgets talk to this object and its
 signals, never to the audio library (Picard's player service is the model).
 
-It wraps :class:`backbeat.audio.player.CuePlayer`, which renders each step's
-cues into one buffer and plays it; this adds typed signals, the words the
-screen shows when sound is off or muted, and a precise single-shot timer that
-starts the next step's buffer on the step's boundary (the screen's repaint
-timer alone would notice it up to a frame late).
+It wraps the player :func:`backbeat.audio.stream.open_player` chose: the
+device-clock stream (:class:`backbeat.audio.stream.StreamPlayer`; its
+``clock`` is the one the class runs on, so the screen paints what is heard)
+or simpleaudio's buffer per step (:class:`backbeat.audio.player.CuePlayer`).
+It adds typed signals, the words the screen shows when sound is off or
+muted, the log's notes on late cues, and — for simpleaudio — a precise
+single-shot timer that hands the next step's buffer over ahead of its
+boundary (the screen's repaint timer alone would notice it up to a frame
+late).
 """
 
 from __future__ import annotations
@@ -15,13 +19,16 @@ import math
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from backbeat.audio.player import CuePlayer
+from backbeat.audio.player import PREROLL_MS, CuePlayer
+from backbeat.engine.clock import Clock, MonotonicClock
 from backbeat.engine.runner import ClassRunner, RunState
 
 log = logging.getLogger(__name__)
 
 #: What one press of ``[`` or ``]`` changes the volume by.
 VOLUME_STEP = 0.1
+#: How often the player's notes (late cues, a device gone) are written to the log.
+NOTES_MS = 1000
 
 
 class AudioService(QObject):
@@ -29,12 +36,21 @@ class AudioService(QObject):
     volumeChanged = Signal(float)  # 0–1
     mutedChanged = Signal(bool)
 
-    def __init__(self, player: CuePlayer | None = None, *, volume: float | None = None,
+    def __init__(self, player=None, *, volume: float | None = None,
                  muted: bool | None = None, probe: bool = True, parent: QObject | None = None):
         super().__init__(parent)
-        self._player = player if player is not None else CuePlayer()
+        if player is None:
+            from backbeat.audio.stream import open_player
+
+            player = open_player()
+        self._player = player
         self._player.on_availability = self._availability_changed
         self._runner: ClassRunner | None = None
+        #: the clock the class runs on: the output device's when the stream plays
+        self.clock: Clock = getattr(player, "clock", None) or MonotonicClock()
+        self._notes_timer = QTimer(self)
+        self._notes_timer.setInterval(NOTES_MS)
+        self._notes_timer.timeout.connect(self.write_notes)
         self.boundary_timer = QTimer(self)
         self.boundary_timer.setSingleShot(True)
         self.boundary_timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -47,6 +63,12 @@ class AudioService(QObject):
             log.warning("sound is off: %s (%s)", self._player.reason, self._player.detail)
         elif probe:
             self._player.probe()
+        if hasattr(self._player, "take_notes"):
+            self._notes_timer.start()
+
+    @property
+    def player(self):
+        return self._player
 
     # --- state -----------------------------------------------------------------------
     @property
@@ -88,15 +110,26 @@ class AudioService(QObject):
     def stop(self) -> None:
         self.boundary_timer.stop()
         self._player.stop()
+        self.write_notes()
+        self._notes_timer.stop()
+
+    def write_notes(self) -> None:
+        take = getattr(self._player, "take_notes", None)
+        for note in take() if take is not None else ():
+            log.warning("%s", note)
 
     def _arm(self, runner: ClassRunner) -> None:
-        """Wake up on the next step's first millisecond."""
+        """simpleaudio: wake up PREROLL_MS before the next step's first millisecond
+        (the stream needs no wake-ups: its audio thread reads the schedule)."""
+        if not isinstance(self._player, CuePlayer):
+            return
         now = runner.now()
         timeline = runner.timeline
-        if now.state is not RunState.RUNNING or now.segment.step + 1 >= timeline.step_count:
+        upcoming = self._player.buffer_step(runner.timeline, now.position_ms) + 1
+        if now.state is not RunState.RUNNING or upcoming >= timeline.step_count:
             self.boundary_timer.stop()
             return
-        ms = timeline.step_start_ms(now.segment.step + 1) - now.position_ms
+        ms = timeline.step_start_ms(upcoming) - PREROLL_MS - now.position_ms
         self.boundary_timer.start(max(0, math.ceil(ms)))
 
     def _at_boundary(self) -> None:

@@ -8,7 +8,7 @@ import os
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication, QImage
 
-from backbeat.engine.clock import FakeClock, MonotonicClock
+from backbeat.engine.clock import FakeClock
 from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.engine.timeline import WORKING, ClassPlan
 from backbeat.store.board import rest_board
@@ -41,7 +41,9 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     from backbeat.ui.tv.window import TvWindow
 
     app = application()
-    clock = MonotonicClock()
+    audio = AudioService(volume=float(get_setting(db, "audio.volume")),
+                         muted=bool(get_setting(db, "audio.muted")))
+    clock = audio.clock  # the output device's: the screen paints what is heard
     saved = load_live_state(db, TV_STATION)
 
     def take_up(state: dict) -> ClassRunner:
@@ -67,8 +69,6 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
             session_id = on_start(runner)
     writer = LiveStateWriter(db, TV_STATION)
     notes = ["nothing to resume: starting afresh"] if resume and not resumable(saved) else []
-    audio = AudioService(volume=float(get_setting(db, "audio.volume")),
-                         muted=bool(get_setting(db, "audio.muted")))
     audio.volumeChanged.connect(lambda v: set_setting(db, "audio.volume", v))
     audio.mutedChanged.connect(lambda m: set_setting(db, "audio.muted", m))
     QTimer.singleShot(1000, audio.warm_up)  # after the first frame; the first cue needs no load

@@ -10,6 +10,7 @@ the menu worked with the same buttons. Every key becomes one class command
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -103,6 +104,12 @@ class TvWindow(QMainWindow):
         self._timer.setInterval(REPAINT_MS)
         self._timer.timeout.connect(self.tick)
         self._timer.start()
+        # a phase change is painted on its own millisecond, not up to a frame after
+        # its sound (the class's clock is the sound's: see AudioService.clock)
+        self._edge_timer = QTimer(self)
+        self._edge_timer.setSingleShot(True)
+        self._edge_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._edge_timer.timeout.connect(self.tick)
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(SAVE_EVERY_MS)
         self._save_timer.timeout.connect(self.save_now)
@@ -154,6 +161,9 @@ class TvWindow(QMainWindow):
             self.screen_widget.remote_pairing = (self.remote_server.pairing_url(code), code)
         # only what moves, unless a text or the state changed (then everything)
         self.screen_widget.update(self.screen_widget.dirty_region())
+        if (now.state is RunState.RUNNING and now.segment_left_ms < 2 * REPAINT_MS
+                and not self._edge_timer.isActive()):
+            self._edge_timer.start(math.ceil(now.segment_left_ms))
 
     def _ask_board(self) -> None:
         if self._board is None:
@@ -335,6 +345,7 @@ class TvWindow(QMainWindow):
             self.runner.pause()
         self.save_now()
         self._timer.stop()
+        self._edge_timer.stop()
         self._save_timer.stop()
         if self.audio is not None:
             self.audio.stop()
