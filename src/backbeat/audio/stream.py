@@ -289,9 +289,12 @@ class SoundDeviceOutput:
             raise AudioUnavailable(_device_words(detail), detail) from None
 
     def _callback(self, outdata, frames, time_info, status) -> None:
+        # When the buffer is heard, on PortAudio's clock, against PortAudio's now read
+        # here (not the callback's start: the thread may have waited for the GIL).
+        stream_now = self._stream.time
         now = time.monotonic_ns()
-        delay = time_info.outputBufferDacTime - time_info.currentTime
-        if not (time_info.currentTime > 0 and 0 <= delay < 2):
+        delay = time_info.outputBufferDacTime - stream_now
+        if not (time_info.outputBufferDacTime > 0 and -0.5 <= delay < 2):
             delay = self._latency  # a host that does not report it
         self._fill(outdata[:, 0], now + round(delay * NS), bool(status.output_underflow))
 

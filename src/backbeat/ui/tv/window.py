@@ -109,7 +109,7 @@ class TvWindow(QMainWindow):
         self._edge_timer = QTimer(self)
         self._edge_timer.setSingleShot(True)
         self._edge_timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._edge_timer.timeout.connect(self.tick)
+        self._edge_timer.timeout.connect(self._at_edge)
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(SAVE_EVERY_MS)
         self._save_timer.timeout.connect(self.save_now)
@@ -164,6 +164,10 @@ class TvWindow(QMainWindow):
         if (now.state is RunState.RUNNING and now.segment_left_ms < 2 * REPAINT_MS
                 and not self._edge_timer.isActive()):
             self._edge_timer.start(math.ceil(now.segment_left_ms))
+
+    def _at_edge(self) -> None:
+        self.tick()
+        self.screen_widget.repaint()  # now, not when the event loop next gets round to it
 
     def _ask_board(self) -> None:
         if self._board is None:
