@@ -7,17 +7,24 @@ The faces' own launchers are in ``ui/tv/app.py``, ``ui/kiosk/app.py`` and
 
 from __future__ import annotations
 
+import atexit
 import sys
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
+_charts_released_at_exit = False
+
 
 def application() -> QApplication:
     from backbeat import __version__, diagnostics
 
+    global _charts_released_at_exit
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if not _charts_released_at_exit:
+        atexit.register(release_charts)  # runs before PySide's own exit clean-up (LIFO)
+        _charts_released_at_exit = True
     app.setApplicationName("Backbeat")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("backbeat")
@@ -36,6 +43,27 @@ def app_icon() -> QIcon:
         if path.suffix == ".png":
             icon.addFile(str(path))
     return icon
+
+
+def release_charts() -> None:
+    """Close every pyqtgraph view while Python still runs (registered with atexit
+    by :func:`application`, so it runs before PySide's own clean-up).
+
+    Left to PySide's clean-up at exit, a pyqtgraph scene is torn down item by
+    item while the interpreter is finalising; its items override Qt methods in
+    Python, Qt calls them as the scene comes down, and the process crashed
+    (a segfault after the trainer, or any process that showed its charts, was
+    done). ``GraphicsView.close()`` is pyqtgraph's own tear-down: it clears the
+    scene first."""
+    app = QApplication.instance()
+    pyqtgraph = sys.modules.get("pyqtgraph")
+    if app is None or pyqtgraph is None:
+        return
+    import shiboken6
+
+    for widget in app.allWidgets():
+        if isinstance(widget, pyqtgraph.GraphicsView) and shiboken6.isValid(widget):
+            widget.close()
 
 
 def show_problem(message: str) -> None:
