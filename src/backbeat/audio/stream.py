@@ -325,6 +325,10 @@ class StreamPlayer:
     """The TV's sound on one continuous output stream (the interface of
     :class:`backbeat.audio.player.CuePlayer`, plus the device's clock)."""
 
+    #: Opening PortAudio (it lists every ALSA device) and numpy cost the first
+    #: frame a few hundred ms: the service opens the stream after it, in warm_up.
+    open_after_first_frame = True
+
     def __init__(self, *, samples: Mapping[str, np.ndarray] | None = None, rate: int = RATE,
                  volume: float = 1.0, muted: bool = False,
                  on_availability: Callable[[bool, str], None] | None = None,

@@ -61,8 +61,9 @@ class AudioService(QObject):
             self._player.set_muted(muted)
         if not self._player.available:
             log.warning("sound is off: %s (%s)", self._player.reason, self._player.detail)
-        elif probe:
+        elif probe and not getattr(self._player, "open_after_first_frame", False):
             self._player.probe()
+        self._probe_at_warm_up = probe and getattr(self._player, "open_after_first_frame", False)
         if hasattr(self._player, "take_notes"):
             self._notes_timer.start()
 
@@ -99,8 +100,12 @@ class AudioService(QObject):
 
     # --- control ------------------------------------------------------------------------
     def warm_up(self) -> None:
-        """Read the cue sounds now (call once the first frame is up), not at the first cue."""
+        """Read the cue sounds now (call once the first frame is up), not at the first cue;
+        the stream opens here too (and says so if there is no device)."""
         self._player.warm_up()
+        if self._probe_at_warm_up:
+            self._probe_at_warm_up = False
+            self._player.probe()
 
     def follow(self, runner: ClassRunner) -> None:
         self._runner = runner
