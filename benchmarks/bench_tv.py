@@ -191,7 +191,7 @@ def spread(values: list[float], fmt: str = "{:.2f}") -> str:
     return "/".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
 
 
-def startup(runs: int = 5) -> tuple[float, int]:
+def startup(runs: int = 5) -> tuple[list[float], int]:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BACKBEAT_EXIT_AFTER_FIRST_FRAME": "1",
                "BACKBEAT_DATA_DIR": tmp, "BACKBEAT_DB": f"sqlite:///{tmp}/b.db"}
@@ -206,7 +206,7 @@ def startup(runs: int = 5) -> tuple[float, int]:
             times.append(time.perf_counter() - t0)
             proc.wait(timeout=60)
             rss.append(int(line.split("rss_kb=")[1]))
-        return statistics.median(times), max(rss)
+        return times, max(rss)
 
 
 def p95(values: list[float]) -> float:
@@ -217,10 +217,15 @@ def main() -> bool:
     rows = []
     minutes, err = drift_fake_clock()
     rows.append((f"drift, {minutes:.0f}-min class, fake clock, random controls", f"{err:.6f} ms", "≤ 1 ms", err <= 1))
-    real_s = float(os.environ.get("BENCH_REAL_S", "600"))
-    minutes, err, _ = drift_real_clock(real_s)
-    rows.append((f"drift, {minutes:.1f}-min real-clock run with pauses", f"{err:.3f} ms", "≤ 1 ms", err <= 1))
     runs = int(os.environ.get("BENCH_RUNS", "5"))
+    real_s = float(os.environ.get("BENCH_REAL_S", "600")) / runs  # 10 minutes in all
+    errs, before = [], load()
+    for _ in range(runs):
+        minutes, err, _ = drift_real_clock(real_s)
+        errs.append(err)
+    rows.append((f"drift, {runs} real-clock runs of {minutes:.1f} min with pauses, min/median/max "
+                 f"{spread(errs, '{:.3f}')} ms ({before}, then {load()})",
+                 f"{statistics.median(errs):.3f} ms", "≤ 1 ms", max(errs) <= 1))
     for (w, h), bar, hogs in (((1920, 1080), 6.0, 0), ((3840, 2160), 10.0, 2)):
         with CpuHogs(hogs):
             p95s, medians = [], []
@@ -235,8 +240,10 @@ def main() -> bool:
                      f"{spread(p95s)} ms (frame median {spread(medians)}; every frame whole: "
                      f"p95 {whole:.2f}; {busy})", f"{v:.2f} ms", f"≤ {bar:g} ms",
                      max(p95s) <= bar))
-    median_s, rss_kb = startup()
-    rows.append(("start to first TV frame, median of 5", f"{median_s:.3f} s", "≤ 0.8 s", median_s <= 0.8))
+    times_s, rss_kb = startup(runs)
+    median_s = statistics.median(times_s)
+    rows.append((f"start to first TV frame, {runs} runs min/median/max {spread(times_s, '{:.3f}')} s "
+                 f"({load()})", f"{median_s:.3f} s", "≤ 0.8 s", median_s <= 0.8))
     rows.append(("TV process memory (RSS at first frame)", f"{rss_kb / 1024:.0f} MB", "≤ 200 MB",
                   rss_kb / 1024 <= 200))
     return report(rows)
