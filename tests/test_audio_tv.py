@@ -197,6 +197,7 @@ def test_run_tv_shows_why_sound_is_off_and_keeps_volume_and_mute(db, qapp, monke
     def look_and_leave():
         window = next(w for w in QApplication.topLevelWidgets()
                       if isinstance(w, TvWindow) and w.isVisible())
+        window.audio.warm_up()  # what run_tv's timer does a second in: the stream opens
         window.tick()
         seen["status"] = list(window.screen_widget.status_lines)
         seen["available"] = window.audio.available
@@ -206,8 +207,12 @@ def test_run_tv_shows_why_sound_is_off_and_keeps_volume_and_mute(db, qapp, monke
         window.close()
         QApplication.instance().quit()
 
-    QTimer.singleShot(1100, look_and_leave)  # the sound is opened (or found missing) 1 s in
+    QTimer.singleShot(0, look_and_leave)
     assert run_tv(db, program="Precision Back", windowed=True) == 0
+    # closing the last window posted a second quit; left queued, the next event loop
+    # (any later test's qtbot.wait) would take it and every loop after would return at once
+    from PySide6.QtCore import QCoreApplication, QEvent
+    QCoreApplication.removePostedEvents(QCoreApplication.instance(), QEvent.Type.Quit)
     assert {k: seen[k] for k in ("status", "available")} == {
         "status": ["SOUND OFF: no sound device found"], "available": False}
     kind = stream_mod.StreamPlayer if backend == "stream" else CuePlayer

@@ -110,6 +110,7 @@ class TvWindow(QMainWindow):
         self._edge_timer.setSingleShot(True)
         self._edge_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._edge_timer.timeout.connect(self._at_edge)
+        self._edge_for: tuple | None = None
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(SAVE_EVERY_MS)
         self._save_timer.timeout.connect(self.save_now)
@@ -161,8 +162,10 @@ class TvWindow(QMainWindow):
             self.screen_widget.remote_pairing = (self.remote_server.pairing_url(code), code)
         # only what moves, unless a text or the state changed (then everything)
         self.screen_widget.update(self.screen_widget.dirty_region())
+        edge = (now.segment.index, now.epoch)
         if (now.state is RunState.RUNNING and now.segment_left_ms < 2 * REPAINT_MS
-                and not self._edge_timer.isActive()):
+                and edge != self._edge_for):
+            self._edge_for = edge  # once per segment: a clock that stands still is no busy loop
             self._edge_timer.start(math.ceil(now.segment_left_ms))
 
     def _at_edge(self) -> None:
