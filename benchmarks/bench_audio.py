@@ -151,10 +151,12 @@ def at_the_ear(backend: str, condition: str, runs: int, seconds: float) -> list:
                 ear.start_recording(sink)
                 floor = ear.start_floor(sink)
                 log = ear.run_tv(sink, EAR_START_S, seconds, stalls, backend)
-                heard, spread_ms = ear.floor_result(floor)
+                heard, spread_ms, floor_dry = ear.floor_result(floor)
                 rec = ear.stop_recording(sink)
             result = ear.analyse(rec, heard, log, EAR_START_S, seconds)
             result.floor_spread_ms = spread_ms
+            result.floor_dry = floor_dry
+            result.underflows = log.get("underflows", 0)
             result.load = max(started_load, load())
             if condition == "stalls" and len(log["stalls"]) != len(STALLS):
                 raise ear.SinkError(f"{len(log['stalls'])} of {len(STALLS)} stalls happened")
@@ -190,7 +192,9 @@ def ear_rows(backend: str, condition: str, results: list, bars: bool) -> list:
     if gaps:
         print(f"  {what}: paint − sound {min(gaps):+.1f} … {max(gaps):+.1f} ms "
               f"(median {statistics.median(gaps):+.1f}); the floor's reports spread "
-              f"{spread([r.floor_spread_ms for r in results], '.2f', 'ms')} (IQR)")
+              f"{spread([r.floor_spread_ms for r in results], '.2f', 'ms')} (IQR), the floor ran "
+              f"dry {sum(r.floor_dry for r in results)} time(s), the TV "
+              f"{sum(r.underflows for r in results)}")
     notes = [n for r in results for n in r.notes]
     if notes:
         print(f"  {what}: the log said: {notes[:4]}{' …' if len(notes) > 4 else ''}")

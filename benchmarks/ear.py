@@ -43,17 +43,17 @@ MATCH_MS = 40.0
 
 FLOOR_SCRIPT = r"""
 import sys, time, numpy as np, sounddevice as sd
-tone = (0.5 * 32767 * np.sin(2 * np.pi * 880 * np.arange(2205) / 44100)).astype(np.int16)
-k, heard = [0], []
-def callback(out, frames, t, status):  # 10 ms blocks; the tone is block 300, 3 s in
-    out.fill(0); k[0] += 1
-    if k[0] == 300: out[:, 0] = tone[:441]
-    heard.append(time.monotonic_ns() + round((t.outputBufferDacTime - stream.time) * 1e9) - (k[0] - 300) * 10_000_000)
+tone = (0.5 * 32767 * np.sin(2 * np.pi * 880 * np.arange(441) / 44100)).astype(np.int16)
+k, heard, dry = [0], [], [0]
+def callback(out, frames, t, status):  # 10 ms blocks; the tone is block 800, 8 s in
+    out.fill(0); k[0] += 1; dry[0] += k[0] > 800 and bool(status.output_underflow)
+    if k[0] == 800: out[:, 0] = tone
+    heard.append(time.monotonic_ns() + round((t.outputBufferDacTime - stream.time) * 1e9) - (k[0] - 800) * 10_000_000)
 stream = sd.OutputStream(samplerate=44100, channels=1, dtype="int16", blocksize=441, latency=0.1, callback=callback)
 with stream: time.sleep(FLOOR_S)
-late = np.array(heard[800:])  # from 8 s on: PortAudio's reports have settled
-print(int(np.median(late)), float(np.percentile(late, 75) - np.percentile(late, 25)) / 1e6)
-""".replace("FLOOR_S", "12")
+late = np.array(heard[800:1000])  # PortAudio's reports settle over the first seconds
+print(int(np.median(late)), float(np.percentile(late, 75) - np.percentile(late, 25)) / 1e6, dry[0])
+""".replace("FLOOR_S", "10.5")
 #: The TV begins the class this long after its stream opened (PortAudio's reports
 #: through PulseAudio settle over several seconds; a gym's TV is on long before).
 SETTLE_S = 10.0
@@ -146,13 +146,14 @@ def start_floor(sink: Sink) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def floor_result(proc: subprocess.Popen) -> tuple[int, float]:
-    """(when PortAudio says the floor's tone was heard, monotonic ns; spread of that in ms)."""
+def floor_result(proc: subprocess.Popen) -> tuple[int, float, int]:
+    """(when PortAudio says the floor's tone was heard, monotonic ns; spread of that in
+    ms; underflows after the tone, which would move it)."""
     out, err = proc.communicate(timeout=60)
-    if proc.returncode != 0 or len(out.split()) != 2:
+    if proc.returncode != 0 or len(out.split()) != 3:
         raise SinkError(f"the bare floor script failed: {out} {err[-800:]}")
-    heard, iqr = out.split()
-    return int(heard), float(iqr)
+    heard, iqr, dry = out.split()
+    return int(heard), float(iqr), int(dry)
 
 
 # --- the TV, in its own process ---------------------------------------------------------
@@ -251,6 +252,8 @@ class RunResult:
     painted_in_frame: int = 0
     paint_gaps_ms: list[float] = field(default_factory=list)
     floor_spread_ms: float = 0.0  # interquartile range of the floor's settled reports
+    floor_dry: int = 0  # the floor's underflows after its tone
+    underflows: int = 0  # the TV stream's
     notes: list[str] = field(default_factory=list)
     load: float = 0.0
 

@@ -53,7 +53,9 @@ BLOCK_FRAMES = 441
 #: on it (each is placed on its frame); it is the cushion against the audio
 #: thread being kept waiting (the GIL, other programs), and how long a pause
 #: takes to be heard.
-STREAM_LATENCY_S = 0.1
+STREAM_LATENCY_S = 0.15
+#: SCHED_FIFO priority asked for the audio thread (PulseAudio's and JACK's range).
+AUDIO_THREAD_PRIORITY = 10
 #: Sounds cut by a pause or a jump fade out over this many frames (no click).
 FADE_FRAMES = 220
 #: A cue this late after a new schedule (a key press, a resume) is the price of
@@ -278,6 +280,7 @@ class SoundDeviceOutput:
                                    str(exc), retry=False) from None
         self._fill = fill
         self._latency = latency
+        self._prioritised = False
         try:
             self._stream = sounddevice.OutputStream(
                 samplerate=rate, channels=1, dtype="int16", blocksize=BLOCK_FRAMES,
@@ -289,6 +292,9 @@ class SoundDeviceOutput:
             raise AudioUnavailable(_device_words(detail), detail) from None
 
     def _callback(self, outdata, frames, time_info, status) -> None:
+        if not self._prioritised:
+            self._prioritised = True
+            _audio_thread_priority()
         # When the buffer is heard, on PortAudio's clock, against PortAudio's now read
         # here (not the callback's start: the thread may have waited for the GIL).
         stream_now = self._stream.time
@@ -310,6 +316,18 @@ class SoundDeviceOutput:
             self._stream.abort()
         with contextlib.suppress(Exception):
             self._stream.close()
+
+
+def _audio_thread_priority() -> None:
+    """Ask for real-time scheduling for the audio thread (the calling thread), as
+    sound servers do; where the system does not allow it, the thread stays as it
+    was and the stream's cushion has to do."""
+    import os
+
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(AUDIO_THREAD_PRIORITY))
+    except (AttributeError, OSError):
+        pass
 
 
 def _device_words(detail: str) -> str:
