@@ -171,7 +171,7 @@ def tv_child(argv: list[str]) -> int:
     from backbeat.engine.timeline import ClassPlan
     from backbeat.paths import resources_dir
     from backbeat.store.seed import builtin_library
-    from backbeat.ui.app import application
+    from backbeat.ui.application import application
     from backbeat.ui.audio_service import AudioService
     from backbeat.ui.tv.window import TvWindow
 

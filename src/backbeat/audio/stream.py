@@ -324,10 +324,8 @@ def _audio_thread_priority() -> None:
     was and the stream's cushion has to do."""
     import os
 
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(AUDIO_THREAD_PRIORITY))
-    except (AttributeError, OSError):
-        pass
 
 
 def _device_words(detail: str) -> str:
