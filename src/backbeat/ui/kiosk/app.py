@@ -30,21 +30,28 @@ def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None
     """The kiosk, fullscreen and locked (leaving needs the trainer PIN) unless windowed."""
     app = application()
     window = KioskWindow(db, station=station or default_station(), locked=not windowed)
+    place_kiosk(window, windowed=windowed, screen=screen, beside_tv=beside_tv)
+    return app.exec()
+
+
+def place_kiosk(window: KioskWindow, *, windowed: bool = False, screen: int | None = None,
+                beside_tv: bool = False) -> None:
+    """Fullscreen on its screen; in a window; or (the demo) beside the TV on one screen."""
     screens = QGuiApplication.screens()
     target = screens[screen] if screen is not None and 0 <= screen < len(screens) else \
         QGuiApplication.primaryScreen()
     window.setGeometry(target.availableGeometry())
-    if beside_tv:  # backbeat demo: the kiosk beside the TV on one screen
-        from backbeat.ui.application import demo_geometry
+    if beside_tv:  # backbeat demo: the kiosk beside the TV on one screen, scaled to its room
+        from backbeat.ui.application import demo_geometry, place_framed
 
-        window.setGeometry(demo_geometry("kiosk"))
-        window.show()
+        rect = demo_geometry("kiosk")
+        window.apply_scale(rect.width(), rect.height() - 40)  # less a title bar
+        place_framed(window, rect)
     elif windowed:
         window.resize(1280, 800)
         window.show()
     else:
         window.showFullScreen()
-    return app.exec()
 
 
 @contextmanager

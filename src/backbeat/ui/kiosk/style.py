@@ -21,7 +21,7 @@ ACCENT = theme.ACCENT
 
 
 def scale_for(width: int, height: int) -> float:
-    return max(0.6, min(width / BASE_W, height / BASE_H))
+    return max(0.5, min(width / BASE_W, height / BASE_H))
 
 
 def px(value: float, scale: float) -> int:

@@ -99,7 +99,7 @@ class TvScreen(QWidget):
         self.runner = runner
         self.status_lines: list[str] = []  # audio off, database unreachable …
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self.setMinimumSize(640, 360)
+        self.setMinimumSize(480, 270)  # the demo's TV beside the kiosk on a laptop
         self.last_display: Display | None = None
         self.resume_offer: dict | None = None  # an interrupted class the coach may resume
         self.board: list = []  # store.board.BoardLine for the coming exercise
