@@ -23,18 +23,18 @@ def test_back_off_grows_and_caps(failures, wait):
 
 def test_trainer_pin_back_off_survives_and_resets(db):
     assert not has_trainer_pin(db)
-    set_trainer_pin(db, "2468")
+    set_trainer_pin(db, "246813")
     t = 1000.0
     for _ in range(3):
-        assert not check_trainer_pin(db, "0000", now=t).ok
-    locked = check_trainer_pin(db, "2468", now=t + 1)
+        assert not check_trainer_pin(db, "000000", now=t).ok
+    locked = check_trainer_pin(db, "246813", now=t + 1)
     assert not locked.ok and locked.wait_s > 0  # locked out: not even checked
-    assert check_trainer_pin(db, "2468", now=t + 3).ok
-    assert check_trainer_pin(db, "0000", now=t + 4).wait_s == 0  # count was reset
+    assert check_trainer_pin(db, "246813", now=t + 3).ok
+    assert check_trainer_pin(db, "000000", now=t + 4).wait_s == 0  # count was reset
     with pytest.raises(InvalidInput, match="current trainer PIN is wrong"):
-        set_trainer_pin(db, "1111", old_pin="9999")
-    set_trainer_pin(db, "1111", old_pin="2468")
-    assert check_trainer_pin(db, "1111", now=t + 10).ok
+        set_trainer_pin(db, "111111", old_pin="999999")
+    set_trainer_pin(db, "111111", old_pin="246813")
+    assert check_trainer_pin(db, "111111", now=t + 10).ok
 
 
 def test_flagged_athlete_gets_caution_and_the_trainers_substitute(db, library):

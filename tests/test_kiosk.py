@@ -289,7 +289,7 @@ def test_idle_returns_to_the_roster(qtbot, db, gym, make_kiosk, clock):
 
 # --- lockdown --------------------------------------------------------------------------------
 def test_lockdown_needs_the_trainer_pin_to_leave(qtbot, db, gym, make_kiosk):
-    set_trainer_pin(db, "9753")
+    set_trainer_pin(db, "975319")
     w = make_kiosk()
     w.locked = True
     w._may_close = False
@@ -304,7 +304,7 @@ def test_lockdown_needs_the_trainer_pin_to_leave(qtbot, db, gym, make_kiosk):
     tap(qtbot, w.pin.keys["OK"])
     assert "wrong PIN" in w.pin.message.text()
     assert w.stack.currentWidget() is w.pin
-    for key in "9753":
+    for key in "975319":
         tap(qtbot, w.pin.keys[key])
     tap(qtbot, w.pin.keys["OK"])
     assert w.stack.currentWidget() is w.trainer

@@ -69,39 +69,39 @@ def test_first_run_sets_the_pin(qtbot, db):
     gate = PinGate(TrainerContext(db))
     qtbot.addWidget(gate)
     assert gate.first_run
-    gate.pin.setText("2468")
+    gate.pin.setText("246813")
     gate.repeat.setText("2469")
     gate.submit()
     assert "differ" in gate.message.text() and gate.result() != QDialog.DialogCode.Accepted
     gate.pin.setText("12")
     gate.repeat.setText("12")
     gate.submit()
-    assert "4 to 8 digits" in gate.message.text()
+    assert "6 to 8 digits" in gate.message.text()
     assert not has_trainer_pin(db)
-    gate.pin.setText("2468")
-    gate.repeat.setText("2468")
+    gate.pin.setText("246813")
+    gate.repeat.setText("246813")
     gate.submit()
     assert gate.result() == QDialog.DialogCode.Accepted
-    assert check_trainer_pin(db, "2468").ok
+    assert check_trainer_pin(db, "246813").ok
 
 
 def test_wrong_pins_back_off_and_the_lockout_lifts(qtbot, db):
-    set_trainer_pin(db, "2468")
+    set_trainer_pin(db, "246813")
     clock = FakeWallClock()
     gate = PinGate(TrainerContext(db, clock=clock))
     qtbot.addWidget(gate)
     assert not gate.first_run
     ok_button = gate.buttons.button(QDialogButtonBox.StandardButton.Ok)
     for attempt in range(2):
-        gate.pin.setText("1111")
+        gate.pin.setText("111111")
         gate.submit()
         assert gate.message.text() == "Wrong PIN. Try again.", attempt
         assert gate.pin.isEnabled()
-    gate.pin.setText("1111")
+    gate.pin.setText("111111")
     gate.submit()  # the third wrong PIN in a row: locked out
     assert "Wait 2 s" in gate.message.text()
     assert not gate.pin.isEnabled() and not ok_button.isEnabled()
-    gate.pin.setText("2468")  # even the right PIN is not checked while locked out
+    gate.pin.setText("246813")  # even the right PIN is not checked while locked out
     gate.submit()
     assert gate.result() != QDialog.DialogCode.Accepted
     clock.t += 1.2
@@ -113,40 +113,40 @@ def test_wrong_pins_back_off_and_the_lockout_lifts(qtbot, db):
     # the back-off survives a restart: a new gate, a fourth wrong PIN waits longer
     again = PinGate(TrainerContext(db, clock=clock))
     qtbot.addWidget(again)
-    again.pin.setText("0000")
+    again.pin.setText("000000")
     again.submit()
     assert "Wait 4 s" in again.message.text()
     clock.t += 4.0
     again.refresh()
-    again.pin.setText("2468")
+    again.pin.setText("246813")
     again.submit()
     assert again.result() == QDialog.DialogCode.Accepted
 
 
 def test_change_pin(qtbot, db):
-    set_trainer_pin(db, "2468")
+    set_trainer_pin(db, "246813")
     dialog = ChangePinDialog(TrainerContext(db))
     qtbot.addWidget(dialog)
-    dialog.current.setText("1357")
-    dialog.new.setText("9753")
-    dialog.repeat.setText("9753")
+    dialog.current.setText("135791")
+    dialog.new.setText("975319")
+    dialog.repeat.setText("975319")
     dialog.submit()
     assert "current PIN" in dialog.message.text() and "wrong" in dialog.message.text()
-    dialog.current.setText("2468")
+    dialog.current.setText("246813")
     dialog.submit()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert check_trainer_pin(db, "9753").ok
+    assert check_trainer_pin(db, "975319").ok
 
 
 def test_the_window_opens_only_past_the_gate(qtbot, db):
     from backbeat.ui.trainer.app import open_trainer
 
-    set_trainer_pin(db, "2468")
+    set_trainer_pin(db, "246813")
     context = TrainerContext(db, clock=FakeWallClock())
 
     def wrong(gate):
         qtbot.addWidget(gate)
-        gate.pin.setText("1111")
+        gate.pin.setText("111111")
         gate.submit()
         gate.reject()  # the trainer gives up
         return gate.result()
@@ -155,7 +155,7 @@ def test_the_window_opens_only_past_the_gate(qtbot, db):
 
     def right(gate):
         qtbot.addWidget(gate)
-        gate.pin.setText("2468")
+        gate.pin.setText("246813")
         gate.submit()
         return gate.result()
 

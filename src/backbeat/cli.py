@@ -375,6 +375,8 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     if args.screen == "trainer":
         from backbeat.ui.trainer.app import snapshot_trainer
 
+        _past_the_trainer_pin(db, args.pin_stdin)
+
         try:
             image = snapshot_trainer(db, size=QSize(w, h), tab=args.tab,
                                      program=args.program, day=args.day)
@@ -397,6 +399,22 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         raise CliError(f"cannot write {args.out}", EXIT_ERROR)
     print(f"wrote {args.out} ({w}x{h}, class time {args.at:g} s)")
     return EXIT_OK
+
+
+def _past_the_trainer_pin(db, pin_on_stdin: bool) -> None:
+    """Trainer screens (health notes, disc history) are shown only past the
+    trainer PIN: a database that has one needs it on standard input, and
+    wrong PINs back off as on the desktop."""
+    from backbeat.store.auth import check_trainer_pin, has_trainer_pin
+
+    if not has_trainer_pin(db):
+        return  # a demo or new database: nothing set to guard it with yet
+    if not pin_on_stdin:
+        raise CliError("trainer screens are shown only past the trainer PIN: give it on standard "
+                       "input with --pin-stdin (or snapshot a demo database)")
+    result = check_trainer_pin(db, sys.stdin.readline().strip())
+    if not result.ok:
+        raise CliError(f"trainer PIN: {result.message}")
 
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
@@ -506,6 +524,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remote-code", default=None, metavar="CODE",
                    help="tv: show the phone remote's QR code and this pairing code (paused or before the start)")
     p.add_argument("--tab", default=None, help="trainer: the tab to show (e.g. Programs)")
+    p.add_argument("--pin-stdin", action="store_true",
+                   help="trainer: read the trainer PIN from standard input (needed once one is set)")
     p.add_argument("--view", default="roster",
                    choices=["roster", "checkin", "log", "change", "caution", "pin"],
                    help="kiosk: the screen to show, on the demo gym (--at S: a class runs at S)")

@@ -9,10 +9,22 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from sqlalchemy import update
+
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.pin import hash_pin, lockout_s, validate_pin, verify_pin
+from backbeat.domain.pin import (
+    TRAINER_COST,
+    TRAINER_PIN_DIGITS,
+    hash_pin,
+    lockout_s,
+    validate_pin,
+    verify_pin,
+)
 from backbeat.store.db import Database
-from backbeat.store.settings import get_setting, set_setting
+from backbeat.store.models import SettingRow
+from backbeat.store.settings import DEFAULTS, get_setting, set_setting
+
+_FAILURES = "trainer.pin_failures"
 
 
 @dataclass(frozen=True)
@@ -27,11 +39,26 @@ def has_trainer_pin(db: Database) -> bool:
 
 
 def set_trainer_pin(db: Database, new_pin: str, *, old_pin: str | None = None) -> None:
-    validate_pin(new_pin, "new PIN")
+    validate_pin(new_pin, "new PIN", min_digits=TRAINER_PIN_DIGITS)
     if has_trainer_pin(db) and (old_pin is None or not verify_pin(old_pin, get_setting(db, "trainer.pin"))):
         raise InvalidInput("the current trainer PIN is wrong", "current PIN")
-    set_setting(db, "trainer.pin", hash_pin(new_pin))
-    set_setting(db, "trainer.pin_failures", {"count": 0, "last": 0.0})
+    set_setting(db, "trainer.pin", hash_pin(new_pin, TRAINER_COST))
+    set_setting(db, _FAILURES, {"count": 0, "last": 0.0})
+
+
+def _count_failure(db: Database, now: float) -> int:
+    """One more wrong PIN, counted in one transaction that holds the row's write
+    lock from its first statement (SQLite's write lock, PostgreSQL's row lock),
+    so wrong PINs typed at once on several stations are each counted."""
+    with db.session() as s:
+        locked = s.execute(update(SettingRow).where(SettingRow.key == _FAILURES)
+                           .values(key=_FAILURES)).rowcount
+        row = s.get(SettingRow, _FAILURES, populate_existing=True) if locked else None
+        if row is None:
+            s.add(row := SettingRow(key=_FAILURES, value={"v": dict(DEFAULTS[_FAILURES])}))
+        count = int(row.value["v"].get("count", 0)) + 1
+        row.value = {"v": {"count": count, "last": now}}
+    return count
 
 
 def check_trainer_pin(db: Database, pin: str, *, now: float | None = None) -> PinCheck:
@@ -39,14 +66,13 @@ def check_trainer_pin(db: Database, pin: str, *, now: float | None = None) -> Pi
     stored = get_setting(db, "trainer.pin")
     if not stored:
         return PinCheck(False, message="no trainer PIN is set yet")
-    failures = get_setting(db, "trainer.pin_failures")
+    failures = get_setting(db, _FAILURES)
     wait = failures["last"] + lockout_s(failures["count"]) - now
     if wait > 0:
         return PinCheck(False, wait_s=wait, message=f"too many wrong PINs: wait {wait:.0f} s")
     if verify_pin(pin, stored):
-        set_setting(db, "trainer.pin_failures", {"count": 0, "last": 0.0})
+        set_setting(db, _FAILURES, {"count": 0, "last": 0.0})
         return PinCheck(True)
-    count = failures["count"] + 1
-    set_setting(db, "trainer.pin_failures", {"count": count, "last": now})
+    count = _count_failure(db, now)
     wait = lockout_s(count)
     return PinCheck(False, wait_s=wait, message="wrong PIN" + (f": wait {wait:.0f} s" if wait else ""))

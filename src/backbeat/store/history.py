@@ -8,7 +8,6 @@ few hundred grouped rows, never every set. Undone taps never count.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -25,6 +24,7 @@ from backbeat.domain.names import name_key
 from backbeat.domain.prescription import prescribed
 from backbeat.domain.program import Item
 from backbeat.domain.setlog import SetRecord
+from backbeat.domain.spreadsheet import csv_writer
 from backbeat.store.db import Database
 from backbeat.store.models import (
     AthleteRow,
@@ -270,7 +270,7 @@ def export_logs(db: Database, out: IO[str], *, athlete: str | None = None,
     ).join(AthleteRow, SetLogRow.athlete_id == AthleteRow.id)
      .join(ExerciseRow, SetLogRow.exercise_id == ExerciseRow.id)
      .where(SetLogRow.undone.is_(False)), start, end)
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     n = 0
     with db.read() as s:

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
 from backbeat.domain.athlete import Athlete
@@ -172,9 +172,29 @@ class KioskWindow(QMainWindow):
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
-        if (event.type() == QEvent.Type.WindowStateChange and self.locked and not self._may_close
-                and self.isVisible() and not self.isFullScreen()):
-            QTimer.singleShot(0, self.showFullScreen)
+        if event.type() == QEvent.Type.WindowStateChange and self._lost_screen():
+            QTimer.singleShot(0, self.reclaim_screen)
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        if self.locked and not self._may_close:
+            QTimer.singleShot(0, self.reclaim_screen)  # "show desktop", a window manager's hide
+
+    def _lost_screen(self) -> bool:
+        """Locked, yet minimized, hidden or out of full screen."""
+        return (self.locked and not self._may_close
+                and (self.isMinimized() or not self.isVisible() or not self.isFullScreen()))
+
+    def reclaim_screen(self) -> None:
+        """A locked kiosk takes its screen back (checked on every tick too, for
+        window managers that hide it without telling)."""
+        if not self._lost_screen():
+            return
+        self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized)
+                            | Qt.WindowState.WindowFullScreen | Qt.WindowState.WindowActive)
+        self.showFullScreen()
+        self.raise_()
+        self.activateWindow()
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
@@ -502,6 +522,8 @@ class KioskWindow(QMainWindow):
 
     def tick(self) -> None:
         self.drain_results()
+        if self._lost_screen():
+            self.reclaim_screen()
         now = self.clock()
         if self.stack.currentWidget() is self.log:
             self._refresh_undo()

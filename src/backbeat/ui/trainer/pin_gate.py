@@ -61,7 +61,7 @@ class PinGate(QDialog):
         self.heading.setFont(font)
         layout.addWidget(self.heading)
         form = QFormLayout()
-        self.pin = _pin_field("4 to 8 digits")
+        self.pin = _pin_field("6 to 8 digits")
         self.repeat = _pin_field("the same again")
         if self.first_run:
             self.heading.setText("Set the trainer PIN. It protects programs, athletes and logs.")
@@ -148,7 +148,7 @@ class ChangePinDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.current = _pin_field("the PIN you use now")
-        self.new = _pin_field("4 to 8 digits")
+        self.new = _pin_field("6 to 8 digits")
         self.repeat = _pin_field("the same again")
         form.addRow("Current PIN", self.current)
         form.addRow("New PIN", self.new)
