@@ -242,9 +242,10 @@ def test_outbox_files_survive_a_restart_and_damaged_ones_are_set_aside(db, tmp_p
     Outbox(folder).put({"op": "log", "entry": entry.to_json()})
     (folder / "00000000000000000001-bad.json").write_text("{not json")
     again = Outbox(folder)  # a new kiosk process
-    assert again.deliver(db) == (1, [])
+    sent, said = again.deliver(db)
+    assert sent == 1 and len(said) == 1 and "kept aside: damaged" in said[0]
     assert count_logs(db) == 1 and len(again) == 0
-    assert list(folder.glob("*.damaged"))
+    assert list(folder.glob("*.unreadable"))
 
 
 def test_a_tap_is_committed_with_full_sync_and_checkpoints_happen_off_the_tap(db, monkeypatch):

@@ -9,7 +9,7 @@ works both sides at once".
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -108,7 +108,10 @@ class SetEntry:
 
     @classmethod
     def from_json(cls, data: dict) -> SetEntry:
-        return cls(**data)
+        """From a queued tap's JSON; fields a newer Backbeat added are left out
+        (a missing field raises TypeError: the entry cannot be read)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
     @property
     def logged_at_dt(self) -> datetime:

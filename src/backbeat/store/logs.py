@@ -87,20 +87,22 @@ def _durable_write(db: Database) -> Iterator:
 CHECKPOINT_AT_BYTES = 4 * 1024 * 1024
 
 
-def wal_checkpoint(db: Database) -> bool:
+def wal_checkpoint(db: Database, *, truncate: bool = False) -> bool:
     """Copy the SQLite write-ahead log back into the database file, without
-    stopping writers (PASSIVE), once it has grown; True if it ran."""
+    stopping writers (PASSIVE), once it has grown; True if it ran. ``truncate``
+    (the disk is nearly full): whatever its size, and the log file emptied."""
     path = _sqlite_path(db)
     if path is None:
         return False
     wal = path.with_name(path.name + "-wal")
     try:
-        if wal.stat().st_size < CHECKPOINT_AT_BYTES:
-            return False
+        size = wal.stat().st_size
     except FileNotFoundError:
         return False
+    if size < (1 if truncate else CHECKPOINT_AT_BYTES):
+        return False
     with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        conn.exec_driver_sql(f"PRAGMA wal_checkpoint({'TRUNCATE' if truncate else 'PASSIVE'})")
     return True
 
 

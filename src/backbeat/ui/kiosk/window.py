@@ -60,6 +60,9 @@ from backbeat.ui.kiosk.widgets import PinPad
 UNDO_S = 10.0
 #: With nobody touching it, the kiosk goes back to the roster after this long.
 IDLE_S = 45.0
+#: A tap with no answer from the sender after this long gets the button back
+#: (the tap stays with the sender, which answers when it can).
+SAVING_TIMEOUT_S = 20.0
 #: How often the roster re-reads check-ins and the class (other kiosks, the TV).
 ROSTER_REFRESH_S = 5.0
 #: The timer only repaints countdowns and looks at the clock.
@@ -414,6 +417,7 @@ class KioskWindow(QMainWindow):
             session_id=cs.session_id if cs else None, station=self.station,
         )
         self._in_flight = entry.key
+        self._in_flight_since = self.clock()
         self._last_entry = entry
         self.log.log_button.setEnabled(False)
         self.log.log_button.setText("SAVING…")
@@ -464,8 +468,8 @@ class KioskWindow(QMainWindow):
                 what += f" · {side_word(entry.side)}"
             if result.status is TapStatus.QUEUED:
                 self.log.message.show_message(
-                    "caution", f"Kept on this kiosk: {what}. The database is away; "
-                               "it is sent when it is back.")
+                    "caution", f"Kept on this kiosk: {what}. It is sent when the database "
+                               f"takes it ({result.message}).")
             else:
                 self.log.message.show_message("good", f"Saved: {what}")
             self._undo_key = result.key
@@ -504,6 +508,13 @@ class KioskWindow(QMainWindow):
                     "waiting for the database: they are sent when it is back.")
         else:
             text = self._delivered_note
+        aside = len(self.sender.outbox.set_aside())
+        notes = [self.sender.disk_note] if self.sender.disk_note else []
+        if aside:
+            notes.append(f"⚠ {aside} kept tap{'s' * (aside != 1)} could not be sent and "
+                         f"{'are' if aside != 1 else 'is'} kept aside for the trainer "
+                         f"({self.sender.outbox.folder}).")
+        text = "\n".join([*notes, text]) if text else "\n".join(notes)
         read_only = self.db.read_only_note()
         if read_only:
             text = f"{read_only}\n{text}" if text else read_only
@@ -522,6 +533,12 @@ class KioskWindow(QMainWindow):
 
     def tick(self) -> None:
         self.drain_results()
+        if self._in_flight is not None and self.clock() - self._in_flight_since > SAVING_TIMEOUT_S:
+            self._in_flight = None  # never "SAVING…" for good: the sender keeps the tap
+            self.log.log_button.setEnabled(True)
+            self.log.log_button.setText("LOG SET")
+            self.log.message.show_message("caution", "No answer from the database yet: the set is "
+                                                     "kept on this kiosk and sent when it answers.")
         if self._lost_screen():
             self.reclaim_screen()
         now = self.clock()
