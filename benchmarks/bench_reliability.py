@@ -1,0 +1,319 @@
+"""Reliability numbers (issue: reliability, tried hard):
+
+- bad inputs tried and refused cleanly: program files of every kind the issue
+  found (invalid UTF-8, 1000-deep nesting, 5000-digit integers, NaN/Infinity,
+  duplicate keys, an 11 MB file, a 40,000-item program, names that clash)
+  plus generated ones (the sample with one value replaced by garbage, random
+  bytes), each through ``backbeat plan FILE`` and ``backbeat import FILE``:
+  bar 0 tracebacks, every refusal exit 2 with a message, nothing written;
+- faults injected and survived: a full disk under a tapping kiosk (60 taps:
+  the outbox's disk full, then the spare folder's too, the database itself
+  "disk full"), a corrupt database file (``db check`` says so in words,
+  ``db restore`` onto it), an older backup restored over newer logs (the
+  replaced file kept): bar 0 logs lost;
+- the offline cost of one trainer-PIN try (scrypt at TRAINER_COST), median and
+  min–max over 7 tries: bar ≥ 100 ms.
+
+The machine's load average is printed with the numbers.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import io
+import json
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from table import report  # (benchmarks/ is on sys.path)
+
+ROOT = Path(__file__).resolve().parents[1]
+PIN_BAR_S = 0.100
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+# --- bad inputs ---------------------------------------------------------------------------
+def bad_files(folder: Path, generated: int = 380) -> list[Path]:
+    sample = json.loads((ROOT / "resources" / "programs" / "precision-back.json").read_text("utf-8"))
+    text = json.dumps(sample)
+    made: dict[str, bytes] = {
+        "invalid-utf8": text.encode()[:50] + b"\xff\xfe\xfd" + text.encode()[50:],
+        "deep-nesting": b"[" * 1000 + b"]" * 1000,
+        "deeper-nesting": b"[" * 200_000,
+        "huge-integer": text.replace('"rest_s": 60', '"rest_s": ' + "9" * 5000, 1).encode(),
+        "nan": text.replace('"rest_s": 60', '"rest_s": NaN', 1).encode(),
+        "infinity": text.replace('"rest_s": 60', '"rest_s": Infinity', 1).encode(),
+        "1e999": text.replace('"rest_s": 60', '"rest_s": 1e999', 1).encode(),
+        "duplicate-keys": text.replace('"name": "Precision Back"', '"name": "A", "name": "B"', 1).encode(),
+        "nan-breath": text.replace('"exercise": "long-exhale-breathing"',
+                                   '"exercise": "long-exhale-breathing", "breath_pattern": "nan-4-nan-4"',
+                                   1).encode(),
+        "clash": text.replace('"Precision Back"', '"PRECISION BACK"', 1).encode(),
+        "nul-name": text.replace('"Precision Back"', '"Precision\\u0000Back"', 1).encode(),
+        "huge-file": b" " * 11_000_000 + text.encode(),
+        "empty": b"",
+        "not-an-object": b"[1, 2, 3]",
+    }
+    items = sample["days"][0]["blocks"][0]["items"]
+    big = json.loads(text)
+    big["name"] = "Forty thousand"
+    big["days"] = [dict(sample["days"][0], blocks=[dict(sample["days"][0]["blocks"][0],
+                                                        items=items * 40)] * 50)] * 20
+    made["40000-items"] = json.dumps(big).encode()
+    rng = random.Random(16)
+    garbage = [None, -1, 10**30, "", "x" * 200, [], {}, True, 1e308, "3-1-1-0" * 9, "\u0000"]
+
+    def paths(value, path=()):
+        yield path
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield from paths(v, (*path, k))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from paths(v, (*path, i))
+
+    every = [p for p in paths(sample) if p]
+    for n in range(generated):
+        if n % 4 == 3:
+            made[f"random-{n}"] = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400)))
+            continue
+        doc = json.loads(text)
+        path = rng.choice(every)
+        node = doc
+        for p in path[:-1]:
+            node = node[p]
+        node[path[-1]] = rng.choice(garbage)
+        made[f"mutated-{n}"] = json.dumps(doc).encode()
+    out = []
+    for name, content in made.items():
+        p = folder / f"{name}.json"
+        p.write_bytes(content)
+        out.append(p)
+    return out
+
+
+def try_bad_inputs(folder: Path) -> dict:
+    from backbeat.cli import main
+    from backbeat.store.programs import list_programs
+    from backbeat.store.seed import open_database
+
+    url = f"sqlite:///{folder / 'bad-inputs.db'}"
+    db = open_database(url)
+    before = list_programs(db)
+    files = bad_files(folder)
+    tried = refused = accepted = tracebacks = silent = 0
+    for path in files:
+        for command in ("plan", "import"):
+            tried += 1
+            err = io.StringIO()
+            try:
+                with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+                    code = main(["--db", url, command, str(path)])
+            except BaseException:
+                tracebacks += 1
+                continue
+            if "Traceback" in err.getvalue():
+                tracebacks += 1
+            elif code == 0:
+                accepted += 1  # a mutation that is still a good program (e.g. a longer cue)
+            elif code == 2 and err.getvalue().strip():
+                refused += 1
+            else:
+                silent += 1
+    after = list_programs(db)
+    db.close()
+    new = [n for n in after if n not in before]
+    return {"files": len(files), "tried": tried, "refused": refused, "accepted": accepted,
+            "tracebacks": tracebacks, "unclear": silent, "programs_added": len(new)}
+
+
+# --- faults -------------------------------------------------------------------------------
+def full_disk(folder: Path, taps: int = 60) -> dict:
+    """A kiosk's sender tapping while its disks fill up and the database says
+    'disk full'; then space comes back. Every tap must be confirmed and stored once."""
+    from sqlalchemy.exc import OperationalError
+
+    import backbeat.store.outbox as outbox_module
+    from backbeat.domain.setlog import SetEntry
+    from backbeat.store.athletes import add_athlete
+    from backbeat.store.logs import count_logs
+    from backbeat.store.outbox import Outbox, TapSender
+    from backbeat.store.seed import open_database
+
+    db = open_database(f"sqlite:///{folder / 'full.db'}")
+    athlete = add_athlete(db, "Ana")
+    real_apply, real_open = outbox_module.apply, builtins.open
+    full = {"db": False, "disks": set()}
+
+    def apply(database, op):
+        if full["db"]:
+            raise OperationalError("INSERT", {}, Exception("database or disk is full"))
+        return real_apply(database, op)
+
+    def opener(file, mode="r", *args, **kwargs):
+        if isinstance(file, int) and "w" in mode:
+            where = os.readlink(f"/proc/self/fd/{file}").rsplit("/", 1)[0]
+            if where in full["disks"]:
+                os.close(file)
+                return real_open("/dev/full", mode, *args, **kwargs)  # ENOSPC, from the kernel
+        return real_open(file, mode, *args, **kwargs)
+
+    outbox_module.apply, outbox_module.open = apply, opener
+    answered: dict[str, str] = {}
+    done = threading.Condition()
+
+    def on_result(r):
+        with done:
+            if r.op == "log":
+                answered[r.key] = r.status
+            done.notify_all()
+
+    sender = TapSender(db, on_result, outbox=Outbox(folder / "outbox"), retry_s=0.2,
+                       spare=folder / "spare")
+    try:
+        for n in range(taps):
+            if n == taps // 4:
+                full["db"] = True
+                full["disks"].add(str(folder / "outbox"))
+            if n == taps // 2:
+                full["disks"].add(str(folder / "spare"))
+            sender.send_log(SetEntry(key=f"full-{n}", athlete_id=athlete, exercise="face-pull",
+                                     reps=8, station="bench"))
+        with done:
+            done.wait_for(lambda: len(answered) == taps, 30)
+        held = len(sender.held)
+        full["db"], full["disks"] = False, set()
+        sender.retry_now()
+        deadline = time.monotonic() + 30
+        while sender.waiting() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        sender.close()
+        outbox_module.apply = real_apply
+        del outbox_module.open
+    stored = count_logs(db)
+    leftovers = len(list((folder / "outbox").glob(".*.tmp")))
+    db.close()
+    return {"taps": taps, "answered": len(answered), "held_in_memory": held, "stored": stored,
+            "lost": taps - stored, "tmp_left": leftovers}
+
+
+def corrupt_and_restore(folder: Path) -> dict:
+    from backbeat.cli import main
+    from backbeat.store.athletes import add_athlete
+    from backbeat.store.db import Database
+    from backbeat.store.history import add_logs_bulk
+    from backbeat.store.models import ExerciseRow
+    from backbeat.store.seed import open_database
+
+    path = folder / "gym.db"
+    url = f"sqlite:///{path}"
+    db = open_database(url)
+    athlete = add_athlete(db, "Ana")
+    with db.read() as s:
+        ex = s.query(ExerciseRow).first().id
+    from datetime import UTC, datetime, timedelta
+
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [{"idempotency_key": f"r{i}", "athlete_id": athlete, "exercise_id": ex, "reps": 8,
+             "logged_at": t0 + timedelta(minutes=i), "station": "bench", "undone": False}
+            for i in range(846)]
+    add_logs_bulk(db, rows[:746])
+    quiet = contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO())
+    with quiet[0], quiet[1]:
+        main(["--db", url, "db", "backup", str(folder / "b.db")])
+    add_logs_bulk(db, rows[746:])  # 100 logs newer than the backup
+    db.close()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = path.stat().st_size
+    with path.open("r+b") as f:  # garbage over the second half of the file
+        f.seek(size // 2)
+        f.write(os.urandom(size - size // 2))
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        check = main(["--db", url, "db", "check"])
+        restored = main(["--db", url, "db", "restore", str(folder / "b.db")])
+    told = check != 0 and "damaged" in err.getvalue()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        after = conn.execute("SELECT count(*) FROM set_log").fetchone()[0]
+    # now the older backup over newer data: warned, and the replaced file kept whole
+    db = Database(url)
+    add_logs_bulk(db, rows[746:])
+    db.close()
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        again = main(["--db", url, "db", "restore", str(folder / "b.db")])
+    kept = [p for p in folder.glob("gym.db.replaced-*") if p.name[-4:] not in ("-wal", "-shm")]
+    newest_kept = max(kept, key=lambda p: p.stat().st_mtime)
+    with contextlib.closing(sqlite3.connect(newest_kept)) as conn:
+        in_kept = conn.execute("SELECT count(*) FROM set_log").fetchone()[0]
+    warned = "older than the data it replaces" in err.getvalue()
+    return {"corrupt_told": told, "restored_onto_corrupt": restored == 0 and after == 746,
+            "older_warned": again == 0 and warned, "newer_logs_kept": in_kept,
+            "lost": 846 - in_kept}
+
+
+def pin_cost(tries: int = 7) -> list[float]:
+    from backbeat.domain.pin import TRAINER_COST, hash_pin, verify_pin
+
+    stored = hash_pin("246813", TRAINER_COST)
+    times = []
+    for _ in range(tries):
+        t = time.perf_counter()
+        verify_pin("000000", stored)
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def main() -> bool:
+    sys.path.insert(0, str(ROOT / "src"))
+    print(f"machine: {_load()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        bad = try_bad_inputs(folder)
+        print(f"  bad inputs: {bad['files']} files × plan and import = {bad['tried']} tries: "
+              f"{bad['refused']} refused with a message (exit 2), {bad['accepted']} still good "
+              f"programs, {bad['tracebacks']} tracebacks, {bad['unclear']} unclear; "
+              f"{bad['programs_added']} programs added by refusals")
+        (folder / "disk").mkdir()
+        disk = full_disk(folder / "disk")
+        print(f"  full disk: {disk['taps']} taps, {disk['answered']} answered, "
+              f"{disk['held_in_memory']} held in memory at the worst, {disk['stored']} stored, "
+              f"{disk['lost']} lost, {disk['tmp_left']} .tmp files left")
+        (folder / "restore").mkdir()
+        rest = corrupt_and_restore(folder / "restore")
+        print(f"  corrupt file: told by db check {rest['corrupt_told']}, restored onto it "
+              f"{rest['restored_onto_corrupt']}; older backup over 100 newer logs: warned "
+              f"{rest['older_warned']}, replaced file kept with {rest['newer_logs_kept']} logs")
+    times = pin_cost()
+    med = statistics.median(times)
+    print(f"  trainer PIN, one offline try: median {med * 1000:.0f} ms "
+          f"(min {min(times) * 1000:.0f} – max {max(times) * 1000:.0f}, {len(times)} tries; {_load()})")
+    faults_ok = (disk["lost"] == 0 and disk["answered"] == disk["taps"] and disk["tmp_left"] == 0
+                 and rest["corrupt_told"] and rest["restored_onto_corrupt"] and rest["older_warned"])
+    return report([
+        ("bad inputs: tracebacks", f"{bad['tracebacks']} of {bad['tried']}", "0",
+         bad["tracebacks"] == 0 and bad["unclear"] == 0 and bad["programs_added"] <= bad["accepted"]),
+        ("faults injected and survived (disk full, corrupt file, restore)",
+         "3 of 3" if faults_ok else "NOT ALL", "3 of 3", faults_ok),
+        ("logs lost (disk full + restore)", str(disk["lost"] + rest["lost"]), "0",
+         disk["lost"] + rest["lost"] == 0),
+        ("trainer PIN, offline cost per try (median)", f"{med * 1000:.0f} ms",
+         f"≥ {PIN_BAR_S * 1000:.0f} ms", med >= PIN_BAR_S),
+    ])
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)
