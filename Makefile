@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM_PLUGIN_PATH :=
 export PYTHON
 
-.PHONY: run test bench lint system-deps snapshots clean sounds venv-size package package-test
+.PHONY: run test bench soak lint system-deps snapshots clean sounds venv-size package package-test
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ test: lint
 bench: $(STAMP)
 	@bash scripts/system-deps.sh bench
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py
+
+# hours of classes at fake time, then ten real minutes with sound and a tapping
+# kiosk (SOAK_CLASSES, SOAK_REAL_S shorten it): about 15 minutes
+soak: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/soak.py
 
 snapshots: $(STAMP)
 	bash scripts/snapshots.sh

@@ -78,7 +78,7 @@ def fake_time_classes(folder: Path, classes: int, seed: int = 16) -> dict:
     from backbeat.store.programs import load_program
     from backbeat.store.seed import open_database
     from backbeat.store.sessions import end_session, start_session
-    from backbeat.ui.app import application
+    from backbeat.ui.application import application
     from backbeat.ui.tv.window import TvWindow
 
     app = application()

@@ -54,17 +54,17 @@ def test_the_set_up_walks_screens_sound_pin_and_measures(qtbot, db):
     sound.heard.setChecked(True)
     assert sound.hint.text() == ""
     wizard.next()
-    # 3. PIN: refused in words until it is 4-8 digits, twice the same
+    # 3. PIN: refused in words until it is 6-8 digits, twice the same
     pin = wizard.pin_page
     assert wizard.currentPage() is pin
     pin.pin.setText("12")
     wizard.next()
-    assert wizard.currentPage() is pin and "4 to 8 digits" in pin.problem.text()
-    pin.pin.setText("2468")
-    pin.repeat.setText("2469")
+    assert wizard.currentPage() is pin and "6 to 8 digits" in pin.problem.text()
+    pin.pin.setText("246813")
+    pin.repeat.setText("246814")
     wizard.next()
     assert wizard.currentPage() is pin and "differ" in pin.problem.text()
-    pin.repeat.setText("2468")
+    pin.repeat.setText("246813")
     wizard.next()
     # 4. loads and paper
     measures = wizard.measures_page
@@ -78,14 +78,14 @@ def test_the_set_up_walks_screens_sound_pin_and_measures(qtbot, db):
     wizard.button(QWizard.WizardButton.FinishButton).click()
     assert wizard.result() == QWizard.DialogCode.Accepted
     assert get_setting(db, "units") == "lb" and get_setting(db, "paper") == "Letter"
-    assert check_trainer_pin(db, "2468", now=0).ok
+    assert check_trainer_pin(db, "246813", now=0).ok
     # this computer's: on this computer, not in the gym's database
     local = json.loads(station_file().read_text())
     assert local == {**local, "tv.screen": 0, "kiosk.screen": 0, "sound.heard": True, "setup.done": True}
 
 
 def test_a_gym_with_a_pin_keeps_it_and_the_set_up_says_where_to_change_it(qtbot, db):
-    set_trainer_pin(db, "1357")
+    set_trainer_pin(db, "135791")
     wizard = FirstRunWizard(db, play=lambda: "no sound device found")
     qtbot.addWidget(wizard)
     wizard.show()
@@ -97,7 +97,7 @@ def test_a_gym_with_a_pin_keeps_it_and_the_set_up_says_where_to_change_it(qtbot,
     assert wizard.pin_page.already and "Settings" in wizard.pin_page.subTitle()
     wizard.next()
     wizard.button(QWizard.WizardButton.FinishButton).click()
-    assert check_trainer_pin(db, "1357", now=0).ok
+    assert check_trainer_pin(db, "135791", now=0).ok
     assert get_setting(db, "sound.heard") is False and get_setting(db, "setup.done") is True
 
 

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.pin import validate_pin
+from backbeat.domain.pin import TRAINER_PIN_DIGITS, validate_pin
 from backbeat.store.auth import has_trainer_pin, set_trainer_pin
 from backbeat.store.db import Database
 from backbeat.store.settings import CHOICES, get_setting, set_setting
@@ -211,7 +211,7 @@ class PinPage(QWizardPage):
             self.repeat.hide()
         else:
             self.setSubTitle("The PIN opens the trainer's desktop and lets the kiosk be left. "
-                             "4 to 8 digits.")
+                             f"{TRAINER_PIN_DIGITS} to 8 digits.")
             layout.addRow("PIN", self.pin)
             layout.addRow("The same PIN again", self.repeat)
         layout.addRow(self.problem)
@@ -220,7 +220,7 @@ class PinPage(QWizardPage):
         if self.already:
             return True
         try:
-            validate_pin(self.pin.text(), "PIN")
+            validate_pin(self.pin.text(), "PIN", min_digits=TRAINER_PIN_DIGITS)
         except InvalidInput as exc:
             self.problem.setText(f"{exc.reason}.")
             return False
@@ -339,8 +339,8 @@ def snapshot_setup(db: Database, page: str, path: str) -> None:
             wizard.sound_page.play_now()
             wizard.sound_page.heard.setChecked(True)
         if wizard.currentPage() is wizard.pin_page and not wizard.pin_page.already:
-            wizard.pin_page.pin.setText("2468")
-            wizard.pin_page.repeat.setText("2468")
+            wizard.pin_page.pin.setText("246813")
+            wizard.pin_page.repeat.setText("246813")
         wizard.next()
     image = QImage(wizard.size(), QImage.Format.Format_RGB32)
     wizard.render(image)
