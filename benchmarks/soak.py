@@ -317,7 +317,7 @@ def main() -> bool:
          abs(grew) <= MEMORY_BAR),
         ("memory, real-clock TV at 1 min → end", f"{real_grew:+.1%}", f"within {MEMORY_BAR:.0%}",
          abs(real_grew) <= MEMORY_BAR),
-        ("sound played into ALSA's file device", f"{real['audio_s']:.0f} s", "> 0 s",
+        ("sound in ALSA's file device (its last stream)", f"{real['audio_s']:.0f} s", "> 0 s",
          real["audio_s"] > 0),
         ("warnings in the log", str(len(every)), "0", not every),
         ("logs lost (fake time + real clock)", str(fake["lost"] + real["lost"]), "0",
