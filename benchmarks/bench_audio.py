@@ -49,10 +49,14 @@ def _plan(day: int):
 
 
 def _sounds():
+    """The cue sounds and the spoken names, made now if espeak-ng can (what the TV plays)."""
     from backbeat.audio.samples import load_sounds
+    from backbeat.audio.speech import prepare_plan, with_speech
     from backbeat.engine.timeline import all_cue_sounds
 
-    return load_sounds(all_cue_sounds())
+    for day in (1, 2):
+        prepare_plan(_plan(day))
+    return with_speech(load_sounds(all_cue_sounds()))
 
 
 def rendered_impulses(day: int) -> tuple[int, float, float]:
@@ -63,7 +67,8 @@ def rendered_impulses(day: int) -> tuple[int, float, float]:
     from backbeat.engine.timeline import all_cue_sounds
 
     timeline = _plan(day).timeline()
-    impulses = {name: np.array([0.25], dtype=np.float32) for name in all_cue_sounds()}
+    impulses = {name: np.array([0.25], dtype=np.float32)
+                for name in all_cue_sounds() | {c.sound for c in timeline.cues}}
     track = render(timeline.cues, 0, timeline.duration_ms + 1, impulses)
     placed = np.flatnonzero(track)
     instants = sorted({c.t_ms for c in timeline.cues})

@@ -2,7 +2,8 @@
 # System packages Backbeat needs on Debian/Ubuntu, by what the machine does:
 #   system-deps.sh [GROUP ...]   (default: runtime)
 #   runtime      running Backbeat: ALSA and PortAudio (sound), the xcb, EGL and
-#                font libraries Qt's xcb platform loads, python3-venv.
+#                font libraries Qt's xcb platform loads, python3-venv, espeak-ng
+#                (the spoken exercise names and cues).
 #   simpleaudio  building the simpleaudio backend from source (it has no wheels
 #                for current Pythons): a C compiler, ALSA's headers and the
 #                Python headers (only when the interpreter lacks Python.h).
@@ -26,7 +27,7 @@ for g in "${groups[@]}"; do
     runtime)
       PKGS+=(libasound2t64\|libasound2 libportaudio2 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
              libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxkbcommon-x11-0
-             libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core python3-venv) ;;
+             libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core python3-venv espeak-ng) ;;
     simpleaudio)
       PKGS+=(gcc libc6-dev libasound2-dev)
       py=${PYTHON:-python3}

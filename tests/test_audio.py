@@ -16,6 +16,7 @@ from backbeat.audio.check import compare_onsets, detect_onsets
 from backbeat.audio.player import LATE_CUE_MS, AudioUnavailable, CuePlayer, step_span
 from backbeat.audio.render import render, sample_offset, soft_limit, track_end_ms, write_wav
 from backbeat.audio.samples import RATE, SoundFileError, load_sounds, read_sound
+from backbeat.audio.speech import with_speech
 from backbeat.cli import main
 from backbeat.domain.program import parse_program
 from backbeat.engine.clock import FakeClock
@@ -30,8 +31,16 @@ def sounds():
 
 @pytest.fixture(scope="module")
 def impulses():
-    """Every sound replaced by one sample, so each cue's onset is one non-zero sample."""
-    return {name: np.array([0.25], dtype=np.float32) for name in all_cue_sounds()}
+    """Every sound replaced by one sample, so each cue's onset is one non-zero sample
+    (the spoken names' voice samples too, whatever their text)."""
+
+    class Impulses(dict):
+        def __missing__(self, name):
+            if not name.startswith("speech_"):
+                raise KeyError(name)
+            return np.array([0.25], dtype=np.float32)
+
+    return Impulses({name: np.array([0.25], dtype=np.float32) for name in all_cue_sounds()})
 
 
 def _plan(sample_program, library, day=1):
@@ -76,6 +85,8 @@ def test_a_sound_in_the_wrong_format_is_named(tmp_path):
 def test_every_onset_of_a_whole_class_lands_on_its_sample(sample_program, library, impulses, day):
     timeline = _plan(sample_program, library, day).timeline()
     end = timeline.duration_ms + 1
+    # the spoken names and cues land sample-exact in the same track
+    assert len({c.sound for c in timeline.cues if c.kind is CueKind.SPEECH}) >= 10
     track = render(timeline.cues, 0, end, impulses)
     assert track.size == _exact_offset(end, 0)
     placed = set(np.flatnonzero(track).tolist())
@@ -520,6 +531,9 @@ def test_render_audio_writes_what_would_play(db_url, tmp_path, sample_program, l
     track = _read_wav(out)
     assert track.size == _exact_offset(400_000, 100_500)
     timeline = _plan(sample_program, library).timeline()
+    sounds = with_speech(sounds)  # render-audio made the spoken names: they are in the track
+    assert any(c.kind is CueKind.SPEECH and c.sound in sounds
+               for c in timeline.cues_between(100_500, 400_000))
     report = compare_onsets(track, timeline.cues_between(100_500, 400_000), 100_500, sounds)
     assert report.planned > 100 and report.ok and report.max_error_samples <= 1
     # exactly the buffer the player renders for the same span

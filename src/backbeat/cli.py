@@ -233,6 +233,25 @@ def _die_with_parent() -> None:
         pass  # not Linux: the demo's kiosk is closed when the TV closes instead
 
 
+def _speak_in_background(db, program_name: str) -> None:
+    """Make the demo program's spoken names (a saved program has them already); the
+    TV picks each up as soon as it is made."""
+    import threading
+
+    def work() -> None:
+        import contextlib
+
+        from backbeat.audio.speech import prepare
+        from backbeat.engine.timeline import program_spoken_texts
+        from backbeat.store.library import load_library
+        from backbeat.store.programs import load_program
+
+        with contextlib.suppress(Exception):  # the class runs without them
+            prepare(program_spoken_texts(load_program(db, program_name), load_library(db)))
+
+    threading.Thread(target=work, name="speech", daemon=True).start()
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -242,6 +261,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     ensure_demo(db)
     check_in_demo_athletes(db)  # so the kiosk's roster has today's class in it
     args.program = args.program or "Precision Back"
+    _speak_in_background(db, args.program)
     args.windowed = not args.fullscreen  # two windows side by side on a desk
     kiosk = None
     if not args.no_kiosk:

@@ -7,7 +7,7 @@ them in an installed wheel, an editable install and a frozen bundle alike. A
 source tree put on ``sys.path`` without installing it has no such packages;
 there the folders are found at the repository top. ``BACKBEAT_DATA_DIR``
 overrides the user data directory (tests and portable installs),
-``BACKBEAT_LOG_DIR`` the log directory.
+``BACKBEAT_LOG_DIR`` the log directory, ``BACKBEAT_CACHE_DIR`` the cache.
 """
 
 from __future__ import annotations
@@ -62,6 +62,21 @@ def config_dir() -> Path:
         path = data_dir() / "config"
     else:
         path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    """Things Backbeat can make again (the spoken names' voice samples): the user
+    cache dir (next to the data with ``BACKBEAT_DATA_DIR`` set, so tests keep
+    theirs apart; ``BACKBEAT_CACHE_DIR`` overrides)."""
+    override = os.environ.get("BACKBEAT_CACHE_DIR")
+    if override:
+        path = Path(override)
+    elif os.environ.get("BACKBEAT_DATA_DIR"):
+        path = data_dir() / "cache"
+    else:
+        path = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 

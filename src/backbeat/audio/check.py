@@ -22,7 +22,7 @@ import numpy as np
 
 from backbeat.audio.render import sample_offset
 from backbeat.audio.samples import RATE
-from backbeat.engine.timeline import ClassPlan, Cue
+from backbeat.engine.timeline import ClassPlan, Cue, CueKind
 
 #: A sample louder than this (of 32767) is sound. Every cue sound's first
 #: sample is louder (sounds/ trims leading silence), so the first loud sample
@@ -79,6 +79,8 @@ def compare_onsets(signal: np.ndarray, cues: Iterable[Cue], from_ms: float,
     groups: dict[int, list[str]] = {}
     for c in cues:
         at = sample_offset(c.t_ms, from_ms, rate)
+        if c.kind is CueKind.SPEECH and c.sound not in samples:
+            continue  # never made (no espeak-ng), so never rendered
         if 0 <= at < n:
             spans.append((at, at + samples[c.sound].size))
             groups.setdefault(at, []).append(c.sound)

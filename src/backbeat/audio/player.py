@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from backbeat.audio import samples as cue_sounds
 from backbeat.audio.samples import RATE
+from backbeat.audio.speech import with_speech
 from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.engine.timeline import Timeline, all_cue_sounds
 
@@ -190,7 +191,8 @@ class CuePlayer:
             if not self.available and self._retry_at is None:
                 return False  # off for good (no library, unreadable sounds)
             try:
-                self._samples = cue_sounds.load_sounds(all_cue_sounds())
+                # the cue sounds, and the spoken names' voice samples from the cache
+                self._samples = with_speech(cue_sounds.load_sounds(all_cue_sounds()))
             except (OSError, ValueError) as exc:
                 self._fail("the cue sound files cannot be read", str(exc), retry=False)
                 return False

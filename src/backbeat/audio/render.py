@@ -21,7 +21,7 @@ import numpy as np
 
 from backbeat.audio.samples import RATE, SoundFileError, load_sounds
 from backbeat.domain.errors import InvalidInput
-from backbeat.engine.timeline import Cue, Timeline, all_cue_sounds
+from backbeat.engine.timeline import Cue, CueKind, Timeline, all_cue_sounds
 
 #: Above this level (of full scale) peaks are bent softly towards full scale
 #: instead of clipping hard when sounds overlap.
@@ -59,7 +59,9 @@ def render(cues: Iterable[Cue], from_ms: float, to_ms: float, samples: Mapping[s
            tails_from_ms: float | None = None) -> np.ndarray:
     """The cue track for class time [from_ms, to_ms) as int16 samples.
 
-    Cues at ``from_ms`` ≤ t < ``to_ms`` are placed exactly; a cue that starts
+    Cues at ``from_ms`` ≤ t < ``to_ms`` are placed exactly (spoken names and
+    cues too, from their voice samples; one whose sample was never made is
+    left out); a cue that starts
     earlier is left out (no half-sounds), unless ``late_from_ms`` is given and
     ``late_from_ms`` ≤ t: such a cue was missed (the player started late) and
     plays whole at the buffer's start; or ``tails_from_ms`` ≤ t: such a cue
@@ -84,6 +86,8 @@ def render(cues: Iterable[Cue], from_ms: float, to_ms: float, samples: Mapping[s
         try:
             sound = samples[cue.sound]
         except KeyError:
+            if cue.kind is CueKind.SPEECH:
+                continue  # its voice sample was never made (no espeak-ng): the class goes on
             raise SoundFileError(f"no sound file for cue {cue.sound!r} ({cue.sound}.wav)") from None
         if at < 0:
             sound, at = sound[-at:], 0
@@ -164,7 +168,10 @@ def render_wav(timeline: Timeline, path: Path | str, from_s: float | None = None
 
     Returns (from_ms, to_ms, samples written).
     """
-    samples = load_sounds(all_cue_sounds())
+    from backbeat.audio.speech import prepare, with_speech
+
+    prepare(c.text for c in timeline.cues if c.kind is CueKind.SPEECH and c.text)
+    samples = with_speech(load_sounds(all_cue_sounds()))
     start, stop = check_range(timeline, from_s, to_s, samples)
     buffer = render(timeline.cues_between(start, stop), start, stop, samples, volume=volume)
     write_wav(path, buffer)

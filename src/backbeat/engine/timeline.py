@@ -13,11 +13,24 @@ Rules of the compiled class (docs/architecture.md repeats them):
   between items and the block's rest after each round but the last.
 * Straight sets rest ``rest_s`` after every set, except after the last set
   of a block (a transition follows instead). A class never ends on a rest.
+
+Spoken exercise names (cues of kind ``speech``, whose ``text`` is rendered to a
+voice sample when the program is saved, ``audio/speech.py``): in the rest,
+transition or get-ready before a set,
+* "Next: <exercise name>" 1 s into the first of those segments that lasts at
+  least 8 s, when the set is of another exercise than the set before it (or is
+  the first of the class);
+* the set's first cue (the program item's, else the library's) 6 s before the
+  set starts, ahead of the 3-2-1, when the segment before the set lasts at
+  least 9 s and the cue comes 3 s or more after the name;
+so neither covers the set's own breath prompts or the countdown.
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -114,21 +127,43 @@ class CueKind(StrEnum):
     VOICE = "voice"  # a spoken prompt
     COUNT = "count"  # a spoken number (rep count, countdown)
     BEEP = "beep"  # countdown beeps and final tone
+    SPEECH = "speech"  # an exercise's name or cue, spoken from a voice sample made from its text
 
 
 @dataclass(frozen=True)
 class Cue:
     t_ms: int
     kind: CueKind
-    sound: str  # file stem in sounds/
+    sound: str  # file stem in sounds/ (speech: in the speech cache, see speech_sound)
     segment: int
+    text: str | None = None  # what a speech cue says
 
     @property
     def t_s(self) -> float:
         return self.t_ms / 1000
 
     def to_json(self) -> dict:
-        return {"t_s": self.t_s, "kind": self.kind.value, "sound": self.sound, "segment": self.segment}
+        out = {"t_s": self.t_s, "kind": self.kind.value, "sound": self.sound, "segment": self.segment}
+        if self.text is not None:
+            out["text"] = self.text
+        return out
+
+
+def speech_text(text: str) -> str:
+    """A text as it is spoken and cached: white space folded."""
+    return " ".join(text.split())
+
+
+def next_text(name: str) -> str:
+    """ "Next: single-arm dumbbell row" — brackets left unsaid, 90/90 said as "90 90"."""
+    name = re.sub(r"\s*\(.*?\)", "", name).replace("/", " ")
+    return speech_text(f"Next: {name[:1].lower()}{name[1:]}")
+
+
+def speech_sound(text: str) -> str:
+    """The sample name of a spoken text: the same text, the same sample (cached by text)."""
+    digest = hashlib.sha256(speech_text(text).encode("utf-8")).hexdigest()[:20]
+    return f"speech_{digest}"
 
 
 @dataclass(frozen=True)
@@ -286,12 +321,32 @@ class ClassPlan:
             day=self.day_number,
             day_name=self.day.name,
             segments=segments,
-            cues=_cues(segments),
+            cues=_cues(segments, self._speech()),
             exercises=exercises,
             items={(b, i): item for b, block in enumerate(self.day.blocks)
                    for i, item in enumerate(block.items)},
             prescriptions=self.prescriptions,
         )
+
+    def _speech(self) -> dict[tuple[int, int], tuple[str, str | None]]:
+        """(block, item) → the exercise's name and the set's first cue, as spoken."""
+        out = {}
+        for b, block in enumerate(self.day.blocks):
+            for i, item in enumerate(block.items):
+                ex = self.library.get(item.exercise)
+                if ex is None:
+                    continue
+                cues = list(item.cues) or list(ex.cues)
+                out[(b, i)] = (ex.name, cues[0] if cues else None)
+        return out
+
+    def spoken_texts(self) -> list[str]:
+        """Every text the class speaks from a voice sample (what saving a program renders)."""
+        texts = []
+        for cue in self.timeline().cues:
+            if cue.kind is CueKind.SPEECH and cue.text not in texts:
+                texts.append(cue.text)
+        return texts
 
 
 class TimelineCache:
@@ -459,8 +514,65 @@ def _countdown(seg: Segment, out: list[Cue], sound: str | None = None, final: bo
         out.append(Cue(seg.end_ms, CueKind.BEEP, "beep_long", seg.index))
 
 
-def _cues(segments: list[Segment]) -> list[Cue]:
+def program_spoken_texts(program: Program, library: Library) -> list[str]:
+    """Every text any day of ``program`` speaks (what saving it renders)."""
+    texts: list[str] = []
+    for day in range(1, len(program.days) + 1):
+        try:
+            plan = ClassPlan(program, day, library)
+        except InvalidInput:
+            continue  # a day with nothing to run speaks nothing
+        texts += [t for t in plan.spoken_texts() if t not in texts]
+    return texts
+
+
+#: "Next: <name>" is said this far into a gap at least NEXT_MIN_MS long.
+NEXT_AT_MS, NEXT_MIN_MS = 1000, 8000
+#: The set's first cue is said this long before the set, when the gap's last segment lasts
+#: at least FIRST_CUE_MIN_MS and the cue starts at least SPEECH_GAP_MS after the name.
+FIRST_CUE_LEAD_MS, FIRST_CUE_MIN_MS, SPEECH_GAP_MS = 6000, 9000, 3000
+_GAPS = (SegmentKind.REST, SegmentKind.TRANSITION, SegmentKind.GET_READY)
+_SETS = (SegmentKind.WORK, SegmentKind.HOLD, SegmentKind.BREATH)
+
+
+def _speech_cues(segments: list[Segment], speech: dict[tuple[int, int], tuple[str, str | None]],
+                 out: list[Cue]) -> None:
+    gap: list[Segment] = []
+    last_exercise: str | None = None
+    prev: Segment | None = None
+    for seg in segments:
+        if seg.kind in _GAPS:
+            gap.append(seg)
+        elif seg.kind in _SETS and (prev is None or prev.step != seg.step) and gap:
+            words = speech.get((seg.block_index, seg.item_index or 0))
+            if words is not None:
+                name, first_cue = words
+                next_at = None
+                if seg.exercise != last_exercise:
+                    room = next((g for g in gap if g.duration_ms >= NEXT_MIN_MS), None)
+                    if room is not None:
+                        next_at = room.start_ms + NEXT_AT_MS
+                        text = next_text(name)
+                        out.append(Cue(next_at, CueKind.SPEECH, speech_sound(text), room.index, text))
+                last = gap[-1]
+                cue_at = last.end_ms - FIRST_CUE_LEAD_MS
+                if (first_cue and last.duration_ms >= FIRST_CUE_MIN_MS
+                        and (next_at is None or cue_at >= next_at + SPEECH_GAP_MS)):
+                    text = speech_text(first_cue)
+                    out.append(Cue(cue_at, CueKind.SPEECH, speech_sound(text), last.index, text))
+            gap = []
+        elif seg.kind in _SETS:
+            gap = []
+        if seg.kind in _SETS:
+            last_exercise = seg.exercise
+        prev = seg
+
+
+def _cues(segments: list[Segment],
+          speech: dict[tuple[int, int], tuple[str, str | None]] | None = None) -> list[Cue]:
     out: list[Cue] = []
+    if speech:
+        _speech_cues(segments, speech, out)
     prev: Segment | None = None
     for seg in segments:
         t = seg.start_ms

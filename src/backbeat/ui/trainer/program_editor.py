@@ -67,6 +67,7 @@ from backbeat.ui.trainer.forms import (
     ProgramForm,
 )
 from backbeat.ui.trainer.preview import ClassPreview
+from backbeat.ui.trainer.speech import SpeechMaker
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 PROBLEM_COLOR = QColor(theme.PROBLEM)
@@ -153,6 +154,8 @@ class ProgramEditor(QWidget):
         self.db = context.db
         self.library: Library = load_library(self.db)
         self.athletes = list_athletes(self.db)
+        self.speech = SpeechMaker(self)
+        self.speech.done.connect(self._speech_made)
         self.doc: dict = {}
         self.saved_name: str | None = None  # the name in the store, None for a new program
         self.selected: tuple = ()
@@ -375,7 +378,12 @@ class ProgramEditor(QWidget):
         n = len(review.warnings)
         self.say(f"Saved {self.saved_name!r}."
                  + (f" {n} warning{'s' * (n != 1)} to consider." if warnings or n else ""))
+        self.speech.make(review.program, self.library)  # its spoken names, off this thread
         return True
+
+    def _speech_made(self, note: str) -> None:
+        if self.banner.text().startswith("Saved"):
+            self.banner.setText(f"{self.banner.text()} Spoken: {note}.")
 
     def delete_current(self) -> None:
         if self.saved_name is None:

@@ -1,0 +1,46 @@
+"""Saving a program makes its spoken names and cues (``audio/speech.py``) off the GUI thread.
+
+Each save starts one short-lived worker that renders the texts not cached yet
+(espeak-ng takes about 50 ms a text) and reports one line — what was made, or
+why nothing could be — through :attr:`SpeechMaker.done`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+from PySide6.QtCore import QObject, Signal
+
+from backbeat.audio.speech import prepare
+from backbeat.domain.exercise import Library
+from backbeat.domain.program import Program
+from backbeat.engine.timeline import program_spoken_texts
+
+
+class SpeechMaker(QObject):
+    done = Signal(str)  # the note: "20 spoken names and cues made", or why not
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.last_note = ""
+        self._worker: threading.Thread | None = None
+
+    def make(self, program: Program, library: Library) -> threading.Thread:
+        texts = program_spoken_texts(program, library)
+        from backbeat.audio.speech import speech_dir
+
+        folder = speech_dir()  # resolved here, where the settings of this process are
+
+        def work() -> None:
+            try:
+                note = prepare(texts, folder=folder).note()
+            except OSError as exc:  # a full or read-only cache: the class runs without them
+                note = f"spoken names not made: {exc.strerror or exc}"
+            self.last_note = note
+            with contextlib.suppress(RuntimeError):  # the editor was closed meanwhile
+                self.done.emit(note)
+
+        self._worker = threading.Thread(target=work, name="speech", daemon=True)
+        self._worker.start()
+        return self._worker
