@@ -1,21 +1,23 @@
 """Saving a program makes its spoken names and cues (``audio/speech.py``) off the GUI thread.
 
 Each save starts one short-lived worker that renders the texts not cached yet
-(espeak-ng takes about 50 ms a text) and reports one line — what was made, or
-why nothing could be — through :attr:`SpeechMaker.done`.
+(espeak-ng takes about 50 ms a text); the GUI thread looks for its result on a
+timer and reports one line — what was made, or why nothing could be — through
+:attr:`SpeechMaker.done` (emitted on the GUI thread, never from the worker).
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from backbeat.audio.speech import prepare
 from backbeat.domain.exercise import Library
 from backbeat.domain.program import Program
 from backbeat.engine.timeline import program_spoken_texts
+
+POLL_MS = 100
 
 
 class SpeechMaker(QObject):
@@ -25,22 +27,32 @@ class SpeechMaker(QObject):
         super().__init__(parent)
         self.last_note = ""
         self._worker: threading.Thread | None = None
+        self._result: list[str] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
 
     def make(self, program: Program, library: Library) -> threading.Thread:
         texts = program_spoken_texts(program, library)
         from backbeat.audio.speech import speech_dir
 
         folder = speech_dir()  # resolved here, where the settings of this process are
+        result = self._result = []
 
         def work() -> None:
             try:
                 note = prepare(texts, folder=folder).note()
             except OSError as exc:  # a full or read-only cache: the class runs without them
                 note = f"spoken names not made: {exc.strerror or exc}"
-            self.last_note = note
-            with contextlib.suppress(RuntimeError):  # the editor was closed meanwhile
-                self.done.emit(note)
+            result.append(note)
 
         self._worker = threading.Thread(target=work, name="speech", daemon=True)
         self._worker.start()
+        self._timer.start()
         return self._worker
+
+    def _poll(self) -> None:
+        if self._result:
+            self._timer.stop()
+            self.last_note = self._result[0]
+            self.done.emit(self.last_note)
