@@ -38,8 +38,9 @@ from typing import TYPE_CHECKING, Protocol
 from backbeat.audio import samples as cue_sounds
 from backbeat.audio.player import RETRY_S, AudioUnavailable, _clamp, _short
 from backbeat.audio.samples import RATE
+from backbeat.audio.speech import with_speech
 from backbeat.engine.runner import ClassRunner, RunState
-from backbeat.engine.timeline import Cue, all_cue_sounds
+from backbeat.engine.timeline import Cue, CueKind, all_cue_sounds
 
 if TYPE_CHECKING:
     import numpy as np
@@ -216,7 +217,10 @@ class Mixer:
                     reaction = s.times_ns[i] - self._switch_pos_ns < REACTION_MS * 1_000_000
                     self.late.append(LateCue(cue.sound, cue.t_ms, late_ms, reaction))
                     at = 0
-                self._voices.append([self.samples[cue.sound], -at, None])
+                sound = self.samples.get(cue.sound)
+                if sound is None:  # a spoken name never made: the class goes on without it
+                    continue
+                self._voices.append([sound, -at, None])
                 self.started += 1
                 self.history.append((cue.t_ms, frame + at))
             self._done_ns = max(self._done_ns, end_ns)
@@ -361,6 +365,7 @@ class StreamPlayer:
         self._volume = _clamp(volume)
         self._muted = muted
         self._samples = samples
+        self._voiced_for: tuple[list[Cue], list[Cue]] | None = None
         self.mixer: Mixer | None = None
         self._device: OutputDevice | None = None
         self._retry_at: float | None = 0.0  # may open
@@ -395,7 +400,8 @@ class StreamPlayer:
     def warm_up(self) -> bool:
         if self._samples is None:
             try:
-                self._samples = cue_sounds.load_sounds(all_cue_sounds())
+                # the cue sounds, and the spoken names' voice samples from the cache
+                self._samples = with_speech(cue_sounds.load_sounds(all_cue_sounds()))
             except (OSError, ValueError) as exc:
                 self._fail("the cue sound files cannot be read", str(exc), retry=False)
                 return False
@@ -433,6 +439,19 @@ class StreamPlayer:
             device.close()
         self._frame = None
 
+    def _voiced(self, cues: list[Cue]) -> list[Cue]:
+        """The cues the stream can play: a spoken name whose voice sample was never
+        made is left out, and the ones there are read now, on this thread, not in
+        the audio callback (once per timeline)."""
+        if self._voiced_for is not None and self._voiced_for[0] is cues:
+            return self._voiced_for[1]
+        samples = self._samples
+        kept = [c for c in cues if c.kind is not CueKind.SPEECH
+                or (samples is not None and c.sound in samples)]
+        result = cues if len(kept) == len(cues) else kept
+        self._voiced_for = (cues, result)
+        return result
+
     def _schedule(self, runner: ClassRunner) -> None:
         state = runner.state
         current = self._pending
@@ -440,7 +459,7 @@ class StreamPlayer:
                 and current.line == (id(runner), runner.jumps)):
             return  # ran to the end: the final sounds ring out
         pos, clock = runner.anchor_ns()
-        cues = runner.timeline.cues
+        cues = self._voiced(runner.timeline.cues)
         times = current.times_ns if current is not None and current.cues is cues else \
             [c.t_ms * 1_000_000 for c in cues]
         new = Schedule(cues=cues, anchor_pos_ns=pos, anchor_clock_ns=clock,
