@@ -22,13 +22,20 @@ class CliError(Exception):
         self.code = code
 
 
-def _open_db(args: argparse.Namespace):
-    from backbeat.store.db import StoreError
+def _open_db(args: argparse.Namespace, *, offline_ok: bool = False):
+    """The database; with ``offline_ok`` (the TV), a server that does not answer
+    gives an unopened database the face runs without until the server is back."""
+    from backbeat.store.db import Database, StoreError
     from backbeat.store.seed import open_database
 
     try:
         return open_database(args.db)
     except StoreError as exc:
+        if offline_ok and exc.unreachable:
+            from backbeat.paths import default_db_url
+
+            print(f"backbeat: {exc}: starting without it", file=sys.stderr)
+            return Database.unopened(args.db or default_db_url())
         raise CliError(str(exc)) from None
 
 
@@ -297,8 +304,9 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_tv(args: argparse.Namespace) -> int:
-    db = _open_db(args)
-    _first_run(db)
+    db = _open_db(args, offline_ok=True)
+    if not db.offline:
+        _first_run(db)
     return _run_tv(args, db)
 
 
@@ -318,7 +326,7 @@ def _remote_address(args: argparse.Namespace, db) -> str | None:
     from backbeat.store.settings import get_setting
 
     address = args.remote
-    if address is None and get_setting(db, "remote.enabled"):
+    if address is None and not db.offline and get_setting(db, "remote.enabled"):
         address = str(get_setting(db, "remote.address"))
     if address is None and args.command == "demo":
         address = DEMO_REMOTE
@@ -641,10 +649,12 @@ def _trouble(exc: BaseException) -> str:
     """What went wrong, in words, for an error no command expected."""
     from sqlalchemy.exc import DBAPIError
 
-    from backbeat.store.db import describe_store_error
+    from backbeat.store.db import StoreError, describe_store_error
 
     if isinstance(exc, DBAPIError):
         return describe_store_error(exc)
+    if isinstance(exc, StoreError):
+        return str(exc)
     if isinstance(exc, MemoryError):
         return "out of memory; nothing more was saved"
     if isinstance(exc, RecursionError):

@@ -30,7 +30,10 @@ CONNECT_TIMEOUT_S = 3
 
 
 class StoreError(RuntimeError):
-    """The database cannot be used; the message says which file and why."""
+    """The database cannot be used; the message says which file and why.
+    ``unreachable``: a database server that did not answer (it may come back)."""
+
+    unreachable = False
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -239,7 +242,25 @@ class Database:
             raise
         except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
             self.engine.dispose()
-            raise StoreError(f"cannot open the database {self.describe()}: {_reason(exc)}") from None
+            error = StoreError(f"cannot open the database {self.describe()}: {_reason(exc)}")
+            error.unreachable = (isinstance(exc, OperationalError)
+                                 and self.engine.dialect.name == "postgresql")
+            raise error from None
+
+    #: True for a station that started while the server was away (see :meth:`unopened`)
+    offline = False
+
+    @classmethod
+    def unopened(cls, url: str) -> Database:
+        """A database whose server did not answer at start: connections are
+        tried afresh on every use (so the station joins when the server is
+        back); its revision was not checked, and nothing is migrated or seeded."""
+        db = cls.__new__(cls)
+        db.url = url
+        db.engine = make_engine(url)
+        db._sessions = sessionmaker(db.engine, expire_on_commit=False)
+        db.read_only, db.migrated, db.offline = False, None, True
+        return db
 
     def describe(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)

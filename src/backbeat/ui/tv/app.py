@@ -12,7 +12,8 @@ from backbeat.engine.clock import FakeClock
 from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.engine.timeline import WORKING, ClassPlan
 from backbeat.store.board import rest_board
-from backbeat.store.db import Database
+from backbeat.store.classcache import keep_class, kept_class, kept_for
+from backbeat.store.db import Database, StoreError
 from backbeat.store.library import load_library
 from backbeat.store.live import TV_STATION, LiveStateWriter, load_live_state, resumable
 from backbeat.store.maintenance import BackupKeeper
@@ -29,7 +30,43 @@ def class_choices(db: Database) -> list[tuple[str, int]]:
 
 
 def make_plan(db: Database, program: str, day: int) -> ClassPlan:
-    return ClassPlan(load_program(db, program), day, load_library(db))
+    """The class from the database, kept on this computer for a start without
+    it; while the database is away, the kept class if it is the one asked for."""
+    try:
+        loaded, library = load_program(db, program), load_library(db)
+    except Exception as exc:
+        if not _away(exc):
+            raise
+        kept = kept_for(program)
+        if kept is None:
+            raise OfflineWithoutClass(program) from None
+        loaded, library = kept
+    else:
+        keep_class(loaded, library)
+    return ClassPlan(loaded, day, library)
+
+
+class OfflineWithoutClass(StoreError):
+    def __init__(self, program: str):
+        super().__init__(f"the database cannot be reached and this TV keeps no class called "
+                         f"{program!r} from before: start it once with the database there")
+
+
+def _away(exc: BaseException) -> bool:
+    """The database did not answer (as opposed to a program that is not there)."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError | StoreError) and not isinstance(exc, OfflineWithoutClass)
+
+
+def _or(default, read):
+    """``read()``, or ``default`` while the database is away."""
+    try:
+        return read()
+    except Exception as exc:
+        if not _away(exc):
+            raise
+        return default
 
 
 def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
@@ -44,7 +81,7 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     audio = AudioService(volume=float(get_setting(db, "audio.volume")),
                          muted=bool(get_setting(db, "audio.muted")))
     clock = audio.clock  # the output device's: the screen paints what is heard
-    saved = load_live_state(db, TV_STATION)
+    saved = _or(None, lambda: load_live_state(db, TV_STATION))
 
     def take_up(state: dict) -> ClassRunner:
         plan = make_plan(db, state["program"], int(state["day"]))
@@ -53,8 +90,9 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     def fresh(program: str, day: int) -> ClassRunner:
         return ClassRunner(make_plan(db, program, day), clock)
 
-    def on_start(r: ClassRunner) -> int:
-        return start_session(db, r.timeline.program, r.timeline.day)
+    def on_start(r: ClassRunner) -> int | None:
+        # while the database is away the class runs without a session row
+        return _or(None, lambda: start_session(db, r.timeline.program, r.timeline.day))
 
     offer = None
     session_id = None
@@ -69,6 +107,9 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
             session_id = on_start(runner)
     writer = LiveStateWriter(db, TV_STATION)
     notes = ["nothing to resume: starting afresh"] if resume and not resumable(saved) else []
+    if db.offline:
+        notes.append("⚠ The database cannot be reached: the class kept on this TV runs; "
+                     "its position is saved when the database is back.")
     audio.volumeChanged.connect(lambda v: set_setting(db, "audio.volume", v))
     audio.mutedChanged.connect(lambda m: set_setting(db, "audio.muted", m))
     QTimer.singleShot(1000, audio.warm_up)  # after the first frame; the first cue needs no load
@@ -87,7 +128,7 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
             backups.class_ended(window.session_id)
 
     window = TvWindow(runner, save=save, status=status, resume_offer=offer,
-                      on_resume=take_up, session_id=session_id, classes=class_choices(db),
+                      on_resume=take_up, session_id=session_id, classes=_or(_kept_choices(), lambda: class_choices(db)),
                       make_runner=fresh, on_start=on_start,
                       board=lambda slug: rest_board(db, slug), audio=audio)
     server = _serve_remote(window, db, remote, notes) if remote else None
@@ -114,8 +155,13 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     writer.close()
     backups.close()
     if window.runner.state is RunState.ENDED and window.session_id is not None:
-        end_session(db, window.session_id)
+        _or(None, lambda: end_session(db, window.session_id))
     return code
+
+
+def _kept_choices() -> list[tuple[str, int]]:
+    kept = kept_class()
+    return [] if kept is None else [(kept[0].name, d) for d in range(1, len(kept[0].days) + 1)]
 
 
 def _serve_remote(window, db: Database, address: str, notes: list[str]):
