@@ -83,3 +83,11 @@ def test_a_right_code_resets_the_wrong_count():
 
 def test_tokens_are_kept_as_their_hash_only():
     assert len(token_hash("abc")) == 64 and token_hash("abc") != "abc"
+
+
+def test_only_what_looks_like_a_token_is_looked_up():
+    from backbeat.domain.pairing import looks_like_token, new_token
+
+    assert looks_like_token(new_token())
+    for bad in ("", "short", "\x80" * 30, "a" * 30 + " ", "a" * 200, None, 12, "ä" * 30):
+        assert not looks_like_token(bad), bad

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 from collections.abc import Callable
@@ -26,6 +27,14 @@ TOKEN_BYTES = 32
 
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,128}")
+
+
+def looks_like_token(text: object) -> bool:
+    """What ``new_token`` makes (URL-safe base64); anything else is not looked up."""
+    return isinstance(text, str) and _TOKEN.fullmatch(text) is not None
 
 
 def token_hash(token: str) -> str:

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from aiohttp import WSMsgType, web
 from pydantic import ValidationError
 
-from backbeat.domain.pairing import Pairing, PairingRefused
+from backbeat.domain.pairing import Pairing, PairingRefused, looks_like_token
 from backbeat.engine.commands import CommandRefused
 from backbeat.remote.address import lan_address
 from backbeat.remote.api import MAX_BODY_BYTES, CommandRequest, PairRequest, StartRequest, explain
@@ -225,9 +225,10 @@ class RemoteServer:
     async def _authorized(self, request: web.Request) -> bool:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not looks_like_token(token):
             return False
-        return bool(await self._blocking(self.access.authorize, token.strip()))
+        return bool(await self._blocking(self.access.authorize, token))
 
     async def _body(self, request: web.Request, model):
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
@@ -305,7 +306,7 @@ class RemoteServer:
             token = json.loads(msg.data).get("token", "") if msg.type is WSMsgType.TEXT else ""
         except (TimeoutError, ValueError, AttributeError):
             token = ""
-        if not (isinstance(token, str) and token and await self._blocking(self.access.authorize, token)):
+        if not (looks_like_token(token) and await self._blocking(self.access.authorize, token)):
             await ws.send_json({"error": "not paired: pair with the code on the TV"})
             await ws.close(code=4401, message=b"unauthorized")
             return ws
