@@ -24,3 +24,19 @@ def test_format_load():
     assert format_load(17.5, "kg") == "17.5 kg"
     assert format_load(20, "lb") == "44 lb"
     assert format_load(None, "kg") == ""
+
+
+def test_a_snapshot_can_flag_athletes_without_storing_it(db):
+    import pytest
+
+    from backbeat.domain.errors import InvalidInput
+
+    ensure_demo(db)
+    lines = {line.athlete: line for line in rest_board(db, "weighted-hyperextension",
+                                                       flagged=["ana", "Ben"])}
+    assert set(lines) == {"Ana", "Ben"}  # taken as checked in for the shot
+    assert lines["Ana"].caution and lines["Ana"].why == "disc history" and lines["Ana"].substitute
+    assert rest_board(db, "weighted-hyperextension") == []  # nothing was stored
+    assert not any(a.flags for a in list_athletes(db) if a.name in ("Ana", "Ben"))
+    with pytest.raises(InvalidInput, match="no athlete 'Zed'"):
+        rest_board(db, "weighted-hyperextension", flagged=["Zed"])

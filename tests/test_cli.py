@@ -141,3 +141,20 @@ def test_json_schema_is_committed_and_current():
 def test_plan_of_a_missing_program_file_says_so(db_url, tmp_path, capsys):
     assert main(["--db", db_url, "plan", str(tmp_path / "nope.json")]) == 2
     assert "nope.json: no such program file" in capsys.readouterr().err
+
+
+def test_snapshot_tv_flags_athletes_for_the_shot(db_url, tmp_path):
+    from backbeat.store.demo import ensure_demo
+    from backbeat.store.seed import open_database
+
+    db = open_database(db_url)
+    ensure_demo(db)
+    db.close()
+    out = tmp_path / "flag.png"
+    done = run("snapshot", "tv", "--day", "2", "--at", "550", "--flag", "Ana", "--flag", "Dev",
+               "--size", "1280x720", "--out", str(out), db_url=db_url)
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 10_000
+    bad = run("snapshot", "tv", "--at", "550", "--flag", "Nobody", "--out", str(out), db_url=db_url)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "--flag: no athlete 'Nobody'" in bad.stderr

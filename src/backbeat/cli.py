@@ -422,7 +422,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
             raise CliError(f"--remote-code {args.remote_code!r}: a pairing code is six digits")
         remote = (f"http://192.168.1.20:8088/#pair={args.remote_code}", args.remote_code)
     image = snapshot_tv(db, program=args.program, day=args.day, at_s=args.at,
-                        size=QSize(w, h), paused=args.paused, remote=remote)
+                        size=QSize(w, h), paused=args.paused, remote=remote, flag=args.flag)
     if not image.save(args.out):
         raise CliError(f"cannot write {args.out}", EXIT_ERROR)
     print(f"wrote {args.out} ({w}x{h}, class time {args.at:g} s)")
@@ -551,6 +551,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--paused", action="store_true")
     p.add_argument("--remote-code", default=None, metavar="CODE",
                    help="tv: show the phone remote's QR code and this pairing code (paused or before the start)")
+    p.add_argument("--flag", action="append", default=[], metavar="NAME",
+                   help="tv: take athlete NAME as checked in and screened with a disc history, "
+                        "for this shot only (repeatable)")
     p.add_argument("--tab", default=None, help="trainer: the tab to show (e.g. Programs)")
     p.add_argument("--pin-stdin", action="store_true",
                    help="trainer: read the trainer PIN from standard input (needed once one is set)")

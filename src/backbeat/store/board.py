@@ -3,11 +3,14 @@ suggested load and next step (or the trainer's substitution for a flagged athlet
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 from backbeat.domain.athlete import caution_for
 from backbeat.domain.errors import InvalidInput
+from backbeat.domain.exercise import RiskFlag
+from backbeat.domain.names import name_key
 from backbeat.store.athletes import list_athletes, progress_for
 from backbeat.store.checkins import checked_in
 from backbeat.store.db import Database
@@ -37,9 +40,20 @@ def format_load(kg: float | None, units: str) -> str:
 
 
 def rest_board(db: Database, exercise: str, *, day: date | None = None,
-               limit: int = 12) -> list[BoardLine]:
+               limit: int = 12, flagged: Sequence[str] = ()) -> list[BoardLine]:
+    """``flagged``: athletes (by name) taken as checked in and screened with a disc
+    history, for a snapshot only (nothing is stored); an unknown name is refused."""
     ids = checked_in(db, day=day)
-    if not ids:
+    athletes = list_athletes(db)
+    by_key = {name_key(a.name): a for a in athletes}
+    extra = {}
+    for name in flagged:
+        athlete = by_key.get(name_key(name))
+        if athlete is None:
+            known = ", ".join(a.name for a in athletes) or "none yet"
+            raise InvalidInput(f"no athlete {name!r} (athletes: {known})", "--flag")
+        extra[athlete.id] = replace(athlete, flags=athlete.flags | {RiskFlag.DISC})
+    if not ids and not extra:
         return []
     library = load_library(db)
     ex = library.get(exercise)
@@ -47,7 +61,7 @@ def rest_board(db: Database, exercise: str, *, day: date | None = None,
         return []
     units = get_setting(db, "units")
     lines = []
-    for athlete in [a for a in list_athletes(db) if a.id in ids][:limit]:
+    for athlete in [extra.get(a.id, a) for a in athletes if a.id in ids or a.id in extra][:limit]:
         caution = caution_for(athlete, ex)
         if caution is not None:
             sub = library.get(caution.substitute) if caution.substitute else None

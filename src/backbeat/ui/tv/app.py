@@ -4,6 +4,7 @@ offscreen snapshots of it."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication, QImage
@@ -198,9 +199,11 @@ def _rss_kb() -> int:
 
 
 def snapshot_tv(db: Database, *, program: str, day: int, at_s: float, size: QSize,
-                paused: bool = False, remote: tuple[str, str] | None = None) -> QImage:
+                paused: bool = False, remote: tuple[str, str] | None = None,
+                flag: Sequence[str] = ()) -> QImage:
     """The TV at class time ``at_s``, rendered offscreen (``remote``: the phone
-    remote's (address, code) as a serving TV shows them)."""
+    remote's (address, code) as a serving TV shows them; ``flag``: athletes taken as
+    checked in with a disc history, for this shot only)."""
     from backbeat.ui.tv.screen import TvScreen
 
     application()
@@ -214,7 +217,7 @@ def snapshot_tv(db: Database, *, program: str, day: int, at_s: float, size: QSiz
     seg = runner.now().segment
     coming = runner.timeline.next_work(seg) if seg.kind not in WORKING else seg
     if coming is not None and coming.exercise:
-        widget.board = rest_board(db, coming.exercise)  # who is checked in, and their loads
+        widget.board = rest_board(db, coming.exercise, flagged=flag)  # who is here, their loads
     widget.resize(size)
     image = QImage(size, QImage.Format.Format_RGB32)
     widget.render(image)
