@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from backbeat.domain.pin import hash_pin
 from backbeat.store.athletes import add_athlete, list_athletes
 from backbeat.store.auth import set_trainer_pin
-from backbeat.store.checkins import checked_in
+from backbeat.store.checkins import check_in, checked_in
 from backbeat.store.demo import ensure_demo
 from backbeat.store.live import save_live_state
 from backbeat.store.logs import count_logs, find_log, recent_logs, suggested_load
@@ -127,6 +127,38 @@ def test_check_in_on_the_kiosk_puts_the_athlete_on_the_roster(qtbot, db, gym, ma
     assert checked_in(db) == {gym["Ana"].id}
     tap(qtbot, w.roster.check_in_button)  # Ana is no longer offered
     assert "Ana" not in [t.text() for t in w.checkin.grid.tiles]
+
+
+def test_messages_take_the_headers_place_and_go_when_their_cause_goes(qtbot, db, gym, make_kiosk,
+                                                                     clock):
+    from PySide6.QtWidgets import QApplication
+
+    from backbeat.ui.kiosk.window import MESSAGE_S
+
+    class_at(db, "lat-pulldown")
+    check_in(db, gym["Ben"].id)
+    w = make_kiosk()
+    w.refresh()
+    QApplication.processEvents()
+    where = [t.mapTo(w, t.rect().topLeft()) for t in w.roster.grid.tiles]
+    tap(qtbot, w.roster.check_in_button)
+    tap_tile(qtbot, w.checkin.grid, "Ana")
+    QApplication.processEvents()
+    assert w.roster.message.kind == "good" and w.roster.message.banner.isVisible()
+    assert not w.roster.title.isVisible()  # shown in the header's place …
+    now = [t.mapTo(w, t.rect().topLeft()) for t in w.roster.grid.tiles]
+    assert now[0] == where[0]  # … so the tiles under a finger did not move
+    clock.advance(MESSAGE_S + 0.1)
+    w.tick()
+    assert not w.roster.message.kind and w.roster.title.isVisible()  # gone with its moment
+    # a refused set's message goes as soon as the athlete changes the value
+    tap_tile(qtbot, w.roster.grid, "Ana")
+    while w.log.form.reps > 0:
+        tap(qtbot, w.log.reps_stepper.buttons["down"])
+    tap(qtbot, w.log.log_button)
+    assert w.log.message.kind == "bad"
+    tap(qtbot, w.log.reps_stepper.buttons["up"])
+    assert not w.log.message.kind and not w.log.message.isVisible()
 
 
 def test_with_no_class_everyone_is_on_the_roster_and_long_rosters_get_letters(

@@ -216,6 +216,8 @@ class LogPage(QWidget):
         self.form.side = side
 
     def _refresh(self) -> None:
+        if self.message.kind == "bad":  # the athlete is changing what was refused
+            self.message.clear()
         self.reps_stepper.show_value(str(self.form.reps), "reps")
         kg = self.form.load_kg
         if kg:

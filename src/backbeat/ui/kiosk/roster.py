@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from backbeat.ui.kiosk.widgets import Banner, TileGrid, button, label
+from backbeat.ui.kiosk.widgets import Banner, MessageSlot, TileGrid, button, label
 
 
 class RosterPage(QWidget):
@@ -21,20 +21,22 @@ class RosterPage(QWidget):
         col.setContentsMargins(24, 18, 24, 18)
         col.setSpacing(12)
         top = QHBoxLayout()
-        heads = QVBoxLayout()
+        header = QWidget()
+        heads = QVBoxLayout(header)
+        heads.setContentsMargins(0, 0, 0, 0)
         heads.setSpacing(0)
         self.title = label("Tap your name", "title")
         self.class_label = label("", "muted", wrap=True)
         heads.addWidget(self.title)
         heads.addWidget(self.class_label)
-        top.addLayout(heads, 1)
+        # "you're checked in" shows where the header is: the name tiles never move
+        self.message = MessageSlot(header)
+        top.addWidget(self.message, 1)
         self.check_in_button = button("CHECK IN", "primary", self.check_in_tapped.emit,
                                       name="check_in")
         self.check_in_button.setMinimumWidth(300)
         top.addWidget(self.check_in_button)
         col.addLayout(top)
-        self.message = Banner()
-        col.addWidget(self.message)
         self.grid = TileGrid(columns=4, rows=3)
         self.grid.chosen.connect(self.athlete_tapped.emit)
         col.addWidget(self.grid, 1)
@@ -60,11 +62,12 @@ class _ChooserPage(QWidget):
         top.addWidget(button("◀  BACK", "", self.back_tapped.emit, name="back"))
         top.addSpacing(16)
         self.title = label(title, "title")
-        top.addWidget(self.title, 1)
+        if banner:  # a message takes the title's place: the tiles never move
+            self.message = MessageSlot(self.title)
+            top.addWidget(self.message, 1)
+        else:
+            top.addWidget(self.title, 1)
         col.addLayout(top)
-        if banner:
-            self.message = Banner()
-            col.addWidget(self.message)
         self.grid = TileGrid(columns=columns, rows=rows)
         col.addWidget(self.grid, 1)
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -76,6 +77,37 @@ class Banner(QFrame):
 
     def text(self) -> str:
         return self.text_label.text()
+
+
+class MessageSlot(QStackedWidget):
+    """A message shown *in place of* a header (``normal``), never inserted into the
+    page: the tiles below do not move when it comes or goes, just as a finger is
+    on its way to them. The slot is as tall as the taller of the two."""
+
+    def __init__(self, normal: QWidget):
+        super().__init__()
+        self.normal = normal
+        self.banner = Banner()
+        self.addWidget(normal)
+        self.addWidget(self.banner)
+        self.banner.show()
+        self.setCurrentWidget(normal)
+
+    @property
+    def kind(self) -> str:
+        return self.banner.kind
+
+    def show_message(self, kind: str, text: str) -> None:
+        self.banner.show_message(kind, text)
+        self.setCurrentWidget(self.banner)
+
+    def clear(self) -> None:
+        self.banner.clear()
+        self.banner.show()  # hidden pages of a stack are the stack's business
+        self.setCurrentWidget(self.normal)
+
+    def text(self) -> str:
+        return self.banner.text()
 
 
 def _captioned_row(widget: QWidget, caption: str) -> tuple[QLabel, QHBoxLayout]:

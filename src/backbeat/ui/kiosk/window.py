@@ -58,6 +58,8 @@ from backbeat.ui.kiosk.widgets import PinPad
 
 #: How long UNDO stays offered after a set is confirmed.
 UNDO_S = 10.0
+#: A passing message ("you're checked in", "3 taps reached the database") goes after this.
+MESSAGE_S = 8.0
 #: With nobody touching it, the kiosk goes back to the roster after this long.
 IDLE_S = 45.0
 #: A tap with no answer from the sender after this long gets the button back
@@ -140,6 +142,8 @@ class KioskWindow(QMainWindow):
         self._scale = 0.0
         self._last_entry: SetEntry | None = None
         self._delivered_note = ""
+        self._roster_message_until = 0.0
+        self._delivered_until = 0.0
 
         QApplication.instance().installEventFilter(self)
         self._timer = QTimer(self)
@@ -289,6 +293,7 @@ class KioskWindow(QMainWindow):
             self.stack.setCurrentWidget(self.checkin)
             return
         self.show_roster()
+        self._roster_message_until = self.clock() + MESSAGE_S
         self.roster.message.show_message("good", f"{athlete.name}, you're checked in. Tap your name "
                                                  "to log a set.")
 
@@ -453,6 +458,7 @@ class KioskWindow(QMainWindow):
             note = (f"✓ {result.count} tap{'s' * (result.count != 1)} kept on this kiosk "
                     "reached the database.")
             self._delivered_note = note
+            self._delivered_until = self.clock() + MESSAGE_S
             self._show_status()
             return
         if result.op is TapOp.LOG and result.key == self._in_flight:
@@ -542,6 +548,12 @@ class KioskWindow(QMainWindow):
         if self._lost_screen():
             self.reclaim_screen()
         now = self.clock()
+        # a banner goes when its cause has gone
+        if self.roster.message.kind and now >= self._roster_message_until:
+            self.roster.message.clear()
+        if self._delivered_note and now >= self._delivered_until:
+            self._delivered_note = ""
+            self._show_status()
         if self.stack.currentWidget() is self.log:
             self._refresh_undo()
         current = self.stack.currentWidget()
