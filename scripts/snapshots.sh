@@ -21,6 +21,9 @@ tdb="sqlite:///$tmp/trainer.db"
 .venv/bin/python -c "import sys; from backbeat.store.seed import open_database; from backbeat.store.demo import ensure_demo, check_in_demo_athletes; db = open_database(sys.argv[1]); ensure_demo(db); check_in_demo_athletes(db)" "$tdb"
 # the TV's rest with the checked-in athletes' loads for the coming set
 .venv/bin/backbeat --db "$tdb" snapshot tv --at 1085 --size 1920x1080 --out $out/tv-rest-board-1080p.png
+# day 2's weighted hyperextension with Ana flagged for the shot (Dev is, by screening): who swaps
+.venv/bin/backbeat --db "$tdb" snapshot tv --day 2 --at 600 --flag Ana --size 1920x1080 --out $out/tv-rest-caution-1080p.png
+.venv/bin/backbeat --db "$tdb" snapshot tv --day 2 --at 520 --flag Ana --size 1280x720 --out $out/tv-work-caution-720p.png
 .venv/bin/backbeat --db "$tdb" snapshot trainer --tab Programs --day 2 --size 1600x1000 --out $out/trainer-program-editor.png
 .venv/bin/backbeat --db "$tdb" snapshot trainer --tab Library --size 1600x1000 --out $out/trainer-library.png
 .venv/bin/backbeat --db "$tdb" sheet "Precision Back" --day 1 --out "$tmp/class-sheet.pdf"
@@ -38,6 +41,8 @@ for size in 1280x800 1920x1080; do
 done
 BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view caution --size 1280x800 --out $out/kiosk-caution-1280x800.png
 BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view checkin --at 1000 --size 1280x800 --out $out/kiosk-checkin-1280x800.png
+BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view change --size 1280x800 --out $out/kiosk-change-1280x800.png
+BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view pin --size 1280x800 --out $out/kiosk-pin-1280x800.png
 rm -rf "$kt"
 # the first-start set-up, page by page (and the number a screen shows)
 st=$(mktemp -d)

@@ -111,6 +111,7 @@ class TvScreen(QWidget):
         self._layer: QImage | None = None
         self._layer_key: tuple | None = None
         self._painted: Display | None = None  # what the last frame showed
+        self._layer_layout: Layout | None = None  # what the layer holds
         self.remote_pairing: tuple[str, str] | None = None  # (page address with code, code)
 
     def display(self) -> Display:
@@ -148,18 +149,22 @@ class TvScreen(QWidget):
 
     def dirty_region(self) -> QRegion:
         """What the next frame must repaint: where the moving shapes changed since the
-        last painted frame, or everything when the layout changed (a text, a second,
-        the state)."""
+        last painted frame, and where the layout changed (a second, a word, a state):
+        only the texts, plates and shapes that differ, not the whole screen."""
         full = QRegion(self.rect())
         d = self.display()
-        self.layout(d)
-        if self._layer is None or self._layout_key != self._layer_key or self._painted is None:
+        lay = self.layout(d)
+        if self._layer is None or self._layer.size() != self.size() or self._painted is None:
             return full
-        if _disc_behind_digits(d) != _disc_behind_digits(self._painted):
-            return full  # the digits over the breathing disc change colour
+        u = lay.u
         region = QRegion()
-        u = self._layout.u
-        for shape in self._layout.shapes:
+        if self._layout_key != self._layer_key:
+            region += _difference(self._layer_layout, lay)  # a moved or recoloured shape too
+        if _disc_behind_digits(d) != _disc_behind_digits(self._painted):
+            for item in lay.texts:  # the digits over the breathing disc change colour
+                if item.over_shape:
+                    region += item.rect.toAlignedRect()
+        for shape in lay.shapes:
             if shape.moves:
                 region += _changed(shape, self._painted, d, u)
         return region
@@ -169,10 +174,14 @@ class TvScreen(QWidget):
         d = self.display()
         self.last_display = d
         lay = self.layout(d)
-        if self._layer_key != self._layout_key or self._layer is None or \
-                self._layer.size() != self.size():
+        if self._layer is None or self._layer.size() != self.size():
             self._layer = self._draw_layer(lay, d)
-            self._layer_key = self._layout_key
+        elif self._layer_key != self._layout_key:
+            changed = _difference(self._layer_layout, lay)
+            self._draw_into(self._layer, lay, d, changed)
+            if not event.region().contains(changed.boundingRect()):
+                self.update(changed)  # painted for another reason: show the change too
+        self._layer_key, self._layer_layout = self._layout_key, lay
         region = event.region()
         p = QPainter(self)
         p.setClipRegion(region)
@@ -194,8 +203,18 @@ class TvScreen(QWidget):
 
     def _draw_layer(self, lay: Layout, d: Display) -> QImage:
         image = QImage(self.size(), QImage.Format.Format_RGB32)
-        image.fill(theme.BACKGROUND)
+        self._draw_into(image, lay, d, None)
+        return image
+
+    def _draw_into(self, image: QImage, lay: Layout, d: Display, region: QRegion | None) -> None:
+        """The still part of ``lay`` into the layer ``image``: all of it, or (``region``)
+        only there — the same pixels either way."""
         p = QPainter(image)
+        if region is not None:
+            p.setClipRegion(region)
+            p.fillRect(region.boundingRect(), theme.BACKGROUND)
+        else:
+            p.fillRect(image.rect(), theme.BACKGROUND)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         u = lay.u
@@ -206,10 +225,10 @@ class TvScreen(QWidget):
         for shape in lay.shapes:
             self._still(p, shape, d, u)
         for item in lay.texts:
-            if not item.over_shape:
+            if not item.over_shape and (region is None
+                                        or region.intersects(item.rect.toAlignedRect())):
                 _draw_text(p, item, item.color)
         p.end()
-        return image
 
     # --- shapes -----------------------------------------------------------------
     def _still(self, p: QPainter, shape: Shape, d: Display, u: float) -> None:
@@ -286,6 +305,37 @@ def _arc_path(r: QRectF, stroke: float, left: float) -> QPainterPath:
         path.lineTo(QPointF(c.x() + inner * math.cos(rad), c.y() - inner * math.sin(rad)))
     path.closeSubpath()
     return path
+
+
+def _pieces(lay: Layout) -> dict[tuple, QRectF]:
+    """Each drawn thing of a layout by what it looks like, with the box it inks."""
+    u, out = lay.u, {}
+    pad = 2.0
+    for t in lay.texts:
+        r = t.rect
+        out[("text", t.role, t.lines, t.px, t.bold, t.color.rgba(), r.x(), r.y(), r.width(),
+             r.height(), t.align, t.over_shape)] = r.adjusted(-pad, -pad, pad, pad)
+    for pl in lay.plates:
+        r = pl.rect
+        edge = 0.35 * u + pad
+        out[("plate", r.x(), r.y(), r.width(), r.height(), pl.color.rgba(), pl.radius,
+             pl.border.rgba() if pl.border else None)] = r.adjusted(-edge, -edge, edge, edge)
+    for sh in lay.shapes:
+        r = sh.rect
+        out[("shape", sh.kind, r.x(), r.y(), r.width(), r.height(), sh.color.rgba(), sh.moves,
+             repr(sh.data))] = _grow(r, u)
+    return out
+
+
+def _difference(before: Layout | None, after: Layout) -> QRegion:
+    """Where two layouts draw differently: the boxes of what one has and the other not."""
+    if before is None or (before.width, before.height) != (after.width, after.height):
+        return QRegion(0, 0, after.width, after.height)
+    old, new = _pieces(before), _pieces(after)
+    region = QRegion()
+    for key in old.keys() ^ new.keys():
+        region += (old.get(key) or new[key]).toAlignedRect()
+    return region
 
 
 def _disc_behind_digits(d: Display) -> bool:
