@@ -53,6 +53,7 @@ def make_kiosk(qtbot, db, tmp_path, clock):
         w.resize(1280, 800)
         w.show()
         windows.append(w)
+        qtbot.waitUntil(settled(w), timeout=10_000)  # the first roster read
         return w
 
     yield make
@@ -61,8 +62,12 @@ def make_kiosk(qtbot, db, tmp_path, clock):
 
 
 def tap(qtbot, widget) -> None:
+    """Tap, then wait for what the tap asked of the kiosk's threads (reads, commits)."""
     assert widget.isVisible() and widget.isEnabled(), widget.text()
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    w = widget.window()
+    if isinstance(w, KioskWindow):
+        qtbot.waitUntil(settled(w), timeout=10_000)
 
 
 def tap_tile(qtbot, grid, name: str) -> None:
@@ -85,9 +90,14 @@ def settled(w: KioskWindow, check=lambda: True):
 
     def predicate() -> bool:
         w.drain_results()
-        return w._in_flight is None and check()
+        return not w.busy() and check()
 
     return predicate
+
+
+def refresh(qtbot, w: KioskWindow) -> None:
+    w.refresh()
+    qtbot.waitUntil(settled(w), timeout=10_000)
 
 
 def press_log(qtbot, w: KioskWindow) -> None:
@@ -169,7 +179,7 @@ def test_with_no_class_everyone_is_on_the_roster_and_long_rosters_get_letters(
     assert len(w.roster.grid.tiles) == 8 and not w.roster.grid.letters_box.isVisible()
     for name in ("Bo", "Bea", "Cara", "Kai", "Lena", "Mo"):
         add_athlete(db, name)
-    w.refresh()
+    refresh(qtbot, w)
     assert w.roster.grid.letters_box.isVisible()
     assert len(w.roster.grid.tiles) == 12 and w.roster.grid.next_button.isVisible()
     tap(qtbot, w.roster.grid.letter_buttons["B"])
@@ -195,12 +205,13 @@ def test_log_a_bilateral_set_and_undo_it(qtbot, db, gym, make_kiosk, clock):
     tap(qtbot, w.log.effort_row.buttons[8])
     tap(qtbot, w.log.form_row.buttons[4])
     press_log(qtbot, w)
-    assert "Saved: 9 × " in w.log.message.text()
+    assert "Saved: set 1 · 9 × " in w.log.message.text()
     assert count_logs(db) == before + 1
     row = recent_logs(db, ana, "lat-pulldown", limit=1)[0]
     assert (row.reps, row.load_kg, row.side, row.effort, row.form, row.station) == (
         9, start + 2.5, None, 8.0, 4, "kiosk-test")
-    assert w.log.history_labels[0].text().startswith(f"{row.logged_at.astimezone():%H:%M} · 9 × ")
+    assert w.log.history_labels[0].text().startswith(
+        f"{row.logged_at.astimezone():%H:%M} · set 1 · 9 × ")
     clock.advance(UNDO_S - 1)
     w.tick()
     assert w.log.undo_button.isVisible() and w.log.undo_button.text() == "UNDO  1"
@@ -230,7 +241,8 @@ def test_log_per_side_from_the_running_class(qtbot, db, gym, make_kiosk):
     tap_tile(qtbot, w.checkin.grid, "Chloé")
     tap_tile(qtbot, w.roster.grid, "Chloé")
     assert w.stack.currentWidget() is w.log  # straight to the class's set
-    assert w.log.set_label.text() == "SET 2 of 3"
+    # her own first set, whatever set the class is on
+    assert w.log.set_label.text() == "Set 1 of 3 for you · the class is on set 2"
     assert "8 reps each side" in w.log.prescription_label.text()
     assert "tempo 3-1-1-2" in w.log.prescription_label.text()
     assert w.log.side_row.isVisible() and w.log.form.side == "left"
@@ -240,7 +252,7 @@ def test_log_per_side_from_the_running_class(qtbot, db, gym, make_kiosk):
     tap(qtbot, w.log.reps_stepper.buttons["down"])
     press_log(qtbot, w)
     rows = recent_logs(db, gym["Chloé"].id, "single-arm-dumbbell-row", limit=2)
-    assert [(r.side, r.reps, r.set_number) for r in rows] == [("right", 7, 2), ("left", 8, 2)]
+    assert [(r.side, r.reps, r.set_number) for r in rows] == [("right", 7, 1), ("left", 8, 1)]
 
 
 def test_out_of_range_values_are_refused_in_the_gyms_words(qtbot, db, gym, make_kiosk):
@@ -411,7 +423,7 @@ def test_every_touch_target_is_at_least_15_mm(qtbot, db, gym, make_kiosk):
     w = make_kiosk()
     for name in "BCDEFGHIJKLMN":  # a long roster: the letter row and page buttons show
         add_athlete(db, f"{name}ora")
-    w.refresh()
+    refresh(qtbot, w)
     seen = 0
     for show in (w.show_roster, w.show_check_in, lambda: w.athlete_tapped(gym["Ana"].id),
                  w.show_picker, lambda: w._ask_pin("trainer", None, "Trainer PIN"),
@@ -423,6 +435,193 @@ def test_every_touch_target_is_at_least_15_mm(qtbot, db, gym, make_kiosk):
                 seen += 1
                 assert min(b.width(), b.height()) >= 57, (b.text(), b.size())
     assert seen > 40
+
+
+# --- every set logged right ------------------------------------------------------------------
+def class_at_s(db, at_s: float, *, session_id: int | None = None) -> None:
+    save_live_state(db, "tv", {"program": "Precision Back", "day": 1, "position_ms": at_s * 1000,
+                               "state": "paused", "extensions": {}, "session_id": session_id}, 0)
+
+
+def test_now_means_what_runs_now(qtbot, db, gym, make_kiosk):
+    class_at_s(db, 20)  # the opening breathing drill
+    w = make_kiosk()
+    assert "now: 90/90 breathing · next to log: Lat pulldown" in w.roster.class_label.text()
+
+
+def test_a_double_tap_asks_next_set_or_mistake_and_logs_nothing_twice(qtbot, db, gym, make_kiosk,
+                                                                        clock):
+    w = make_kiosk()
+    ben = gym["Ben"].id
+    before = count_logs(db)
+    tap_tile(qtbot, w.roster.grid, "Ben")
+    pick(qtbot, w, "face-pull")
+    assert w.log.set_label.text() == "Set 1 · open gym"
+    press_log(qtbot, w)
+    assert w.log.set_label.text() == "Set 2 · open gym"
+    clock.advance(2)
+    tap(qtbot, w.log.log_button)  # 2 s later: a double tap?
+    assert w.log.asking and not w.log.log_button.isVisible()
+    assert "ago: is this your next set?" in w.log.question.text()
+    assert count_logs(db) == before + 1
+    tap(qtbot, w.log.mistake_button)
+    assert count_logs(db) == before + 1 and "Not logged" in w.log.message.text()
+    assert w.log.log_button.isVisible() and not w.log.asking
+    clock.advance(2)
+    tap(qtbot, w.log.log_button)
+    assert w.log.asking
+    tap(qtbot, w.log.next_set_button)  # yes: the next set
+    qtbot.waitUntil(settled(w), timeout=10_000)
+    assert count_logs(db) == before + 2 and "Saved: set 2" in w.log.message.text()
+    assert [r.set_number for r in recent_logs(db, ben, "face-pull", limit=2)] == [2, 1]
+    # undo still works, for 10 s, and the next set is 2 again
+    tap(qtbot, w.log.undo_button)
+    assert find_log(db, w._last_entry.key).undone
+    assert w.log.set_label.text() == "Set 2 · open gym"
+    clock.advance(21)  # after 20 s a new tap is just the next set
+    w.tick()
+    press_log(qtbot, w)
+    assert not w.log.asking and count_logs(db, undone=False) == before + 2
+
+
+def test_a_substitute_is_logged_as_itself_with_its_own_prescription(qtbot, db, gym, make_kiosk):
+    from backbeat.store.sessions import start_session
+
+    session = start_session(db, "Precision Back", 2)
+    class_at(db, "weighted-hyperextension", day=2, set_no=2)
+    save_live_state(db, "tv", {**_live(db), "session_id": session}, 0)
+    w = make_kiosk()
+    tap(qtbot, w.roster.check_in_button)
+    tap_tile(qtbot, w.checkin.grid, "Dev")
+    tap_tile(qtbot, w.roster.grid, "Dev")
+    assert w.exercise.slug == "bird-dog"
+    # the trainer's prescription for the swap (10 reps, 2-1-2-2), not the hyperextension's 8 × 5 kg
+    assert w.log.form.reps == 10 and w.log.form.load_kg is None
+    text = w.log.prescription_label.text()
+    assert "10 reps" in text and "tempo 2-1-2-2" in text and "instead of Weighted hyperextension" in text
+    assert w.log.set_label.text() == "Set 1 of 3 for you · the class is on set 2"
+    press_log(qtbot, w)
+    row = find_log(db, w._last_entry.key)
+    assert (row.exercise, row.replaces, row.session_id, row.set_number, row.reps) == (
+        "bird-dog", "weighted-hyperextension", session, 1, 10)
+    assert w._last_entry.tempo == "2-1-2-2"
+
+
+def _live(db) -> dict:
+    from backbeat.store.live import load_live_state
+
+    return load_live_state(db, "tv")
+
+
+def test_the_kiosk_offers_a_safe_substitute_when_the_trainer_chose_none(qtbot, db, gym, make_kiosk):
+    from backbeat.store.athletes import remove_substitution
+
+    remove_substitution(db, gym["Dev"].id, "weighted-hyperextension")
+    class_at(db, "weighted-hyperextension", day=2)
+    w = make_kiosk()
+    tap(qtbot, w.roster.check_in_button)
+    tap_tile(qtbot, w.checkin.grid, "Dev")
+    tap_tile(qtbot, w.roster.grid, "Dev")
+    assert w.exercise.slug == "weighted-hyperextension" and "Suggested swap: Bird dog" in \
+        w.log.caution.text()
+    tap(qtbot, w.log.swap_button)
+    assert w.exercise.slug == "bird-dog" and w.log.form.reps == 8  # the library's default
+    press_log(qtbot, w)
+    assert find_log(db, w._last_entry.key).replaces == "weighted-hyperextension"
+
+
+def test_athlete_pin_lockouts_survive_a_restart(qtbot, db, gym, make_kiosk):
+    add_athlete(db, "Zoe", pin_hash=hash_pin("2468"))
+    w = make_kiosk()
+    for _ in range(4):
+        tap_tile(qtbot, w.roster.grid, "Zoe")
+        for key in "1111":
+            tap(qtbot, w.pin.keys[key])
+        tap(qtbot, w.pin.keys["OK"])
+        tap(qtbot, w.pin.cancel_button)
+        qtbot.waitUntil(settled(w), timeout=10_000)
+    w.leave()
+    again = make_kiosk()  # a restarted kiosk reads the back-off from the database
+    tap_tile(qtbot, again.roster.grid, "Zoe")
+    for key in "2468":
+        tap(qtbot, again.pin.keys[key])
+    tap(qtbot, again.pin.keys["OK"])
+    assert "Too many wrong PINs: wait" in again.pin.message.text()
+    assert again.stack.currentWidget() is again.pin
+
+
+def test_a_check_in_while_the_database_is_away_is_kept_and_sent_later(qtbot, db, gym, make_kiosk,
+                                                                        monkeypatch):
+    import backbeat.store.outbox as outbox_module
+
+    real_apply = outbox_module.apply
+    away = {"on": True}
+
+    def flaky_apply(database, op):
+        if away["on"]:
+            raise OperationalError("INSERT", {}, Exception("unable to open database file"))
+        return real_apply(database, op)
+
+    monkeypatch.setattr(outbox_module, "apply", flaky_apply)
+    class_at(db, "lat-pulldown")
+    w = make_kiosk()
+    tap(qtbot, w.roster.check_in_button)
+    tap_tile(qtbot, w.checkin.grid, "Gus")
+    assert "Checked in on this kiosk" in w.roster.message.text()
+    assert "Gus" in [t.text() for t in w.roster.grid.tiles]  # on the roster at once
+    assert gym["Gus"].id not in checked_in(db)
+    away["on"] = False
+    w.sender.retry_now()
+    qtbot.waitUntil(settled(w, lambda: gym["Gus"].id in checked_in(db)), timeout=10_000)
+
+
+def test_nothing_on_the_gui_thread_touches_the_database(qtbot, db, gym, make_kiosk, clock):
+    """Tapping through check-in, PINs, logging, a double tap, undo and roster
+    refreshes: every SQL statement runs on another thread than the screen's."""
+    import threading
+
+    from sqlalchemy import event
+
+    add_athlete(db, "Zoe", pin_hash=hash_pin("2468"))
+    class_at(db, "single-arm-dumbbell-row")
+    on_gui: list[str] = []
+    watching = {"on": False}
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if watching["on"] and threading.current_thread() is threading.main_thread():
+            on_gui.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        watching["on"] = True
+        w = make_kiosk()
+        tap(qtbot, w.roster.check_in_button)
+        tap_tile(qtbot, w.checkin.grid, "Zoe")
+        for key in "2468":
+            tap(qtbot, w.pin.keys[key])
+        tap(qtbot, w.pin.keys["OK"])
+        tap_tile(qtbot, w.roster.grid, "Zoe")
+        for key in "2468":
+            tap(qtbot, w.pin.keys[key])
+        tap(qtbot, w.pin.keys["OK"])
+        assert w.stack.currentWidget() is w.log
+        press_log(qtbot, w)
+        press_log(qtbot, w)  # the right side
+        clock.advance(1)
+        tap(qtbot, w.log.log_button)
+        tap(qtbot, w.log.mistake_button)
+        tap(qtbot, w.log.undo_button)
+        tap(qtbot, w.log.change_button)
+        pick(qtbot, w, "face-pull")
+        tap(qtbot, w.log.done_button)
+        clock.advance(6)
+        w.tick()
+        qtbot.waitUntil(settled(w), timeout=10_000)
+        tap(qtbot, w.roster.trainer_button)
+        watching["on"] = False
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert on_gui == []
 
 
 def test_the_load_shows_how_to_build_it_and_the_warm_up(qtbot, db, gym, make_kiosk):

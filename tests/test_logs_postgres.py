@@ -42,3 +42,37 @@ def test_kiosk_processes_on_postgres_lose_and_duplicate_nothing(pg_url, tmp_path
     assert r["errors"] == [] and r["exit_codes"] == [0, 0, 0]
     assert (r["rows"], r["lost"], r["duplicated"], r["unexpected"]) == (90, 0, 0, 0)
     assert (r["retries_sent"], r["retries_recognised"]) == (9, 9)
+
+
+def test_two_stations_logging_one_athlete_at_once_number_1_to_k_on_postgres(pg_url):
+    """Sets of one athlete from two stations at the same moment are numbered one
+    transaction at a time: 1..k, no number twice."""
+    import threading
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from backbeat.store.models import SetLogRow
+
+    db = open_database(pg_url)
+    try:
+        ana = add_athlete(db, f"Ana {uuid.uuid4().hex[:6]}")
+        t0 = datetime.now(UTC)
+
+        def station(n: int) -> None:
+            for i in range(15):
+                log_set(db, SetEntry(key=uuid.uuid4().hex, athlete_id=ana, exercise="face-pull",
+                                     reps=8, station=f"pg-{n}",
+                                     logged_at=(t0 + timedelta(milliseconds=2 * i + n)).isoformat()))
+
+        threads = [threading.Thread(target=station, args=(n,)) for n in (0, 1)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        with db.read() as s:
+            numbers = list(s.scalars(select(SetLogRow.set_number).where(SetLogRow.athlete_id == ana)
+                                     .order_by(SetLogRow.logged_at)))
+        assert numbers == list(range(1, 31))
+    finally:
+        db.close()

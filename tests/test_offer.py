@@ -14,7 +14,6 @@ from backbeat.engine.offer import (
     logged_tempo,
     next_side,
     prescription_line,
-    set_words,
     swap_for,
 )
 
@@ -60,7 +59,6 @@ def test_sides_reps_and_the_set(library):
     assert first_reps(_class_set(), 5) == 8
     assert first_reps(_class_set(reps=None), 5) == 5
     assert first_reps(None, None) == DEFAULT_REPS
-    assert set_words(_class_set()) == "SET 2 of 3" and set_words(None) == ""
 
 
 def test_the_prescription_line(library):

@@ -2,6 +2,7 @@
 the coach's keys."""
 
 import json
+import time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -296,31 +297,35 @@ def test_rest_board_shows_each_athletes_load_for_the_coming_set(qtbot, library):
 
     asked = []
 
-    def board(slug):
-        asked.append(slug)
-        return [BoardLine("Ana", "15 kg", "Next: eccentric 4 s"),
+    def board(slug, session, sets):
+        asked.append((slug, session, sets))
+        done = min(2, len(asked) - 1)
+        return [BoardLine("Ana", "15 kg", "Next: eccentric 4 s", marks="✓" * done + "·" * (2 - done)),
                 BoardLine("Dev", "", "does Bird dog", caution=True)]
 
     clock = FakeClock()
     runner = ClassRunner(ClassPlan(_program({"name": "Rows", "items": [
         {"exercise": "face-pull", "sets": 2, "reps": 2, "rest_s": 60}]}), 1, library), clock)
-    window = TvWindow(runner, board=board)
+    window = TvWindow(runner, board=board, session_id=41)
     qtbot.addWidget(window)
     window.resize(1280, 720)
     runner.play()
     window.tick()
     qtbot.waitUntil(lambda: (window.tick() or True) and bool(window.screen_widget.board), timeout=5000)
-    assert asked == ["face-pull"]
+    assert asked == [("face-pull", 41, 2)]
     d = shown(window)
     assert d.mode == "get_ready"
     assert [b.athlete for b in window.screen_widget.board] == ["Ana", "Dev"]
-    clock.advance(10 + 14 + 1)  # into the rest: same exercise next, not asked again
-    shown(window)
-    assert asked == ["face-pull"]
+    clock.advance(10 + 14 + 1)  # into the rest: the same exercise, read again within a second
+    started = time.monotonic()
+    qtbot.waitUntil(lambda: (window.tick() or True) and window.screen_widget.board[0].marks == "✓·",
+                    timeout=5000)
+    assert time.monotonic() - started < 1.0
+    assert {a[0] for a in asked} == {"face-pull"}
 
 
 def test_a_failing_rest_board_does_not_stop_the_class(qtbot, library):
-    def board(slug):
+    def board(slug, *_):
         raise RuntimeError("database gone")
 
     clock = FakeClock()

@@ -558,7 +558,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pin-stdin", action="store_true",
                    help="trainer: read the trainer PIN from standard input (needed once one is set)")
     p.add_argument("--view", default="roster",
-                   choices=["roster", "checkin", "log", "change", "caution", "pin"],
+                   choices=["roster", "checkin", "log", "change", "caution", "pin", "substitute",
+                            "double-tap"],
                    help="kiosk: the screen to show, on the demo gym (--at S: a class runs at S)")
     p.add_argument("--out", required=True)
 

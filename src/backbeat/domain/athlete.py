@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from backbeat.domain.exercise import Exercise, RiskFlag
+from backbeat.domain.errors import InvalidInput
+from backbeat.domain.exercise import Exercise, Library, RiskFlag
+
+
+@dataclass(frozen=True)
+class SubstitutePrescription:
+    """What the trainer prescribed for a substitute (None: the library's default)."""
+
+    reps: int | None = None
+    tempo: str | None = None
+    load_kg: float | None = None
 
 
 @dataclass(frozen=True)
@@ -15,6 +25,8 @@ class Athlete:
     flags: frozenset[RiskFlag] = frozenset()  # from screening: e.g. DISC for prior disc pathology
     #: the trainer's substitutions: exercise slug -> substitute slug
     substitutions: dict[str, str] = field(default_factory=dict)
+    #: the substitute's own prescription, by the exercise it replaces
+    substitute_prescriptions: dict[str, SubstitutePrescription] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -35,13 +47,31 @@ def risk_words(flags) -> str:
     return ", ".join(_FLAG_WORDS.get(f, f.value) for f in sorted(flags))
 
 
-def caution_for(athlete: Athlete, exercise: Exercise) -> Caution | None:
-    hits = athlete.flags & set(exercise.risk_flags)
+def risky_for(athlete: Athlete, exercise: Exercise) -> frozenset[RiskFlag]:
+    return athlete.flags & frozenset(exercise.risk_flags)
+
+
+def caution_for(athlete: Athlete, exercise: Exercise,
+                library: Library | None = None) -> Caution | None:
+    """The caution a flagged athlete sees for an exercise, with the substitute: the
+    trainer's choice, else the library's first one that is not risky for them too
+    (the library is needed to know that; without it, its first)."""
+    hits = risky_for(athlete, exercise)
     if not hits:
         return None
     why = risk_words(hits)
     text = exercise.cautions[0] if exercise.cautions else f"Caution ({why}): check with your coach."
     substitute = athlete.substitutions.get(exercise.slug)
-    if substitute is None and exercise.substitutions:
-        substitute = exercise.substitutions[0]
+    if substitute is None:
+        offered = [s for s in exercise.substitutions
+                   if library is None or (library.get(s) and not risky_for(athlete, library.get(s)))]
+        substitute = offered[0] if offered else None
     return Caution(exercise.slug, text, substitute, why)
+
+
+def check_substitute(athlete: Athlete, substitute: Exercise, replaces: Exercise) -> None:
+    """Refuse a substitute that is risky for the athlete too (named by field)."""
+    hits = risky_for(athlete, substitute)
+    if hits:
+        raise InvalidInput(f"{substitute.name} is risky for {athlete.name}'s {risk_words(hits)} "
+                           f"too: it cannot stand in for {replaces.name}", "exercise")

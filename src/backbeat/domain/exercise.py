@@ -73,6 +73,9 @@ class Exercise(BaseModel):
     start: StartPhase
     laterality: Laterality = Laterality.BILATERAL
     default_tempo: TempoField | None = None
+    #: what a set of it usually is when no program says (a substitute's set, open gym)
+    default_reps: int | None = Field(default=None, ge=1, le=100)
+    default_load_kg: float | None = Field(default=None, ge=0, le=300)
     phase_labels: dict[Phase, str] = Field(default_factory=dict)
     cues: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()

@@ -97,10 +97,14 @@ class SetEntry:
     side: str | None = None
     effort: float | None = None
     form: int | None = None
+    #: the number the kiosk expected; the store numbers the set itself (the
+    #: athlete's own count, :mod:`backbeat.domain.setcount`) when it arrives
     set_number: int | None = None
     tempo: str | None = None
-    session_id: int | None = None
+    session_id: int | None = None  # the class session; None: open gym
     station: str = ""
+    #: a substitute's set: the slug of the exercise it was done instead of
+    replaces: str | None = None
     logged_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
 
     def to_json(self) -> dict:

@@ -2,9 +2,13 @@
 
 The kiosk window only shows this and forwards taps; the rules live here and
 are tested without a screen: where the TV's class is (from its saved live
-state) and which set it offers, which exercise the athlete logs (the coach's
-swap for a flagged athlete), the side, reps and load the form opens on, and
-the prescription line above it.
+state) and which set it offers (and what runs now when that is not a set),
+which exercise the athlete logs (the coach's swap for a flagged athlete, or
+the substitute the kiosk offers), the side, reps and load the form opens on,
+and the prescription line above it. A substitute is logged as itself: its own
+reps, tempo and load (the trainer's substitution, else the library's
+defaults), never the replaced exercise's, and its log names the exercise it
+replaced.
 """
 
 from __future__ import annotations
@@ -14,7 +18,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from backbeat.domain.athlete import Athlete, Caution, caution_for
+from backbeat.domain.athlete import (
+    Athlete,
+    Caution,
+    SubstitutePrescription,
+    caution_for,
+    check_substitute,
+)
 from backbeat.domain.exercise import Exercise, Laterality, Library, Side
 from backbeat.domain.program import Load, LoadKind
 from backbeat.domain.setlog import Units, format_load, loggable
@@ -47,6 +57,8 @@ class ClassSet:
     load: Load | None
     #: every loggable exercise of the class, in class order (quick switching)
     exercises: tuple[str, ...]
+    #: what runs now when it is not a set to log ("90/90 breathing", "rest"), else ""
+    now: str = ""
 
     @property
     def load_kg(self) -> float | None:
@@ -122,40 +134,71 @@ def class_set_at(timeline: Timeline, live: LiveClass) -> ClassSet | None:
         side=target.side.value if target.side and p.per_side else None,
         reps=p.reps, tempo=str(p.tempo) if p.tempo else None,
         per_side=p.per_side, load=timeline.items[key].load, exercises=tuple(order),
+        now="" if is_set(seg) else running_now(seg),
     )
+
+
+_KIND_WORDS = {SegmentKind.REST: "rest", SegmentKind.GET_READY: "get ready",
+               SegmentKind.SWITCH_SIDES: "switch sides", SegmentKind.TRANSITION: "moving on"}
+
+
+def running_now(seg: Segment) -> str:
+    """The words for a running segment that is not a set to log ("90/90 breathing")."""
+    if seg.kind in _KIND_WORDS:
+        return _KIND_WORDS[seg.kind]
+    return seg.exercise_name or seg.label.lower() or seg.kind.value
 
 
 @dataclass(frozen=True)
 class Swap:
-    """The exercise an athlete logs when they open one, and the caution they see."""
+    """The exercise an athlete logs when they open one, the caution they see, and
+    what the form starts from."""
 
     exercise: Exercise  # the one logged: the coach's substitute where there is one
     caution: Caution | None
     caution_text: str
+    #: a substitute's set: the exercise it is done instead of
+    replaces: Exercise | None = None
+    #: a substitute the kiosk offers to do instead (the trainer chose none)
+    offered: Exercise | None = None
+    #: a substitute's own prescription (None: the class's, see first_reps)
+    reps: int | None = None
+    tempo: str | None = None
+    load_kg: float | None = None
 
     def swapped(self, asked: Exercise) -> bool:
         return self.exercise.slug != asked.slug
 
 
 def swap_for(athlete: Athlete, exercise: Exercise, library: Library, *,
-             swap: bool = True) -> Swap:
+             swap: bool = True, substitute: Exercise | None = None) -> Swap:
     """A flagged athlete sees the caution; with ``swap`` (the class's exercise,
-    not one the athlete picked) the trainer's substitute is logged instead."""
-    caution = caution_for(athlete, exercise)
+    not one the athlete picked) the trainer's substitute is logged instead.
+    ``substitute``: the athlete took the one the kiosk offered. A substitute that
+    is risky for the athlete too is refused (InvalidInput naming the exercise)."""
+    caution = caution_for(athlete, exercise, library)
     text = ""
-    logged = exercise
+    offered = None
+    chosen = athlete.substitutions.get(exercise.slug) if swap else None
+    swap_to = substitute or (library.get(chosen) if chosen else None)
     if caution is not None:
-        substitute = library.get(caution.substitute) if caution.substitute else None
-        chosen = athlete.substitutions.get(exercise.slug)
         text = f"{exercise.name}: {caution.text}"
-        if substitute is not None and chosen and swap:
-            text += f"  Your coach's swap: {substitute.name} — log that instead."
-            logged = substitute
-        elif substitute is not None:
-            text += f"  Suggested swap: {substitute.name}."
-    elif swap and exercise.slug in athlete.substitutions:
-        logged = library.get(athlete.substitutions[exercise.slug]) or exercise
-    return Swap(logged, caution, text)
+        proposed = library.get(caution.substitute) if caution.substitute else None
+        if swap_to is not None and substitute is None:
+            text += f"  Your coach's swap: {swap_to.name} — log that instead."
+        elif swap_to is not None:
+            text += f"  You are doing {swap_to.name} instead."
+        elif proposed is not None:
+            text += f"  Suggested swap: {proposed.name}."
+            offered = proposed
+    if swap_to is None or swap_to.slug == exercise.slug:
+        return Swap(exercise, caution, text, offered=offered)
+    check_substitute(athlete, swap_to, exercise)
+    own = athlete.substitute_prescriptions.get(exercise.slug) or SubstitutePrescription()
+    tempo = own.tempo or (str(swap_to.default_tempo) if swap_to.default_tempo is not None else None)
+    return Swap(swap_to, caution, text, replaces=exercise,
+                reps=own.reps or swap_to.default_reps, tempo=tempo,
+                load_kg=own.load_kg if own.load_kg is not None else swap_to.default_load_kg)
 
 
 def first_side(exercise: Exercise, class_set: ClassSet | None) -> str | None:
@@ -177,13 +220,6 @@ def first_reps(class_set: ClassSet | None, last_reps: int | None) -> int:
     return (class_set.reps if class_set and class_set.reps else None) or last_reps or DEFAULT_REPS
 
 
-def set_words(class_set: ClassSet | None) -> str:
-    """"SET 2 of 3" while the class is on a numbered set of this exercise."""
-    if class_set and class_set.set_number:
-        return f"SET {class_set.set_number} of {class_set.sets}"
-    return ""
-
-
 def prescription_line(exercise: Exercise, class_set: ClassSet | None, suggested_kg: float | None,
                       units: Units) -> str:
     """The line above the form: the class's prescription of this exercise (reps,
@@ -200,6 +236,23 @@ def prescription_line(exercise: Exercise, class_set: ClassSet | None, suggested_
                          f"{format_load(class_set.load_kg, units)} prescribed")
     elif exercise.default_tempo is not None:  # no class: the library's usual tempo
         parts.append(f"tempo {exercise.default_tempo}")
+    if suggested_kg:
+        parts.append(f"suggested {format_load(suggested_kg, units)}")
+    return "  ·  ".join(parts)
+
+
+def swap_line(swap: Swap, suggested_kg: float | None, units: Units) -> str:
+    """The line above a substitute's form: its own reps, tempo and load, and what it
+    stands in for."""
+    parts = []
+    if swap.reps:
+        parts.append(f"{swap.reps} reps")
+    if swap.tempo:
+        parts.append(f"tempo {swap.tempo}")
+    if swap.load_kg:
+        parts.append(f"{format_load(swap.load_kg, units)} prescribed")
+    if swap.replaces is not None:
+        parts.append(f"instead of {swap.replaces.name}")
     if suggested_kg:
         parts.append(f"suggested {format_load(suggested_kg, units)}")
     return "  ·  ".join(parts)

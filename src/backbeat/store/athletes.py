@@ -6,13 +6,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from backbeat.domain.athlete import Athlete
+from backbeat.domain.athlete import Athlete, SubstitutePrescription
 from backbeat.domain.equipment import Equipment, LoadMenu
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import RiskFlag
 from backbeat.domain.names import clean_name, name_key
+from backbeat.domain.pin import lockout_s
 from backbeat.domain.program import MAX_LOAD_KG, MAX_REPS
 from backbeat.domain.progression import (
     DEFAULT_RULES,
@@ -47,12 +48,16 @@ def _athletes(s, rows) -> list[Athlete]:
         ScreeningRow.athlete_id.in_(ids), ScreeningRow.disc_history.is_(True))))
     slugs = {e.id: e.slug for e in s.scalars(select(ExerciseRow))}
     subs: dict[int, dict[str, str]] = {}
+    own: dict[int, dict[str, SubstitutePrescription]] = {}
     for sub in s.scalars(select(SubstitutionRow).where(SubstitutionRow.athlete_id.in_(ids))):
         subs.setdefault(sub.athlete_id, {})[slugs[sub.exercise_id]] = slugs[sub.substitute_id]
+        if sub.reps is not None or sub.tempo or sub.load_kg is not None:
+            own.setdefault(sub.athlete_id, {})[slugs[sub.exercise_id]] = SubstitutePrescription(
+                sub.reps, sub.tempo, sub.load_kg)
     return [
         Athlete(id=r.id, name=r.name, has_pin=bool(r.pin_hash),
                 flags=frozenset({RiskFlag.DISC}) if r.id in disc else frozenset(),
-                substitutions=subs.get(r.id, {}))
+                substitutions=subs.get(r.id, {}), substitute_prescriptions=own.get(r.id, {}))
         for r in rows
     ]
 
@@ -89,6 +94,44 @@ def athlete_pin_hash(db: Database, athlete_id: int) -> str | None:
     with db.read() as s:
         row = s.get(AthleteRow, athlete_id)
         return row.pin_hash if row else None
+
+
+@dataclass(frozen=True)
+class PinState:
+    """An athlete's PIN as the kiosk checks it: the hash and the back-off so far."""
+
+    pin_hash: str
+    failures: int = 0
+    failed_at: datetime | None = None  # UTC
+
+    def wait_s(self, now: datetime) -> float:
+        """Seconds still to wait before the next try (domain.pin's back-off)."""
+        if not self.failures or self.failed_at is None:
+            return 0.0
+        since = (now - self.failed_at.replace(tzinfo=self.failed_at.tzinfo or UTC)).total_seconds()
+        return max(0.0, lockout_s(self.failures) - since)
+
+
+def pin_states(db: Database) -> dict[int, PinState]:
+    """Every active athlete with a PIN: hash, wrong tries in a row, the last one's time."""
+    with db.read() as s:
+        rows = s.execute(select(AthleteRow.id, AthleteRow.pin_hash, AthleteRow.pin_failures,
+                                AthleteRow.pin_failed_at)
+                         .where(AthleteRow.pin_hash.is_not(None), AthleteRow.active.is_(True)))
+        return {r.id: PinState(r.pin_hash, r.pin_failures or 0,
+                               r.pin_failed_at.replace(tzinfo=UTC) if r.pin_failed_at else None)
+                for r in rows}
+
+
+def record_pin_try(db: Database, athlete_id: int, ok: bool, at: datetime) -> bool:
+    """Store a kiosk PIN try: a right one clears the back-off, a wrong one counts.
+    One statement (a kiosk sends it like a tap). True if the athlete exists."""
+    values = (dict(pin_failures=0, pin_failed_at=None) if ok else
+              dict(pin_failures=AthleteRow.pin_failures + 1,
+                   pin_failed_at=at.astimezone(UTC).replace(tzinfo=None)))
+    with db.engine.begin() as conn:
+        result = conn.execute(update(AthleteRow).where(AthleteRow.id == athlete_id).values(**values))
+    return result.rowcount == 1
 
 
 # -- notes -----------------------------------------------------------------------------------
@@ -196,13 +239,17 @@ class Substitution:
     exercise: str  # slug
     substitute: str  # slug
     reason: str
+    reps: int | None = None  # the substitute's own prescription (None: the library's)
+    tempo: str | None = None
+    load_kg: float | None = None
 
 
 def list_substitutions(db: Database, athlete_id: int) -> list[Substitution]:
     with db.read() as s:
         slugs = dict(s.execute(select(ExerciseRow.id, ExerciseRow.slug)).all())
         rows = s.scalars(select(SubstitutionRow).where(SubstitutionRow.athlete_id == athlete_id))
-        return sorted((Substitution(slugs[r.exercise_id], slugs[r.substitute_id], r.reason)
+        return sorted((Substitution(slugs[r.exercise_id], slugs[r.substitute_id], r.reason,
+                                             r.reps, r.tempo, r.load_kg)
                        for r in rows), key=lambda x: x.exercise)
 
 
@@ -214,10 +261,18 @@ def _exercise(s, slug: str, where: str) -> ExerciseRow:
 
 
 def set_substitution(db: Database, athlete_id: int, exercise: str, substitute: str,
-                     reason: str = "") -> None:
-    """What the athlete does instead of ``exercise`` (replaces an earlier choice)."""
+                     reason: str = "", *, reps: int | None = None, tempo: str | None = None,
+                     load_kg: float | None = None) -> None:
+    """What the athlete does instead of ``exercise`` (replaces an earlier choice), with
+    the substitute's own prescription where given (else the library's defaults)."""
     if exercise == substitute:
         raise InvalidInput("an exercise cannot be its own substitute", "substitute")
+    if reps is not None and not 1 <= reps <= MAX_REPS:
+        raise InvalidInput(f"{reps} reps is outside 1–{MAX_REPS}", "reps")
+    if tempo:
+        parse_tempo(tempo, "tempo")
+    if load_kg is not None and not 0 <= load_kg <= MAX_LOAD_KG:
+        raise InvalidInput(f"{load_kg:g} kg is outside 0–{MAX_LOAD_KG:g} kg", "load")
     flags = get_athlete(db, athlete_id).flags
     with db.session() as s:
         ex = _exercise(s, exercise, "exercise")
@@ -230,10 +285,10 @@ def set_substitution(db: Database, athlete_id: int, exercise: str, substitute: s
         row = s.scalar(select(SubstitutionRow).where(SubstitutionRow.athlete_id == athlete_id,
                                                      SubstitutionRow.exercise_id == ex.id))
         if row is None:
-            s.add(SubstitutionRow(athlete_id=athlete_id, exercise_id=ex.id, substitute_id=sub.id,
-                                  reason=reason))
-        else:
-            row.substitute_id, row.reason = sub.id, reason
+            row = SubstitutionRow(athlete_id=athlete_id, exercise_id=ex.id)
+            s.add(row)
+        row.substitute_id, row.reason = sub.id, reason
+        row.reps, row.tempo, row.load_kg = reps, tempo or None, load_kg
 
 
 def remove_substitution(db: Database, athlete_id: int, exercise: str) -> None:

@@ -1,5 +1,7 @@
-"""The TV's rest board: for the coming exercise, each checked-in athlete's
-suggested load and next step (or the trainer's substitution for a flagged athlete)."""
+"""The coach's board (the TV's rest screen, the trainer's Class tab): for the
+coming exercise, each checked-in athlete's sets logged of it in this class
+(✓✓· is 2 of 3), suggested load and next step, or what a flagged athlete does
+instead (and their sets of that)."""
 
 from __future__ import annotations
 
@@ -9,13 +11,16 @@ from datetime import date
 
 from backbeat.domain.athlete import caution_for
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.exercise import RiskFlag
+from backbeat.domain.exercise import Laterality, RiskFlag
 from backbeat.domain.names import name_key
+from backbeat.domain.setcount import progress_marks
 from backbeat.store.athletes import list_athletes, progress_for
 from backbeat.store.checkins import checked_in
 from backbeat.store.db import Database
+from backbeat.store.equipment import get_equipment
+from backbeat.store.history import planned_work
 from backbeat.store.library import load_library
-from backbeat.store.logs import suggested_load
+from backbeat.store.logs import scope_counts, suggested_load
 from backbeat.store.settings import get_setting
 
 KG_PER_LB = 0.45359237
@@ -29,6 +34,8 @@ class BoardLine:
     caution: bool = False
     substitute: str = ""  # a flagged athlete's swap, by name ("Bird dog")
     why: str = ""  # a flagged athlete's screening finding ("disc history")
+    marks: str = ""  # sets logged of this exercise in this class: "✓✓·" (2 of 3)
+    done: int = 0  # how many (one-side work: sets done on both sides)
 
 
 def format_load(kg: float | None, units: str) -> str:
@@ -39,18 +46,26 @@ def format_load(kg: float | None, units: str) -> str:
     return f"{kg:g} kg"
 
 
-def rest_board(db: Database, exercise: str, *, day: date | None = None,
-               limit: int = 12, flagged: Sequence[str] = ()) -> list[BoardLine]:
-    """``flagged``: athletes (by name) taken as checked in and screened with a disc
+def _done(counts: dict, athlete_id: int, slug: str, unilateral: bool) -> int:
+    if unilateral:  # a set of one-side work is done when both sides are
+        return min(counts.get((athlete_id, slug, "left"), 0), counts.get((athlete_id, slug, "right"), 0))
+    return counts.get((athlete_id, slug, None), 0)
+
+
+def rest_board(db: Database, exercise: str, *, day: date | None = None, limit: int = 12,
+               flagged: Sequence[str] = (), session_id: int | None = None,
+               sets: int | None = None) -> list[BoardLine]:
+    """``session_id``: the running class, whose logged sets are counted (of ``sets``).
+    ``flagged``: athletes (by name) taken as checked in and screened with a disc
     history, for a snapshot only (nothing is stored); an unknown name is refused."""
     ids = checked_in(db, day=day)
-    athletes = list_athletes(db)
-    by_key = {name_key(a.name): a for a in athletes}
+    everyone = list_athletes(db)
+    by_key = {name_key(a.name): a for a in everyone}
     extra = {}
     for name in flagged:
         athlete = by_key.get(name_key(name))
         if athlete is None:
-            known = ", ".join(a.name for a in athletes) or "none yet"
+            known = ", ".join(a.name for a in everyone) or "none yet"
             raise InvalidInput(f"no athlete {name!r} (athletes: {known})", "--flag")
         extra[athlete.id] = replace(athlete, flags=athlete.flags | {RiskFlag.DISC})
     if not ids and not extra:
@@ -60,22 +75,33 @@ def rest_board(db: Database, exercise: str, *, day: date | None = None,
     if ex is None:
         return []
     units = get_setting(db, "units")
+    athletes = [extra.get(a.id, a) for a in everyone if a.id in ids or a.id in extra][:limit]
+    counts = (scope_counts(db, [a.id for a in athletes], session_id=session_id)
+              if session_id is not None else {})
+    planned, _ = planned_work(db)
+    equipment = get_equipment(db)
     lines = []
-    for athlete in [extra.get(a.id, a) for a in athletes if a.id in ids or a.id in extra][:limit]:
-        caution = caution_for(athlete, ex)
+    for athlete in athletes:
+        caution = caution_for(athlete, ex, library)
         if caution is not None:
             sub = library.get(caution.substitute) if caution.substitute else None
+            done = _done(counts, athlete.id, sub.slug, sub.laterality is Laterality.UNILATERAL) \
+                if sub else 0
             lines.append(BoardLine(athlete.name, "", f"does {sub.name}" if sub else "see the coach",
                                    caution=True, substitute=sub.name if sub else "",
-                                   why=caution.why))
+                                   why=caution.why, done=done,
+                                   marks=progress_marks(done, sets) if session_id else ""))
             continue
+        done = _done(counts, athlete.id, ex.slug, ex.laterality is Laterality.UNILATERAL)
         note = ""
-        try:
-            row = progress_for(db, athlete.id, ex.slug)
+        row = None
+        try:  # one progression row per athlete, the programs and equipment read once
+            row = progress_for(db, athlete.id, ex.slug, planned=planned, equipment=equipment)
             if row.suggestion is not None and row.current is not None:
                 note = row.suggestion.short(row.current)
         except InvalidInput:
             pass
-        lines.append(BoardLine(athlete.name, format_load(suggested_load(db, athlete.id, ex.slug), units),
-                               note))
+        load = suggested_load(db, athlete.id, ex.slug, row=row)
+        lines.append(BoardLine(athlete.name, format_load(load, units), note, done=done,
+                               marks=progress_marks(done, sets) if session_id else ""))
     return lines

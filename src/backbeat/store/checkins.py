@@ -14,11 +14,13 @@ from backbeat.store.models import CheckInRow
 
 
 def check_in(db: Database, athlete_id: int, *, day: date | None = None, station: str = "",
-             session_id: int | None = None) -> bool:
+             session_id: int | None = None, at: datetime | None = None) -> bool:
     """Check the athlete in for the day's class. True if new; checking in twice
-    (two kiosks, a double tap) keeps one check-in."""
+    (two kiosks, a double tap) keeps one check-in. ``at``: when it was tapped (a
+    kiosk's queued check-in keeps its real time)."""
     day = day or date.today()
-    values = dict(athlete_id=athlete_id, class_date=day, checked_in_at=datetime.now(UTC),
+    when = (at or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    values = dict(athlete_id=athlete_id, class_date=day, checked_in_at=when,
                   station=station, session_id=session_id)
     dialect = db.engine.dialect.name
     ins = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(CheckInRow).values(**values)

@@ -58,7 +58,8 @@ def ensure_demo(db: Database, *, weeks: int = 6, seed: int = 7) -> bool:
         hyper, bird = exercises.get("weighted-hyperextension"), exercises.get("bird-dog")
         if hyper and bird:
             s.add(SubstitutionRow(athlete_id=flagged.id, exercise_id=hyper.id,
-                                  substitute_id=bird.id, reason="disc history"))
+                                  substitute_id=bird.id, reason="disc history",
+                                  reps=10, tempo="2-1-2-2"))
         for week in range(weeks):
             for athlete in athletes:
                 when = now - timedelta(weeks=weeks - week, hours=rng.randint(0, 48))

@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from typing import IO, Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import aliased
 
 from backbeat.domain import analytics as an
 from backbeat.domain.analytics import ClassRecord, PlannedWork, SetGroup
@@ -40,7 +41,7 @@ from backbeat.store.models import (
 
 #: Columns of ``backbeat export-logs`` CSV files, in order.
 CSV_COLUMNS = ("logged_at", "athlete", "exercise", "set", "side", "reps", "load_kg", "effort",
-               "form", "tempo", "station", "class_session")
+               "form", "tempo", "station", "class_session", "replaces")
 
 
 def _as_date(value: Any) -> date:
@@ -263,12 +264,14 @@ def export_logs(db: Database, out: IO[str], *, athlete: str | None = None,
     """Write the logged sets (undone taps left out) as CSV, oldest first. Returns the row count."""
     if start and end and start > end:
         raise InvalidInput(f"--from {start} is after --to {end}", "--from")
+    replaced = aliased(ExerciseRow)
     q = _range(select(
         SetLogRow.logged_at, AthleteRow.name, ExerciseRow.slug, SetLogRow.set_number,
         SetLogRow.side, SetLogRow.reps, SetLogRow.load_kg, SetLogRow.effort, SetLogRow.form,
-        SetLogRow.tempo, SetLogRow.station, SetLogRow.session_id,
+        SetLogRow.tempo, SetLogRow.station, SetLogRow.session_id, replaced.slug,
     ).join(AthleteRow, SetLogRow.athlete_id == AthleteRow.id)
      .join(ExerciseRow, SetLogRow.exercise_id == ExerciseRow.id)
+     .outerjoin(replaced, SetLogRow.replaces_id == replaced.id)
      .where(SetLogRow.undone.is_(False)), start, end)
     writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)

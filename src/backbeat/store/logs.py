@@ -11,9 +11,9 @@ re-sent tap is stored exactly once. On SQLite the connection is switched to
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 try:
@@ -24,8 +24,10 @@ except ImportError:  # Windows: SQLite's busy wait alone
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from backbeat.domain.errors import InvalidInput
+from backbeat.domain.setcount import SetScope, numbered
 from backbeat.domain.setlog import SetEntry
 from backbeat.store.db import Database
 from backbeat.store.history import working_set
@@ -106,26 +108,70 @@ def wal_checkpoint(db: Database, *, truncate: bool = False) -> bool:
     return True
 
 
+def _scope_filter(q, scope: SetScope, exercise_id):
+    """The WHERE of one :class:`SetScope`: the athlete's not-undone sets of the exercise
+    and side in the class session (open gym: on the UTC day)."""
+    q = q.where(SetLogRow.athlete_id == scope.athlete_id, SetLogRow.exercise_id == exercise_id,
+                SetLogRow.undone.is_(False))
+    q = q.where(SetLogRow.side.is_(None) if scope.side is None else SetLogRow.side == scope.side)
+    if scope.session_id is not None:
+        return q.where(SetLogRow.session_id == scope.session_id)
+    start = datetime.combine(scope.day, datetime.min.time())
+    return q.where(SetLogRow.session_id.is_(None), SetLogRow.logged_at >= start,
+                   SetLogRow.logged_at < start + timedelta(days=1))
+
+
+def _renumber(conn, scope: SetScope, exercise_id) -> None:
+    """Number the scope's sets 1..k in the order they were made (domain.setcount)."""
+    rows = conn.execute(_scope_filter(select(SetLogRow.id, SetLogRow.set_number), scope, exercise_id)
+                        .order_by(SetLogRow.logged_at, SetLogRow.id)).all()
+    wanted = numbered([r.id for r in rows])
+    for r in rows:
+        if r.set_number != wanted[r.id]:
+            conn.execute(update(SetLogRow).where(SetLogRow.id == r.id)
+                         .values(set_number=wanted[r.id]))
+
+
+def _athlete_turn(conn, db: Database, athlete_id: int) -> None:
+    """PostgreSQL: one athlete's sets are numbered one transaction at a time (two
+    kiosks logging the same athlete at once). SQLite writers are one at a time anyway."""
+    if db.engine.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(athlete_id)))
+
+
+def _exercise_id(slug: str | None):
+    if slug is None:
+        return None
+    return select(ExerciseRow.id).where(ExerciseRow.slug == slug).scalar_subquery()
+
+
 def log_set(db: Database, entry: SetEntry) -> bool:
-    """Store one tapped set durably. True if stored now, False if that tap's key
+    """Store one tapped set durably, numbered as the athlete's own (the rest of its
+    scope renumbered if it arrived late). True if stored now, False if that tap's key
     was stored before (a retry). Refuses an unknown exercise or athlete."""
-    exercise_id = (select(ExerciseRow.id).where(ExerciseRow.slug == entry.exercise)
-                   .scalar_subquery())
+    exercise_id = _exercise_id(entry.exercise)
+    scope = SetScope.of(entry.athlete_id, entry.exercise, entry.side, entry.session_id,
+                        entry.logged_at_dt)
     values = dict(
         idempotency_key=entry.key, athlete_id=entry.athlete_id, exercise_id=exercise_id,
-        session_id=entry.session_id, set_number=entry.set_number, side=entry.side,
+        session_id=entry.session_id, set_number=None, side=entry.side,
         reps=entry.reps, load_kg=entry.load_kg, effort=entry.effort, form=entry.form,
-        tempo=entry.tempo, logged_at=entry.logged_at_dt, station=entry.station, undone=False,
+        tempo=entry.tempo, logged_at=entry.logged_at_dt.astimezone(UTC).replace(tzinfo=None),
+        station=entry.station, undone=False, replaces_id=_exercise_id(entry.replaces),
     )
     stmt = _insert(db).values(**values)
     if hasattr(stmt, "on_conflict_do_nothing"):
         # RETURNING says whether a row went in (rowcount is -1 on some drivers)
         stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(
-            SetLogRow.id)
+            SetLogRow.exercise_id)
     with _durable_write(db) as conn:
         try:
+            _athlete_turn(conn, db, entry.athlete_id)
             result = conn.execute(stmt)
-            stored = result.first() is not None if result.returns_rows else result.rowcount == 1
+            row = result.first() if result.returns_rows else None
+            stored = row is not None if result.returns_rows else result.rowcount == 1
+            if stored:
+                _renumber(conn, scope, row[0] if row is not None else exercise_id)
             conn.commit()
         except IntegrityError as exc:
             conn.rollback()
@@ -138,13 +184,42 @@ def log_set(db: Database, entry: SetEntry) -> bool:
 
 
 def undo_set(db: Database, key: str) -> bool:
-    """Mark the tapped set undone (kept, not deleted: the history stays honest).
-    True if a stored set was found; repeating it changes nothing."""
-    stmt = update(SetLogRow).where(SetLogRow.idempotency_key == key).values(undone=True)
+    """Mark the tapped set undone (kept, not deleted: the history stays honest) and
+    renumber the athlete's other sets of it. True if a stored set was found;
+    repeating it changes nothing."""
+    stmt = (update(SetLogRow).where(SetLogRow.idempotency_key == key).values(undone=True)
+            .returning(SetLogRow.athlete_id, SetLogRow.exercise_id, SetLogRow.side,
+                       SetLogRow.session_id, SetLogRow.logged_at))
     with _durable_write(db) as conn:
-        result = conn.execute(stmt)
+        row = conn.execute(stmt).first()
+        if row is not None:
+            _athlete_turn(conn, db, row.athlete_id)
+            scope = SetScope.of(row.athlete_id, "", row.side, row.session_id, row.logged_at)
+            _renumber(conn, scope, row.exercise_id)
         conn.commit()
-    return result.rowcount == 1
+    return row is not None
+
+
+def scope_counts(db: Database, athlete_ids: Iterable[int], *, session_id: int | None,
+                 day: date | None = None) -> dict[tuple[int, str, str | None], int]:
+    """How many not-undone sets each athlete has logged of each exercise and side in
+    the class session (``session_id`` None: open gym on ``day``, UTC):
+    ``{(athlete_id, slug, side): n}``. Their next set is n + 1."""
+    ids = list(athlete_ids)
+    if not ids:
+        return {}
+    q = (select(SetLogRow.athlete_id, ExerciseRow.slug, SetLogRow.side, func.count())
+         .join(ExerciseRow, ExerciseRow.id == SetLogRow.exercise_id)
+         .where(SetLogRow.athlete_id.in_(ids), SetLogRow.undone.is_(False))
+         .group_by(SetLogRow.athlete_id, ExerciseRow.slug, SetLogRow.side))
+    if session_id is not None:
+        q = q.where(SetLogRow.session_id == session_id)
+    else:
+        start = datetime.combine(day or datetime.now(UTC).date(), datetime.min.time())
+        q = q.where(SetLogRow.session_id.is_(None), SetLogRow.logged_at >= start,
+                    SetLogRow.logged_at < start + timedelta(days=1))
+    with db.read() as s:
+        return {(a, slug, side): n for a, slug, side, n in s.execute(q)}
 
 
 @dataclass(frozen=True)
@@ -160,24 +235,34 @@ class LoggedSet:
     logged_at: datetime
     station: str
     undone: bool = False
+    session_id: int | None = None  # None: open gym
+    replaces: str | None = None  # a substitute's set: the exercise it was done instead of
+
+
+def _logged(r: SetLogRow, slug: str, replaces: str | None) -> LoggedSet:
+    return LoggedSet(r.idempotency_key, slug, r.reps, r.load_kg, r.side, r.effort, r.form,
+                     r.set_number, r.logged_at.replace(tzinfo=r.logged_at.tzinfo or UTC),
+                     r.station, r.undone, r.session_id, replaces)
+
+
+def _with_slugs(q):
+    replaced = aliased(ExerciseRow)
+    return (q.add_columns(ExerciseRow.slug, replaced.slug)
+            .join(ExerciseRow, ExerciseRow.id == SetLogRow.exercise_id)
+            .outerjoin(replaced, replaced.id == SetLogRow.replaces_id))
 
 
 def recent_logs(db: Database, athlete_id: int, exercise: str, limit: int = 5) -> list[LoggedSet]:
     """The athlete's newest sets of an exercise (undone ones left out), newest first."""
     with db.read() as s:
         rows = s.execute(
-            select(SetLogRow, ExerciseRow.slug)
-            .join(ExerciseRow, ExerciseRow.id == SetLogRow.exercise_id)
+            _with_slugs(select(SetLogRow))
             .where(SetLogRow.athlete_id == athlete_id, ExerciseRow.slug == exercise,
                    SetLogRow.undone.is_(False))
             .order_by(SetLogRow.logged_at.desc(), SetLogRow.id.desc())
             .limit(limit)
         ).all()
-    return [
-        LoggedSet(r.idempotency_key, slug, r.reps, r.load_kg, r.side, r.effort, r.form,
-                  r.set_number, r.logged_at.replace(tzinfo=r.logged_at.tzinfo or UTC), r.station)
-        for r, slug in rows
-    ]
+    return [_logged(*row) for row in rows]
 
 
 def last_load(db: Database, athlete_id: int, exercise: str, *,
@@ -221,16 +306,9 @@ def count_logs(db: Database, *, station_prefix: str = "", undone: bool | None = 
 def find_log(db: Database, key: str) -> LoggedSet | None:
     """The set stored for a tap's key (undone or not), or None."""
     with db.read() as s:
-        row = s.execute(
-            select(SetLogRow, ExerciseRow.slug)
-            .join(ExerciseRow, ExerciseRow.id == SetLogRow.exercise_id)
-            .where(SetLogRow.idempotency_key == key)
-        ).first()
-    if row is None:
-        return None
-    r, slug = row
-    return LoggedSet(r.idempotency_key, slug, r.reps, r.load_kg, r.side, r.effort, r.form,
-                     r.set_number, r.logged_at, r.station, r.undone)
+        row = s.execute(_with_slugs(select(SetLogRow))
+                        .where(SetLogRow.idempotency_key == key)).first()
+    return None if row is None else _logged(*row)
 
 
 # --- what the class is doing ---------------------------------------------------

@@ -136,6 +136,9 @@ class AthleteRow(Named, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # wrong kiosk PINs in a row and the last one's time: the back-off survives a restart
+    pin_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pin_failed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class ScreeningRow(Base):
@@ -161,6 +164,10 @@ class SubstitutionRow(Base):
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
     substitute_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
+    # the substitute's own prescription, where the trainer gave one (else the library's)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    tempo: Mapped[str | None] = mapped_column(String(20))
+    load_kg: Mapped[float | None] = mapped_column(Float)
 
 
 class ClassSessionRow(Base):
@@ -200,8 +207,11 @@ class SetLogRow(Base):
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id"))
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("class_session.id"), index=True)
+    # the athlete's own count in the class (open gym: in the day), 1..k: store.logs numbers it
     set_number: Mapped[int | None] = mapped_column(Integer)
     side: Mapped[str | None] = mapped_column(String(5))
+    # a substitute's set names the exercise it was done instead of
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("exercise.id"))
     reps: Mapped[int] = mapped_column(Integer)
     load_kg: Mapped[float | None] = mapped_column(Float)
     effort: Mapped[float | None] = mapped_column(Float)

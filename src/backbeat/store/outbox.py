@@ -32,6 +32,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -40,6 +41,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.setlog import SetEntry
 from backbeat.paths import data_dir
+from backbeat.store.athletes import record_pin_try
+from backbeat.store.checkins import check_in
 from backbeat.store.db import Database, StoreError
 from backbeat.store.logs import log_set, undo_set, wal_checkpoint
 
@@ -83,6 +86,12 @@ def read_entry(data: object) -> dict:
     elif op == "undo":
         if not isinstance(data.get("key"), str):
             raise UnreadableEntry("an undo without the key of its tap")
+    elif op in ("check_in", "pin"):
+        if not (isinstance(data.get("athlete_id"), int) and isinstance(data.get("at"), str)
+                and (isinstance(data.get("day"), str) if op == "check_in"
+                     else isinstance(data.get("ok"), bool))):
+            raise UnreadableEntry(f"a {'check-in' if op == 'check_in' else 'PIN try'} without "
+                                  "its athlete, time or result")
     elif not isinstance(op, str):
         raise UnreadableEntry("no kind of tap ('op')")
     return data
@@ -190,10 +199,13 @@ class Outbox:
 
 
 class TapOp(StrEnum):
-    """What a result is about (the outbox's files name ``log`` and ``undo``)."""
+    """What a result is about (the outbox's files name ``log``, ``undo``, ``check_in``
+    and ``pin``)."""
 
     LOG = "log"
     UNDO = "undo"
+    CHECK_IN = "check_in"  # an athlete checked in at this kiosk
+    PIN = "pin"  # an athlete's PIN try, right or wrong (the back-off is stored)
     DELIVER = "deliver"  # taps kept on this kiosk reached the database
     ERROR = "error"  # the sender met a failure of its own and goes on
 
@@ -235,6 +247,12 @@ def apply(db: Database, op: dict) -> bool:
         return log_set(db, SetEntry.from_json(op["entry"]))
     if op["op"] == TapOp.UNDO:
         return undo_set(db, op["key"])
+    if op["op"] == TapOp.CHECK_IN:
+        return check_in(db, op["athlete_id"], day=date.fromisoformat(op["day"]),
+                        station=op.get("station", ""), session_id=op.get("session_id"),
+                        at=datetime.fromisoformat(op["at"]))
+    if op["op"] == TapOp.PIN:
+        return record_pin_try(db, op["athlete_id"], op["ok"], datetime.fromisoformat(op["at"]))
     raise InvalidInput(f"unknown kind of tap {op['op']!r}", "outbox")
 
 
@@ -285,6 +303,23 @@ class TapSender:
 
     def send_undo(self, key: str) -> None:
         self._jobs.put(({"op": TapOp.UNDO.value, "key": key}, key, time.perf_counter()))
+
+    def send_check_in(self, athlete_id: int, *, day: date, station: str,
+                      session_id: int | None) -> str:
+        """A check-in goes the taps' way (queued while the database is away). Its key."""
+        key = uuid.uuid4().hex
+        op = {"op": TapOp.CHECK_IN.value, "athlete_id": athlete_id, "day": day.isoformat(),
+              "station": station, "session_id": session_id, "at": _now_iso()}
+        self._jobs.put((op, key, time.perf_counter()))
+        return key
+
+    def send_pin_try(self, athlete_id: int, ok: bool) -> str:
+        """An athlete's PIN try, right or wrong: the back-off is stored (and survives a
+        restart), queued like a tap while the database is away. Its key."""
+        key = uuid.uuid4().hex
+        op = {"op": TapOp.PIN.value, "athlete_id": athlete_id, "ok": ok, "at": _now_iso()}
+        self._jobs.put((op, key, time.perf_counter()))
+        return key
 
     def retry_now(self) -> None:
         self._jobs.put(None)
@@ -383,7 +418,7 @@ class TapSender:
             self._queue(op, key, tapped, _why(exc) if unreachable(exc)
                         else f"not saved yet ({type(exc).__name__}: {exc})")
             return
-        status = TapStatus.SAVED if stored or op["op"] == TapOp.UNDO else TapStatus.DUPLICATE
+        status = TapStatus.SAVED if stored or op["op"] != TapOp.LOG else TapStatus.DUPLICATE
         self.on_result(TapResult(TapOp(op["op"]), key, status, "", time.perf_counter() - tapped))
 
     def _queue(self, op: dict, key: str, tapped: float, why: str) -> None:
@@ -430,6 +465,10 @@ class TapSender:
         # the next try opens afresh
         with contextlib.suppress(Exception):
             self.db.engine.dispose()
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 def _why(exc: BaseException) -> str:

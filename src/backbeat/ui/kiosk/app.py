@@ -18,7 +18,7 @@ from backbeat.store.seed import open_database
 from backbeat.ui.application import application
 from backbeat.ui.kiosk.window import KioskWindow
 
-VIEWS = ("roster", "checkin", "log", "change", "caution", "pin")
+VIEWS = ("roster", "checkin", "log", "change", "caution", "pin", "substitute", "double-tap")
 
 
 def default_station() -> str:
@@ -96,13 +96,31 @@ def kiosk_view(*, view: str, size: QSize, at_s: float | None = None,
             db.close()
 
 
+def settle(app, window: KioskWindow, limit_s: float = 10.0) -> None:
+    """Wait for what the kiosk asked of its threads (reads off the GUI thread, commits)."""
+    deadline = time.monotonic() + limit_s
+    while True:
+        app.processEvents()
+        window.drain_results()
+        if not window.busy() or time.monotonic() > deadline:
+            return
+        time.sleep(0.005)
+
+
 def _show_view(app, window: KioskWindow, view: str, athletes: dict) -> None:
+    settle(app, window)  # the first roster read
+
+    def open_log(name: str, slug: str) -> None:
+        window.open_athlete(athletes[name])
+        settle(app, window)
+        if window.stack.currentWidget() is window.picker:
+            window.exercise_chosen(slug)
+            settle(app, window)
+
     if view == "checkin":
         window.show_check_in()
-    elif view in ("log", "change"):
-        window.open_athlete(athletes["Ana"])
-        if window.stack.currentWidget() is window.picker:
-            window.exercise_chosen("single-arm-dumbbell-row")
+    elif view in ("log", "change", "double-tap"):
+        open_log("Ana", "single-arm-dumbbell-row")
         if view == "change":  # CHANGE EXERCISE: the picker, every loggable exercise
             window.show_picker()
             return
@@ -111,21 +129,26 @@ def _show_view(app, window: KioskWindow, view: str, athletes: dict) -> None:
         window.log.form_row.set_value(4)
         window.log.form.form = 4
         window.log_tapped()
-        deadline = time.monotonic() + 10
-        while window._in_flight is not None and time.monotonic() < deadline:
-            app.processEvents()
-            window.drain_results()
-            time.sleep(0.005)  # waiting for the sender's thread to commit
+        settle(app, window)
+        if view == "double-tap":  # the same side again, at once: the kiosk asks
+            window.log.side_row.buttons[window._last_entry.side].click()
+            window.log_tapped()
     elif view == "caution":
-        window.open_athlete(athletes["Dev"])
-        if window.stack.currentWidget() is window.picker:
-            window.exercise_chosen("weighted-hyperextension")
+        open_log("Dev", "weighted-hyperextension")
+        if window.exercise.slug != "weighted-hyperextension":
+            window.open_log("weighted-hyperextension", swap=False)
+            settle(app, window)
+    elif view == "substitute":  # the coach's swap, with its own prescription
+        open_log("Dev", "weighted-hyperextension")
+        if window.exercise.slug == "weighted-hyperextension":
             window.open_log("weighted-hyperextension")
+            settle(app, window)
     elif view == "pin":
         ana = athletes["Ana"]
         window._ask_pin("athlete", ana.id, f"{ana.name}: your PIN")
         for digit in "12":
             window.pin.press(digit)
+    settle(app, window)
 
 
 def snapshot_kiosk(*, view: str, size: QSize, at_s: float | None = None,

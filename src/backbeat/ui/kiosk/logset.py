@@ -44,6 +44,10 @@ class LogPage(QWidget):
     undo_tapped = Signal()
     done_tapped = Signal()
     change_tapped = Signal()
+    swap_tapped = Signal()  # take the substitute the kiosk offers
+    side_changed = Signal(object)  # the athlete tapped LEFT or RIGHT
+    next_set_tapped = Signal()  # the double-tap question: yes, my next set
+    mistake_tapped = Signal()  # the double-tap question: no, a mistake
 
     def __init__(self, units: Units):
         super().__init__()
@@ -74,6 +78,9 @@ class LogPage(QWidget):
         outer.addLayout(line)
         self.caution = Banner()
         self.caution.text_label.setProperty("role", "history")
+        self.swap_button = button("DO IT INSTEAD", "", self.swap_tapped.emit, name="swap")
+        self.swap_button.hide()
+        self.caution.row.addWidget(self.swap_button)
         outer.addWidget(self.caution)
 
         main = QHBoxLayout()
@@ -143,6 +150,8 @@ class LogPage(QWidget):
         main.addLayout(right, 10)
         outer.addLayout(main, 1)
 
+        self.question = Banner()  # the double-tap question, the width of the screen
+        outer.addWidget(self.question)
         bottom = QHBoxLayout()
         bottom.setSpacing(16)
         self.message = Banner()
@@ -150,8 +159,17 @@ class LogPage(QWidget):
         self.undo_button.hide()
         self.log_button = button("LOG SET", "primary", self.log_tapped.emit, name="log")
         self.log_button.setMinimumWidth(360)
+        # a second tap of the same set within 20 s asks first, with one tap
+        self.next_set_button = button("YES, MY NEXT SET", "primary", self.next_set_tapped.emit,
+                                      name="next_set")
+        self.mistake_button = button("NO, A MISTAKE", "undo", self.mistake_tapped.emit,
+                                     name="mistake")
+        self.next_set_button.hide()
+        self.mistake_button.hide()
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.undo_button)
+        bottom.addWidget(self.mistake_button)
+        bottom.addWidget(self.next_set_button)
         bottom.addWidget(self.log_button)
         outer.addLayout(bottom)
         self.status_label = label("", "muted", wrap=True)
@@ -161,7 +179,7 @@ class LogPage(QWidget):
     # --- filled in by the window --------------------------------------------------
     def open(self, athlete: Athlete, exercise: Exercise, *, set_text: str, prescription: str,
              form: SetForm, caution: Caution | None, caution_text: str = "",
-             menu: LoadMenu | None = None) -> None:
+             menu: LoadMenu | None = None, offered: Exercise | None = None) -> None:
         self.exercise = exercise
         self.form = form
         self.menu = menu
@@ -174,6 +192,10 @@ class LogPage(QWidget):
             self.caution.show_message("caution", caution_text)
         else:
             self.caution.clear()
+        self.swap_button.setVisible(offered is not None)
+        if offered is not None:
+            self.swap_button.setText(f"DO {offered.name.upper()}")
+        self.end_question()
         self.side_row.setVisible(exercise.laterality is Laterality.UNILATERAL)
         self.side_row.set_value(form.side)
         self.effort_row.set_value(form.effort)
@@ -182,6 +204,45 @@ class LogPage(QWidget):
         self.undo_button.hide()
         self.log_button.setEnabled(True)
         self._refresh()
+
+    def set_units(self, units: Units) -> None:
+        """The gym's units (read with the roster): the load stepper steps and shows them."""
+        if units is self.units:
+            return
+        self.units = units
+        small, big = LOAD_STEPS[units]
+        for key, text in (("down_big", f"−{big:g}"), ("down", f"−{small:g}"),
+                          ("up", f"+{small:g}"), ("up_big", f"+{big:g}")):
+            self.load_stepper.buttons[key].setText(text)
+        self._refresh()
+
+    def set_menu(self, menu: LoadMenu | None) -> None:
+        """How loads are built here (read with the athlete's numbers)."""
+        self.menu = menu
+        self._refresh()
+
+    def set_caption(self, text: str) -> None:
+        self.set_label.setText(text)
+        self.set_label.setVisible(bool(text))
+
+    def ask(self, question: str) -> None:
+        """The double-tap question: the LOG button gives way to two answers."""
+        self.message.clear()
+        self.question.show_message("caution", question)
+        self.log_button.hide()
+        self.undo_button.hide()
+        self.next_set_button.show()
+        self.mistake_button.show()
+
+    def end_question(self) -> None:
+        self.question.clear()
+        self.next_set_button.hide()
+        self.mistake_button.hide()
+        self.log_button.show()
+
+    @property
+    def asking(self) -> bool:
+        return self.next_set_button.isVisibleTo(self)
 
     def show_history(self, rows: list[LoggedSet], today) -> None:
         for lab, row in zip(self.history_labels, [*rows, *[None] * HISTORY_ROWS], strict=False):
@@ -192,9 +253,12 @@ class LogPage(QWidget):
     def describe(self, row: LoggedSet, today) -> str:
         local = row.logged_at.astimezone()
         when = f"{local:%H:%M}" if local.date() == today else f"{local:%d %b}"
-        parts = [when, f"{row.reps} × {format_load(row.load_kg, self.units)}"]
+        parts = [when]
+        if row.set_number:
+            parts.append(f"set {row.set_number}")
+        parts.append(f"{row.reps} × {format_load(row.load_kg, self.units)}")
         if row.side:
-            parts.append(row.side.upper())
+            parts.append(row.side[:1].upper())  # L / R: the line fits the panel
         if row.effort is not None:
             parts.append(f"RPE {row.effort:g}")
         if row.form is not None:
@@ -214,6 +278,7 @@ class LogPage(QWidget):
 
     def _side_changed(self, side: str | None) -> None:
         self.form.side = side
+        self.side_changed.emit(side)
 
     def _refresh(self) -> None:
         if self.message.kind == "bad":  # the athlete is changing what was refused

@@ -1,11 +1,15 @@
 """The athletes' kiosk: roster → (PIN) → log a set, locked down for the gym floor.
 
-The window reads the store for what to show and hands every tap to a
-:class:`~backbeat.store.outbox.TapSender`, which commits it on its own thread;
-the confirmation shows only when the sender reports the set durably stored
-(or durably queued on this kiosk while the database is away). Time comes
-from an injected monotonic clock: the timers only look at it (undo window,
-idle return, roster refresh), so tests drive it without waiting.
+Nothing on the GUI thread touches the database. What the screens show is read
+on a reader thread (``store.kiosk``: the roster with the class every 5 s, the
+log screen's numbers when an athlete opens it) and PINs are checked on their
+own thread; every tap, check-in and PIN try goes to a
+:class:`~backbeat.store.outbox.TapSender`, which commits it on its own thread
+and keeps it on this kiosk while the database is away. The confirmation shows
+only when the sender reports the set durably stored (or durably queued). Both
+threads hand their news to a queue the GUI thread drains. Time comes from an
+injected monotonic clock: the timers only look at it (undo window, double
+taps, idle return, roster refresh), so tests drive it without waiting.
 """
 
 from __future__ import annotations
@@ -14,43 +18,42 @@ import queue
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
 from backbeat.domain.athlete import Athlete
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.exercise import Exercise, Library
+from backbeat.domain.exercise import Exercise, Laterality, Library, Side
 from backbeat.domain.pin import lockout_s, verify_pin
-from backbeat.domain.setlog import (
-    SetEntry,
-    Units,
-    check_set,
-    format_load,
-    loggable_exercises,
-    units_of,
+from backbeat.domain.setcount import (
+    DOUBLE_TAP_S,
+    RecentTap,
+    class_line,
+    double_tap_of,
+    next_set_number,
+    set_caption,
 )
+from backbeat.domain.setlog import SetEntry, Units, check_set, format_load, loggable_exercises
 from backbeat.engine.offer import (
     ClassSet,
+    Swap,
     first_reps,
     first_side,
     logged_tempo,
     next_side,
     prescription_line,
-    set_words,
     swap_for,
+    swap_line,
 )
-from backbeat.store.athletes import athlete_pin_hash, list_athletes
-from backbeat.store.auth import check_trainer_pin, has_trainer_pin
-from backbeat.store.checkins import check_in, checked_in
+from backbeat.store.athletes import PinState
+from backbeat.store.auth import check_trainer_pin
 from backbeat.store.db import Database
-from backbeat.store.equipment import get_equipment
-from backbeat.store.library import load_library
+from backbeat.store.kiosk import LogView, RosterView, log_view, roster_view
 from backbeat.store.live import class_now
-from backbeat.store.logs import recent_logs, suggested_load
 from backbeat.store.outbox import Outbox, TapOp, TapResult, TapSender, TapStatus
-from backbeat.store.settings import get_setting
 from backbeat.ui.kiosk import style
 from backbeat.ui.kiosk.logset import LogPage, SetForm, side_word
 from backbeat.ui.kiosk.roster import CheckInPage, PickerPage, RosterPage, TrainerPage
@@ -72,9 +75,9 @@ TICK_MS = 250
 
 
 class _Bridge(QObject):
-    """Wakes the GUI thread when the sender has news (the news itself waits in a
-    queue that the GUI thread drains, also on every tick: nothing is lost if a
-    wake-up is)."""
+    """Wakes the GUI thread when the sender or a reader has news (the news itself
+    waits in a queue that the GUI thread drains, also on every tick: nothing is
+    lost if a wake-up is)."""
 
     wake = Signal()
 
@@ -83,6 +86,7 @@ class KioskWindow(QMainWindow):
     def __init__(self, db: Database, *, station: str = "kiosk",
                  clock: Callable[[], float] = time.monotonic,
                  today: Callable[[], date] = date.today,
+                 wall: Callable[[], datetime] = lambda: datetime.now(UTC),
                  outbox: Outbox | None = None, locked: bool = True):
         super().__init__()
         self.setWindowTitle("Backbeat — kiosk")
@@ -90,15 +94,22 @@ class KioskWindow(QMainWindow):
         self.station = station
         self.clock = clock
         self.today = today
+        self.wall = wall
         self.locked = locked
         self._may_close = not locked
-        self.units: Units = units_of(get_setting(db, "units"))
-        self.library: Library = load_library(db)
+        # units and the library come with the first roster read; until then kg and none
+        self.units: Units = Units.KG
+        self.library: Library = Library(exercises=[])
         self.bridge = _Bridge()
         self.bridge.wake.connect(self.drain_results)
-        self._results: queue.SimpleQueue[TapResult] = queue.SimpleQueue()
+        self._results: queue.SimpleQueue = queue.SimpleQueue()
         self.sender = TapSender(db, self._from_sender, outbox=outbox)
         self.pending = len(self.sender.outbox)
+        # the database is read on one thread, PINs are checked (scrypt) on another
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-read")
+        self._pin_checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-pin")
+        self._reads = 0  # reads (and PIN checks) asked for and not yet taken in
+        self._roster_reading = False
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -124,16 +135,25 @@ class KioskWindow(QMainWindow):
         self.log.undo_tapped.connect(self.undo_tapped)
         self.log.done_tapped.connect(self.show_roster)
         self.log.change_tapped.connect(self.show_picker)
+        self.log.swap_tapped.connect(self.swap_tapped)
+        self.log.side_changed.connect(self._side_tapped)
+        self.log.next_set_tapped.connect(self.next_set_tapped)
+        self.log.mistake_tapped.connect(self.mistake_tapped)
         self.trainer.leave_tapped.connect(self.leave)
         self.trainer.window_tapped.connect(self.toggle_window)
         self.trainer.back_tapped.connect(self.show_roster)
 
+        self.view: RosterView | None = None  # the last roster read
         self.athletes: dict[int, Athlete] = {}
         self.athlete: Athlete | None = None
         self.exercise: Exercise | None = None
+        self.choice: Swap | None = None
         self.class_set: ClassSet | None = None
         self._pin_for: tuple[str, int | None] | None = None  # ("athlete"|"checkin"|"trainer", id)
-        self._pin_failures: dict[int, tuple[int, float]] = {}
+        #: PIN tries made here since the last roster read (the store has them too)
+        self._pins: dict[int, PinState] = {}
+        self._checked_in_here: set[int] = set()  # sent, maybe not yet in the last read
+        self._sending: set[str] = set()  # check-ins and PIN tries not yet reported
         self._in_flight: str | None = None  # key of the tap being committed
         self._undo_key: str | None = None
         self._undo_until = 0.0
@@ -144,6 +164,13 @@ class KioskWindow(QMainWindow):
         self._delivered_note = ""
         self._roster_message_until = 0.0
         self._delivered_until = 0.0
+        self._roster_note = ""
+        #: this athlete's sets of the open exercise logged in this class, by side
+        self._logged: dict[str | None, int] = {}
+        self._recent: dict[int, list[RecentTap]] = {}  # per athlete: taps of the last 20 s
+        self._asking: SetEntry | None = None  # a double tap waiting for its answer
+        self._opening = 0  # which athlete/exercise opening is current (late reads are dropped)
+        self._loads: dict[str | None, float | None] = {}  # suggested loads by side
 
         QApplication.instance().installEventFilter(self)
         self._timer = QTimer(self)
@@ -151,6 +178,7 @@ class KioskWindow(QMainWindow):
         self._timer.timeout.connect(self.tick)
         self._timer.start()
         self.apply_scale(style.BASE_W, style.BASE_H)
+        self.roster.class_label.setText("Reading the roster…")
         self.show_roster()
 
     # --- look ----------------------------------------------------------------------
@@ -175,6 +203,8 @@ class KioskWindow(QMainWindow):
         self._timer.stop()
         QApplication.instance().removeEventFilter(self)
         self.sender.close()
+        self._reader.shutdown(wait=False, cancel_futures=True)
+        self._pin_checker.shutdown(wait=False, cancel_futures=True)
         super().closeEvent(event)
 
     def changeEvent(self, event) -> None:
@@ -209,7 +239,7 @@ class KioskWindow(QMainWindow):
         return False
 
     def trainer_tapped(self) -> None:
-        if not has_trainer_pin(self.db):
+        if self.view is not None and not self.view.trainer_pin:
             self.show_trainer("No trainer PIN is set, so this kiosk is not locked: set one on "
                               "the trainer desktop (backbeat trainer).")
             return
@@ -237,19 +267,77 @@ class KioskWindow(QMainWindow):
             self.showFullScreen()
         self.show_roster()
 
+    # --- reading off the GUI thread ------------------------------------------------------
+    def _read(self, fn: Callable, done: Callable, failed: Callable[[BaseException], None] | None = None,
+              *, pool: ThreadPoolExecutor | None = None) -> None:
+        """Run ``fn`` on the reader thread; ``done(result)`` (or ``failed(error)``) runs
+        on the GUI thread when it is back."""
+        self._reads += 1
+        future: Future = (pool or self._reader).submit(fn)
+
+        def back(f: Future) -> None:  # the reader's thread
+            self._results.put(("read", f, done, failed))
+            self.bridge.wake.emit()
+
+        future.add_done_callback(back)
+
+    def _take_read(self, future: Future, done: Callable, failed) -> None:
+        self._reads -= 1
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if exc is None:
+            done(future.result())
+        elif failed is not None:
+            failed(exc)
+
+    def busy(self) -> bool:
+        """Something asked of a thread is not back yet (tests wait on this)."""
+        return bool(self._reads or self._in_flight or self._sending)
+
     # --- roster and check-in ---------------------------------------------------------
     def refresh(self) -> None:
+        """Read the roster and the class again (on the reader thread)."""
         self._last_refresh = self.clock()
-        self.athletes = {a.id: a for a in list_athletes(self.db)}
-        self.class_set = class_now(self.db)
+        if self._roster_reading:
+            return
+        self._roster_reading = True
+        day = self.today()
+        self._read(lambda: roster_view(self.db, day=day), self._roster_read, self._roster_failed)
+
+    def _roster_read(self, view: RosterView) -> None:
+        self._roster_reading = False
+        self._roster_note = ""
+        self.view = view
+        self.units = view.units
+        self.log.set_units(view.units)
+        self.library = view.library
+        self.athletes = view.athletes
+        self.class_set = view.class_set
+        self._checked_in_here -= view.checked_in
+        self._pins = {}
+        self._show_roster_items()
+
+    def _roster_failed(self, exc: BaseException) -> None:
+        self._roster_reading = False
+        self._roster_note = (f"⚠ The database cannot be reached ({type(exc).__name__}): "
+                             "showing the last roster.")
+        self._show_status()
+
+    def _here(self) -> set[int]:
+        return set(self.view.checked_in if self.view else ()) | self._checked_in_here
+
+    def _show_roster_items(self) -> None:
         cs = self.class_set
+        if self.view is None:
+            return
         if cs is not None:
-            here = checked_in(self.db, day=self.today())
+            here = self._here()
             items = [(a.id, a.name) for a in self.athletes.values() if a.id in here]
             paused = "" if cs.running else " (paused)"
-            now = f"{cs.exercise_name}, set {cs.set_number} of {cs.sets}" if cs.set_number else ""
             self.roster.class_label.setText(
-                f"{cs.program} · day {cs.day}{paused}" + (f" — now: {now}" if now else ""))
+                f"{cs.program} · day {cs.day}{paused} — "
+                + class_line(cs.exercise_name, cs.set_number, cs.sets, cs.now))
             self.roster.check_in_button.show()
             empty = "Nobody has checked in yet: tap CHECK IN, then your name."
         else:
@@ -263,13 +351,17 @@ class KioskWindow(QMainWindow):
 
     def show_roster(self) -> None:
         self.athlete = None
+        self.exercise = None
         self._pin_for = None
+        self._asking = None
+        self._opening += 1
         self.roster.message.clear()
+        self._show_roster_items()
         self.refresh()
         self.stack.setCurrentWidget(self.roster)
 
     def show_check_in(self) -> None:
-        here = checked_in(self.db, day=self.today())
+        here = self._here()
         items = [(a.id, a.name) for a in self.athletes.values() if a.id not in here]
         self.checkin.message.clear()
         self.checkin.grid.set_items(items, "Everyone is checked in.")
@@ -283,15 +375,12 @@ class KioskWindow(QMainWindow):
         self._do_check_in(athlete)
 
     def _do_check_in(self, athlete: Athlete) -> None:
-        try:
-            check_in(self.db, athlete.id, day=self.today(), station=self.station,
-                     session_id=self.class_set.session_id if self.class_set else None)
-        except Exception as exc:  # the database is away: say so, nothing is pretended
-            self.checkin.message.show_message(
-                "bad", f"Check-in not saved: the database cannot be reached ({type(exc).__name__}). "
-                       "Try again in a moment.")
-            self.stack.setCurrentWidget(self.checkin)
-            return
+        """The check-in goes the taps' way: stored, or kept here while the database is away."""
+        cs = self.class_set
+        key = self.sender.send_check_in(athlete.id, day=self.today(), station=self.station,
+                                        session_id=cs.session_id if cs else None)
+        self._sending.add(key)
+        self._checked_in_here.add(athlete.id)
         self.show_roster()
         self._roster_message_until = self.clock() + MESSAGE_S
         self.roster.message.show_message("good", f"{athlete.name}, you're checked in. Tap your name "
@@ -313,46 +402,90 @@ class KioskWindow(QMainWindow):
         self.pin.set_locked(False)
         self.stack.setCurrentWidget(self.pin)
 
+    def _pin_state(self, athlete_id: int) -> PinState | None:
+        if athlete_id in self._pins:
+            return self._pins[athlete_id]
+        return self.view.pins.get(athlete_id) if self.view else None
+
     def _pin_entered(self, pin: str) -> None:
         if self._pin_for is None:
             return
         purpose, athlete_id = self._pin_for
         if purpose == "trainer":
-            result = check_trainer_pin(self.db, pin)
-            if result.ok:
-                self._pin_for = None
-                self.show_trainer()
-            else:
-                self.pin.reset("Trainer PIN", result.message)
+            self.pin.reset("Trainer PIN", "Checking…")
+            self._read(lambda: check_trainer_pin(self.db, pin), self._trainer_checked,
+                       lambda exc: self.pin.reset("Trainer PIN", "The database cannot be reached: "
+                                                                 "try again in a moment"))
             return
         athlete = self.athletes[athlete_id]
-        count, last = self._pin_failures.get(athlete_id, (0, 0.0))
-        wait = last + lockout_s(count) - self.clock()
+        state = self._pin_state(athlete_id)
+        if state is None:
+            self.pin.reset(f"{athlete.name}: your PIN", "This kiosk has not read your PIN yet: "
+                                                        "try again in a moment")
+            return
+        wait = state.wait_s(self.wall())
         if wait > 0:
             self.pin.reset(f"{athlete.name}: your PIN", f"Too many wrong PINs: wait {wait:.0f} s")
             return
-        stored = athlete_pin_hash(self.db, athlete_id)
-        if stored and verify_pin(pin, stored):
-            self._pin_failures.pop(athlete_id, None)
+        self.pin.reset(f"{athlete.name}: your PIN", "Checking…")
+        self._read(lambda: verify_pin(pin, state.pin_hash),
+                   lambda ok: self._athlete_pin_checked(purpose, athlete, state, ok),
+                   pool=self._pin_checker)
+
+    def _trainer_checked(self, result) -> None:
+        if self._pin_for is None or self._pin_for[0] != "trainer":
+            return
+        if result.ok:
+            self._pin_for = None
+            self.show_trainer()
+        else:
+            self.pin.reset("Trainer PIN", result.message)
+
+    def _athlete_pin_checked(self, purpose: str, athlete: Athlete, state: PinState,
+                             ok: bool) -> None:
+        # the try is stored like a tap, so the back-off survives a restart of the kiosk
+        self._sending.add(self.sender.send_pin_try(athlete.id, ok))
+        if ok:
+            self._pins[athlete.id] = PinState(state.pin_hash)
+            if self._pin_for != (purpose, athlete.id):
+                return
             self._pin_for = None
             if purpose == "checkin":
                 self._do_check_in(athlete)
             else:
                 self.open_athlete(athlete)
             return
-        self._pin_failures[athlete_id] = (count + 1, self.clock())
-        wait = lockout_s(count + 1)
+        failures = state.failures + 1
+        self._pins[athlete.id] = PinState(state.pin_hash, failures, self.wall())
+        if self._pin_for != (purpose, athlete.id):
+            return
+        wait = lockout_s(failures)
         self.pin.reset(f"{athlete.name}: your PIN",
                        "Wrong PIN" + (f": wait {wait:.0f} s" if wait else ", try again"))
 
     # --- choosing the exercise -----------------------------------------------------------
     def open_athlete(self, athlete: Athlete) -> None:
         self.athlete = athlete
-        self.class_set = class_now(self.db)
-        if self.class_set is not None:
-            self.open_log(self.class_set.exercise)
-        else:
-            self.show_picker()
+        self.exercise = None
+        self._opening += 1
+        opening = self._opening
+
+        def fresh() -> ClassSet | None:
+            return class_now(self.db)
+
+        def done(cs: ClassSet | None) -> None:
+            if opening != self._opening:
+                return
+            self.class_set = cs
+            if cs is not None:
+                self.open_log(cs.exercise)
+            else:
+                self.show_picker()
+
+        def failed(_exc: BaseException) -> None:  # the database is away: the last read stands
+            done(self.class_set)
+
+        self._read(fresh, done, failed)
 
     def show_picker(self) -> None:
         slugs = list(self.class_set.exercises) if self.class_set else []
@@ -372,35 +505,144 @@ class KioskWindow(QMainWindow):
     def exercise_chosen(self, slug: str) -> None:
         self.open_log(slug, swap=False)
 
+    def swap_tapped(self) -> None:
+        """The athlete takes the substitute the kiosk offers for a risky exercise."""
+        choice = self.choice
+        if choice is None or choice.offered is None:
+            return
+        self.open_log(choice.exercise.slug, swap=False, substitute=choice.offered.slug)
+
     # --- the log screen ---------------------------------------------------------------------
-    def open_log(self, slug: str, *, swap: bool = True) -> None:
+    def _class_for(self, slug: str) -> ClassSet | None:
+        cs = self.class_set
+        return cs if cs is not None and cs.exercise == slug else None
+
+    def open_log(self, slug: str, *, swap: bool = True, substitute: str | None = None) -> None:
+        """Show the log screen for ``slug`` (the class's exercise, or one picked): the swap
+        rules (engine.offer) say what is logged; the athlete's numbers (last sets, own
+        count, suggested load, equipment) are read off the GUI thread and fill the screen
+        when they are back."""
         athlete = self.athlete
         assert athlete is not None
         asked = self.library.get(slug)
-        chosen = swap_for(athlete, asked, self.library, swap=swap)
-        exercise = self.exercise = chosen.exercise
-        cs = self.class_set if self.class_set and self.class_set.exercise == slug else None
-        side = first_side(exercise, cs)
-        history = recent_logs(self.db, athlete.id, exercise.slug, limit=4)
-        reps = first_reps(cs, history[0].reps if history else None)
-        load = self._suggested(exercise.slug, side, cs)
-        form = SetForm(reps=reps, load_kg=load, side=side)
-        same = None if chosen.swapped(asked) else cs  # the class's words fit its own exercise
-        self.log.open(athlete, exercise, set_text=set_words(same),
-                      prescription=prescription_line(exercise, same, load, self.units),
-                      form=form, caution=chosen.caution, caution_text=chosen.caution_text,
-                      menu=get_equipment(self.db).menu_for(exercise))
+        try:
+            choice = swap_for(athlete, asked, self.library, swap=swap,
+                              substitute=self.library.get(substitute) if substitute else None)
+        except InvalidInput as exc:
+            self.log.message.show_message("bad", exc.reason[:1].upper() + exc.reason[1:] + ".")
+            return
+        self.choice = choice
+        exercise = self.exercise = choice.exercise
+        cs = self._class_for(slug)
+        side = first_side(exercise, None if choice.replaces else cs)
+        if choice.replaces is not None:
+            reps = first_reps(None, choice.reps or exercise.default_reps)
+        else:
+            reps = first_reps(cs, exercise.default_reps)
+        form = SetForm(reps=reps, load_kg=choice.load_kg, side=side)
+        self._logged = {}
+        self._loads = {}
+        self.log.open(athlete, exercise, set_text="", prescription=self._line(None),
+                      form=form, caution=choice.caution, caution_text=choice.caution_text,
+                      offered=choice.offered)
         self._in_flight = None
         self._undo_key = None
-        self.log.show_history(history, self.today())
+        self.log.show_history([], self.today())
+        self.log.history_labels[0].setText("Reading your last sets…")
         self.stack.setCurrentWidget(self.log)
         self._show_status()
+        self._opening += 1
+        self._read_log_view(first=True)
 
-    def _suggested(self, slug: str, side: str | None, cs: ClassSet | None) -> float | None:
-        load = suggested_load(self.db, self.athlete.id, slug, side=side)
-        if load is None and cs is not None:
-            load = cs.load_kg  # never logged it: start from what the class prescribes
-        return load
+    def _line(self, suggested_kg: float | None) -> str:
+        choice = self.choice
+        assert choice is not None and self.exercise is not None
+        if choice.replaces is not None:
+            return swap_line(choice, suggested_kg, self.units)
+        return prescription_line(self.exercise, self._class_for(self.exercise.slug), suggested_kg,
+                                 self.units)
+
+    def _session(self) -> int | None:
+        return self.class_set.session_id if self.class_set else None
+
+    def _read_log_view(self, *, first: bool = False) -> None:
+        if self.athlete is None or self.exercise is None:
+            return
+        sides = ((Side.LEFT.value, Side.RIGHT.value)
+                 if self.exercise.laterality is Laterality.UNILATERAL else (None,))
+        athlete_id, exercise, session, day = self.athlete.id, self.exercise, self._session(), \
+            self.wall().date()
+        opening = self._opening
+
+        def done(view: LogView) -> None:
+            if opening != self._opening:
+                return  # another athlete or exercise is open now
+            self._log_view_read(view, first=first)
+
+        def failed(_exc: BaseException) -> None:
+            if opening == self._opening and first:
+                self.log.history_labels[0].setText("Last sets: the database cannot be reached")
+
+        self._read(lambda: log_view(self.db, athlete_id, exercise, session_id=session,
+                                    sides=sides, day=day), done, failed)
+
+    def _log_view_read(self, view: LogView, *, first: bool) -> None:
+        self._logged = dict(view.logged)
+        self.log.show_history(view.history, self.today())
+        # sets logged on another kiosk (or before a restart) a moment ago count as recent taps
+        now, wall = self.clock(), self.wall()
+        for row in view.history:
+            age = (wall - row.logged_at).total_seconds()
+            if 0 <= age < DOUBLE_TAP_S and not any(t.key == row.key for t in self._recent_of()):
+                self._recent_of().append(RecentTap(row.exercise, row.side, row.reps, row.load_kg,
+                                                   now - age, row.key))
+        if first:
+            cs = self._class_for(self.exercise.slug) if self.exercise else None
+            if (self.choice is not None and self.choice.replaces is None and view.history
+                    and not (cs and cs.reps) and not self.exercise.default_reps):
+                self.log.form.reps = first_reps(None, view.history[0].reps)  # as last time
+            self._loads = dict(view.loads)
+            side = self.log.form.side
+            load = view.loads.get(side)
+            if load is None and self.choice is not None and self.choice.replaces is not None:
+                load = self.choice.load_kg  # never logged it: start from the prescription
+            elif load is None and cs is not None:
+                load = cs.load_kg  # never logged it: start from what the class prescribes
+            self.log.set_menu(view.menu)
+            self.log.set_load(load)
+            self.log.prescription_label.setText(self._line(load))
+            self.log.prescription_label.setVisible(bool(self.log.prescription_label.text()))
+        self._show_caption()
+
+    def _recent_of(self) -> list[RecentTap]:
+        assert self.athlete is not None
+        return self._recent.setdefault(self.athlete.id, [])
+
+    def _stands_for(self) -> str:
+        """The class exercise the open one is logged as (a substitute: the one it replaces)."""
+        choice = self.choice
+        assert choice is not None
+        return choice.replaces.slug if choice.replaces else choice.exercise.slug
+
+    def _show_caption(self) -> None:
+        """"Set 2 of 3 for you · the class is on set 3" (the athlete's own count)."""
+        choice = self.choice
+        if choice is None or self.athlete is None:
+            return
+        cs = self._class_for(self._stands_for())
+        own = next_set_number(self._logged.get(self.log.form.side, 0))
+        self.log.set_caption(set_caption(own, cs.sets if cs else None,
+                                         cs.set_number if cs else None,
+                                         open_gym=self.class_set is None))
+
+    def _side_tapped(self, side: str | None) -> None:
+        """LEFT or RIGHT tapped: that side's own count and suggested load."""
+        if side in self._loads and self._loads[side] is not None:
+            self.log.set_load(self._loads[side])
+        self._show_caption()
+
+    def _suggested_for(self, side: str | None) -> float | None:
+        return self._loads.get(side)
 
     def log_tapped(self) -> None:
         if self._in_flight is not None or self.athlete is None or self.exercise is None:
@@ -413,14 +655,43 @@ class KioskWindow(QMainWindow):
         except InvalidInput as exc:
             self.log.message.show_message("bad", exc.reason[:1].upper() + exc.reason[1:] + ".")
             return
-        cs = self.class_set if self.class_set and self.class_set.exercise == self.exercise.slug else None
+        choice = self.choice
         entry = SetEntry(
             key=uuid.uuid4().hex, athlete_id=self.athlete.id, exercise=self.exercise.slug,
             reps=form.reps, load_kg=form.load_kg or None, side=form.side, effort=effort,
-            form=form.form, set_number=cs.set_number if cs else None,
-            tempo=logged_tempo(self.exercise, cs),
-            session_id=cs.session_id if cs else None, station=self.station,
+            form=form.form, set_number=next_set_number(self._logged.get(form.side, 0)),
+            tempo=choice.tempo if choice and choice.replaces else logged_tempo(
+                self.exercise, self._class_for(self.exercise.slug)),
+            session_id=self._session(), station=self.station,
+            replaces=choice.replaces.slug if choice and choice.replaces else None,
+            logged_at=self.wall().isoformat(),
         )
+        earlier = double_tap_of(self._recent_of(), entry.exercise, entry.side, self.clock())
+        if earlier is not None:
+            self._asking = entry
+            ago = max(1, round(self.clock() - earlier.at_s))
+            what = f"{earlier.reps} × {format_load(earlier.load_kg, self.units)}"
+            if earlier.side:
+                what += f" {earlier.side.upper()}"
+            self.log.ask(f"{what} logged {ago} s ago: is this your next set?")
+            return
+        self._send(entry)
+
+    def next_set_tapped(self) -> None:
+        """The double-tap question: yes, this is the next set."""
+        entry, self._asking = self._asking, None
+        self.log.end_question()
+        if entry is not None:
+            self._send(entry)
+
+    def mistake_tapped(self) -> None:
+        """The double-tap question: no, it was a mistake: nothing is logged."""
+        self._asking = None
+        self.log.end_question()
+        self.log.message.show_message("info", "Not logged: the set you logged a moment ago stands.")
+        self._refresh_undo()  # it can still be undone
+
+    def _send(self, entry: SetEntry) -> None:
         self._in_flight = entry.key
         self._in_flight_since = self.clock()
         self._last_entry = entry
@@ -435,6 +706,7 @@ class KioskWindow(QMainWindow):
         key, self._undo_key = self._undo_key, None
         self.log.undo_button.hide()
         self.log.message.show_message("info", "Undoing…")
+        self._sending.add(key)
         self.sender.send_undo(key)
 
     # --- what the sender reports ----------------------------------------------------------------
@@ -446,19 +718,34 @@ class KioskWindow(QMainWindow):
     def drain_results(self) -> None:
         while True:
             try:
-                result = self._results.get_nowait()
+                item = self._results.get_nowait()
             except queue.Empty:
                 return
-            self.on_result(result)
+            if isinstance(item, tuple) and item[0] == "read":
+                self._take_read(*item[1:])
+            else:
+                self.on_result(item)
 
     def on_result(self, result: TapResult) -> None:
         if result.status in (TapStatus.QUEUED, TapStatus.DELIVERED):
             self.pending = result.pending
+        self._sending.discard(result.key)
         if result.op is TapOp.DELIVER:
             note = (f"✓ {result.count} tap{'s' * (result.count != 1)} kept on this kiosk "
                     "reached the database.")
             self._delivered_note = note
             self._delivered_until = self.clock() + MESSAGE_S
+            self._show_status()
+            self._read_log_view()
+            return
+        if result.op is TapOp.CHECK_IN:
+            if result.status is TapStatus.QUEUED and self.stack.currentWidget() is self.roster:
+                self._roster_message_until = self.clock() + MESSAGE_S
+                self.roster.message.show_message(
+                    "caution", "Checked in on this kiosk: the database is away, it hears of it "
+                               "when it is back.")
+            elif result.status is TapStatus.REFUSED:
+                self.roster.message.show_message("bad", f"Check-in not saved: {result.message}.")
             self._show_status()
             return
         if result.op is TapOp.LOG and result.key == self._in_flight:
@@ -469,7 +756,7 @@ class KioskWindow(QMainWindow):
                 self.log.message.show_message("bad", f"Not saved: {result.message}.")
                 return
             entry = self._last_entry
-            what = f"{entry.reps} × {format_load(entry.load_kg, self.units)}"
+            what = f"set {entry.set_number} · {entry.reps} × {format_load(entry.load_kg, self.units)}"
             if entry.side:
                 what += f" · {side_word(entry.side)}"
             if result.status is TapStatus.QUEUED:
@@ -478,6 +765,11 @@ class KioskWindow(QMainWindow):
                                f"takes it ({result.message}).")
             else:
                 self.log.message.show_message("good", f"Saved: {what}")
+            if result.status is not TapStatus.DUPLICATE:
+                self._logged[entry.side] = self._logged.get(entry.side, 0) + 1
+            self._recent.setdefault(entry.athlete_id, []).append(
+                RecentTap(entry.exercise, entry.side, entry.reps, entry.load_kg, self.clock(),
+                          entry.key))
             self._undo_key = result.key
             self._undo_until = self.clock() + UNDO_S
             self.log.undo_button.show()
@@ -485,35 +777,33 @@ class KioskWindow(QMainWindow):
             other = next_side(self.exercise, entry.side)
             if other is not None:
                 self.log.set_side(other)  # the other side comes next
-                self.log.set_load(self._suggested(self.exercise.slug, other, None)
-                                  or entry.load_kg)
-            self._refresh_history()
+                self.log.set_load(self._suggested_for(other) or entry.load_kg)
+            self._show_caption()
+            self._read_log_view()
         elif result.op is TapOp.UNDO:
             if result.status is TapStatus.REFUSED:
                 self.log.message.show_message("bad", f"Not undone: {result.message}.")
-            elif result.status is TapStatus.QUEUED:
-                self.log.message.show_message("caution", "Undone on this kiosk; the database "
-                                                         "hears of it when it is back.")
             else:
-                self.log.message.show_message("good", "Undone: that set is off your log.")
-            self._refresh_history()
+                entry = self._last_entry
+                if entry is not None and entry.key == result.key:
+                    self._logged[entry.side] = max(0, self._logged.get(entry.side, 0) - 1)
+                    for taps in self._recent.values():
+                        taps[:] = [t for t in taps if t.key != result.key]
+                if result.status is TapStatus.QUEUED:
+                    self.log.message.show_message("caution", "Undone on this kiosk; the database "
+                                                             "hears of it when it is back.")
+                else:
+                    self.log.message.show_message("good", "Undone: that set is off your log.")
+            self._show_caption()
+            self._read_log_view()
         self._show_status()
-
-    def _refresh_history(self) -> None:
-        if self.athlete is None or self.exercise is None:
-            return
-        try:
-            rows = recent_logs(self.db, self.athlete.id, self.exercise.slug, limit=4)
-        except Exception:
-            return  # the database is away: the last list stays up
-        self.log.show_history(rows, self.today())
 
     def _show_status(self) -> None:
         if self.pending:
             text = (f"⚠ {self.pending} tap{'s' * (self.pending != 1)} kept safe on this kiosk, "
                     "waiting for the database: they are sent when it is back.")
         else:
-            text = self._delivered_note
+            text = self._roster_note or self._delivered_note
         aside = len(self.sender.outbox.set_aside())
         notes = [self.sender.disk_note] if self.sender.disk_note else []
         if aside:
@@ -535,6 +825,8 @@ class KioskWindow(QMainWindow):
             self._undo_key = None
             self.log.undo_button.hide()
             return
+        if not self.log.asking:
+            self.log.undo_button.show()
         self.log.undo_button.setText(f"UNDO  {int(left + 0.999)}")
 
     def tick(self) -> None:
@@ -554,15 +846,13 @@ class KioskWindow(QMainWindow):
         if self._delivered_note and now >= self._delivered_until:
             self._delivered_note = ""
             self._show_status()
+        for taps in self._recent.values():
+            taps[:] = [t for t in taps if now - t.at_s < DOUBLE_TAP_S]
         if self.stack.currentWidget() is self.log:
             self._refresh_undo()
         current = self.stack.currentWidget()
         if current is not self.roster and now - self._last_touch >= IDLE_S and self._in_flight is None:
             self.show_roster()
         elif current is self.roster and now - self._last_refresh >= ROSTER_REFRESH_S:
-            try:
-                self.refresh()
-            except Exception as exc:
-                self.roster.status_label.setText(
-                    f"⚠ The database cannot be reached ({type(exc).__name__}): showing the last "
-                    "roster.")
+            self.refresh()
+

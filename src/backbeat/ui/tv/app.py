@@ -131,7 +131,8 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     window = TvWindow(runner, save=save, status=status, resume_offer=offer,
                       on_resume=take_up, session_id=session_id, classes=_or(_kept_choices(), lambda: class_choices(db)),
                       make_runner=fresh, on_start=on_start,
-                      board=lambda slug: rest_board(db, slug), audio=audio)
+                      board=lambda slug, session, sets: rest_board(db, slug, session_id=session, sets=sets),
+                      audio=audio)
     server = _serve_remote(window, db, remote, notes) if remote else None
     screens = QGuiApplication.screens()
     if screen is not None:

@@ -298,9 +298,12 @@ def _board(lay: Layout, scene: Scene, area: QRectF) -> float:
     line_h = metrics(px_for_cap(0.037, lay.height, False), False).lineSpacing()
     legend_h = 7 * u
     pitch = line_h + 0.9 * u
-    pages = _paginate(lay, lines, area.width() * 0.6, (area.height() - legend_h), pitch, line_h)
+    # with a class running, each athlete's sets logged of this exercise (✓✓· is 2 of 3)
+    marked = any(getattr(line, "marks", "") for line in lines)
+    name_w, marks_w = (0.44, 0.2) if marked else (0.6, 0.0)
+    pages = _paginate(lay, lines, area.width() * name_w, (area.height() - legend_h), pitch, line_h)
     page = (scene.display.elapsed_s // BOARD_PAGE_S) % len(pages)
-    legend = "LOADS   ▲ step up   ▼ ease off   ⚠ swap"
+    legend = "LOADS   ▲ step up   ▼ ease off   ⚠ swap" + ("   ✓ set logged" if marked else "")
     if len(pages) > 1:
         legend += f"   ·   {page + 1}/{len(pages)}"
     lay.text("legend", legend, QRectF(area.x(), area.y(), area.width(), 6 * u), theme.MUTED, 0.032)
@@ -308,11 +311,16 @@ def _board(lay: Layout, scene: Scene, area: QRectF) -> float:
     for line in pages[page]:
         mark = " ▲" if line.note.startswith("Next") else " ▼" if line.note.startswith("Ease") else ""
         what = "⚠ SWAP" if line.caution else (line.load or "—") + mark
-        rows = _name_rows(lay, line.athlete, area.width() * 0.6)
+        rows = _name_rows(lay, line.athlete, area.width() * name_w)
         h = rows * line_h
-        lay.text("board", line.athlete, QRectF(area.x(), y, area.width() * 0.6, h), theme.TEXT,
+        lay.text("board", line.athlete, QRectF(area.x(), y, area.width() * name_w, h), theme.TEXT,
                  0.037, bold=False, lines=2)
-        lay.text("board", what, QRectF(area.x() + area.width() * 0.62, y, area.width() * 0.38, h),
+        if marked and line.marks:
+            lay.text("board", line.marks, QRectF(area.x() + area.width() * (name_w + 0.01), y,
+                                                 area.width() * marks_w, h), theme.TEXT, 0.037)
+        left = name_w + marks_w + 0.02
+        lay.text("board", what, QRectF(area.x() + area.width() * left, y,
+                                       area.width() * (1 - left), h),
                  theme.WARNING if line.caution else theme.TEXT, 0.037, align="right")
         y += h + 0.9 * u
     return y

@@ -31,6 +31,8 @@ REPAINT_MS = 16
 #: so a resumed class lands well within a second of where it stopped. (One
 #: small row update on a background thread: cheap.)
 SAVE_EVERY_MS = 250
+#: The rest board is read again this often (a set tapped at a kiosk shows within a second).
+BOARD_REFRESH_S = 0.5
 
 _NEXT = {Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Down}
 _BACK = {Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Up}
@@ -61,7 +63,7 @@ class TvWindow(QMainWindow):
                  classes: list[tuple[str, int]] | None = None,
                  make_runner: Callable[[str, int], ClassRunner] | None = None,
                  on_start: Callable[[ClassRunner], int | None] | None = None,
-                 board: Callable[[str], list] | None = None):
+                 board: Callable[[str, int | None, int | None], list] | None = None):
         super().__init__()
         self.setWindowTitle(f"Backbeat — {runner.timeline.program}, day {runner.timeline.day}")
         self.runner = runner
@@ -88,6 +90,7 @@ class TvWindow(QMainWindow):
         # the phone remote (ui.tv.remote), when this TV serves it
         self.remote = None
         self.remote_server = None
+        self._board_asked = -1e9  # time.monotonic() of the last ask: it is asked again
         self._show_choice()
         # the coach's menu (Esc / F5): which item is lit, and whether the class ran before
         self.menu: int | None = None
@@ -146,7 +149,7 @@ class TvWindow(QMainWindow):
             self.save_now()
             if self.audio is not None:
                 self.audio.follow(self.runner)
-            self._ask_board()
+        self._ask_board()
         if self._board_future is not None and self._board_future.done():
             future, self._board_future = self._board_future, None
             try:
@@ -173,15 +176,24 @@ class TvWindow(QMainWindow):
         self.screen_widget.repaint()  # now, not when the event loop next gets round to it
 
     def _ask_board(self) -> None:
-        if self._board is None:
+        """The board for the coming exercise, fetched off the GUI thread: at once when
+        the exercise changes, and every BOARD_REFRESH_S while it stays (a tap at a kiosk
+        shows within a second)."""
+        if self._board is None or self._board_future is not None:
             return
         seg = self.runner.now().segment
         nxt = self.runner.timeline.next_work(seg) if seg.kind not in WORKING else seg
         slug = nxt.exercise if nxt is not None else None
-        if slug and slug != self._board_for and self._board_future is None:
-            self._board_for = slug
+        if not slug:
+            return
+        now = time.monotonic()
+        if slug != self._board_for:
             self.screen_widget.board = []
-            self._board_future = self._board_pool.submit(self._board, slug)
+        elif now - self._board_asked < BOARD_REFRESH_S:
+            return
+        self._board_for = slug
+        self._board_asked = now
+        self._board_future = self._board_pool.submit(self._board, slug, self.session_id, nxt.sets)
 
     def save_now(self) -> None:
         if self._save is not None:
