@@ -122,3 +122,28 @@ def test_notes_saved_and_unsaved_warned(db, tab):
     assert not widget.save_athlete_notes()
     assert "at most 4000" in widget.message.text()
     assert athlete_notes(db, widget.athlete.id) == "Works nights; Tuesday class only."
+
+
+def test_the_trainer_logs_a_forgotten_set_and_sees_where_each_set_belongs(db, tab, qtbot):
+    from backbeat.store.logs import count_logs
+
+    widget, context = tab
+    _add(widget, "Ana")
+    widget.log_exercise.setCurrentIndex(widget.log_exercise.findData("face-pull"))
+    widget.log_reps.setText("8")
+    widget.log_load.setText("12.5kg")
+    widget.log_rpe.setCurrentText("8")
+    with qtbot.waitSignal(context.events.logs_changed):
+        assert widget.log_set()
+    assert "Logged set 1 of Face pull with retraction for Ana (open gym)" in widget.message.text()
+    assert widget.log_set()  # set 2
+    cells = [widget.sets.item(0, c).text() for c in range(widget.sets.columnCount())]
+    assert cells[1:] == ["Face pull with retraction", "2", "", "8 × 12.5 kg", "8", "", "open gym", "trainer", ""]
+    before = count_logs(db)
+    widget.log_load.setText("900kg")
+    assert not widget.log_set()
+    assert "load: 900 kg is more than this gym logs" in widget.message.text()
+    widget.log_load.setText("")
+    widget.log_reps.setText("-1")
+    assert not widget.log_set() and "reps" in widget.message.text()
+    assert count_logs(db) == before and widget.sets.rowCount() == 2

@@ -155,14 +155,20 @@ def test_every_face_reads_an_item_without_a_tempo_alike(qtbot, no_tempo, tmp_pat
     ana = add_athlete(db, "Ana")
     kiosk = KioskWindow(db, station="kiosk-test", outbox=Outbox(tmp_path / "outbox"), locked=False)
     qtbot.addWidget(kiosk)
+    def settle() -> None:  # the kiosk reads off its GUI thread
+        qtbot.waitUntil(lambda: (kiosk.drain_results(), not kiosk.busy())[1], timeout=10_000)
+
     try:
         kiosk.refresh()
+        settle()
         kiosk.open_athlete(kiosk.athletes[ana])
+        settle()
+        settle()
         line = kiosk.log.prescription_label.text()
         assert "6 reps each side" in line and "tempo 3-1-1-0" in line
         assert kiosk.log.form.side == "left"
         kiosk.log_tapped()
-        qtbot.waitUntil(lambda: (kiosk.drain_results(), kiosk._in_flight is None)[1], timeout=10_000)
+        settle()
         assert recent_logs(db, ana, "seal-row")[0].side == "left"
     finally:
         kiosk.leave()

@@ -182,6 +182,26 @@ def cmd_import_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_log(args: argparse.Namespace) -> int:
+    from backbeat.domain.setlog import format_load, parse_load, units_of
+    from backbeat.store.desk import log_for_athlete
+    from backbeat.store.settings import get_setting
+
+    db = _open_db(args)
+    units = units_of(get_setting(db, "units"))
+    load = parse_load(args.load, units, "--load") if args.load is not None else None
+    done = log_for_athlete(db, args.athlete, args.exercise, reps=args.reps, load_kg=load,
+                           side=args.side, effort=args.rpe, form=args.form, station=args.station,
+                           units=units, check_in_first=args.check_in)
+    row, cs = done.logged, done.class_set
+    where = f"{cs.program}, day {cs.day}" if cs else "open gym"
+    what = f"{row.reps} × {format_load(row.load_kg, units)}" + (f", {row.side}" if row.side else "")
+    instead = f" instead of {done.replaces.name}" if done.replaces else ""
+    print(f"logged set {row.set_number} of {done.exercise.name}{instead} for {done.athlete.name}: "
+          f"{what} ({where})")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from backbeat.domain.program import program_json_schema
 
@@ -477,6 +497,24 @@ def cmd_trainer(args: argparse.Namespace) -> int:
     return run_trainer(db, windowed=args.windowed)
 
 
+def _int_arg(flag: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            return int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    return parse
+
+
+def _float_arg(flag: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    return parse
+
+
 def _add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", default=None, help="database URL (default: BACKBEAT_DB, else a SQLite file in the user data dir)")
 
@@ -534,6 +572,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--units", choices=["kg", "lb"], default=None,
                    help="what a Strong export without a unit column weighs in "
                         "(default: the gym's units)")
+
+    p = command("log", cmd_log, "log a set an athlete forgot to tap (into the running class, "
+                                "else open gym)")
+    p.add_argument("athlete", help="the athlete's name")
+    p.add_argument("exercise", help="the exercise's name or slug")
+    p.add_argument("--reps", type=_int_arg("--reps"), required=True)
+    p.add_argument("--load", default=None, help="e.g. 12.5kg or 25lb (a bare number: the gym's units)")
+    p.add_argument("--side", choices=["left", "right"], default=None)
+    p.add_argument("--rpe", type=_float_arg("--rpe"), default=None, help="effort, 6 to 10")
+    p.add_argument("--form", type=_int_arg("--form"), default=None, help="form, 1 to 5")
+    p.add_argument("--check-in", action="store_true",
+                   help="check the athlete in for the running class first")
+    p.add_argument("--station", default="trainer", help=argparse.SUPPRESS)
 
     p = command("schema", cmd_schema, "print the JSON Schema of backbeat.program/1 files")
     p.add_argument("--out", default="-")

@@ -168,3 +168,23 @@ def step_load(kg: float | None, steps: int, units: Units, *, big: bool = False) 
     step = LOAD_STEPS[units][1 if big else 0]
     value = max(0.0, kg_to_units(kg or 0.0, units) + steps * step)
     return units_to_kg(round(value, 4), units)
+
+
+def parse_load(text: str, units: Units, where: str = "load") -> float | None:
+    """A load as typed at the trainer's desk, in kg: "12.5kg", "25lb", "12.5" (the
+    gym's units), "0" or "none" (no load)."""
+    raw = text.strip().lower().replace(" ", "")
+    if raw in ("", "0", "none", "bodyweight", "bw"):
+        return None
+    unit = units
+    for suffix, u in (("kg", Units.KG), ("lbs", Units.LB), ("lb", Units.LB)):
+        if raw.endswith(suffix):
+            raw, unit = raw[: -len(suffix)], u
+            break
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a load like 12.5kg or 25lb", where) from None
+    if not math.isfinite(value) or value < 0:
+        raise InvalidInput(f"{text!r}: a load cannot be below zero", where)
+    return units_to_kg(value, unit) if value else None

@@ -403,17 +403,20 @@ def progress_rows(db: Database, athlete_id: int,
 
 
 def progress_for(db: Database, athlete_id: int, exercise: str,
-                 rules: ProgressionRules = DEFAULT_RULES) -> ProgressRow:
-    """One exercise's prescription, suggestion and decision (for the kiosk and the TV)."""
-    planned, _ = planned_work(db)
-    equipment = get_equipment(db)
+                 rules: ProgressionRules = DEFAULT_RULES, *, planned: dict | None = None,
+                 equipment: Equipment | None = None) -> ProgressRow:
+    """One exercise's prescription, suggestion and decision (for the kiosk and the TV).
+    ``planned``/``equipment``: already read (the board asks for many athletes)."""
+    planned = planned if planned is not None else planned_work(db)[0]
+    equipment = equipment if equipment is not None else get_equipment(db)
     with db.read() as s:
         ex = _exercise(s, exercise, "exercise")
         return _progress_row(db, s, athlete_id, ex, planned, rules, equipment)
 
 
 def progressed_load(db: Database, athlete_id: int, exercise: str, last_load_kg: float | None, *,
-                    side: str | None = None, rules: ProgressionRules = DEFAULT_RULES) -> float | None:
+                    side: str | None = None, rules: ProgressionRules = DEFAULT_RULES,
+                    row: ProgressRow | None = None) -> float | None:
     """The load the kiosk starts its steppers at: the rule's suggestion on top of the
     trainer's last decision. ``last_load_kg`` is the last load used (on ``side``).
 
@@ -422,7 +425,7 @@ def progressed_load(db: Database, athlete_id: int, exercise: str, last_load_kg: 
     except right after a decision, which sets both sides.
     """
     try:
-        row = progress_for(db, athlete_id, exercise, rules)
+        row = row or progress_for(db, athlete_id, exercise, rules)
     except InvalidInput:
         return last_load_kg
     if row.suggestion is None or row.suggestion.load_kg is None:

@@ -14,13 +14,14 @@ from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Laterality, RiskFlag
 from backbeat.domain.names import name_key
 from backbeat.domain.setcount import progress_marks
+from backbeat.engine.offer import ClassSet
 from backbeat.store.athletes import list_athletes, progress_for
 from backbeat.store.checkins import checked_in
 from backbeat.store.db import Database
 from backbeat.store.equipment import get_equipment
 from backbeat.store.history import planned_work
 from backbeat.store.library import load_library
-from backbeat.store.logs import scope_counts, suggested_load
+from backbeat.store.logs import class_now, scope_counts, suggested_load
 from backbeat.store.settings import get_setting
 
 KG_PER_LB = 0.45359237
@@ -105,3 +106,20 @@ def rest_board(db: Database, exercise: str, *, day: date | None = None, limit: i
         lines.append(BoardLine(athlete.name, format_load(load, units), note, done=done,
                                marks=progress_marks(done, sets) if session_id else ""))
     return lines
+
+
+@dataclass(frozen=True)
+class ClassBoard:
+    """The running class as the trainer's desktop shows it: what it is on, and the board."""
+
+    class_set: ClassSet | None
+    lines: list[BoardLine]
+
+
+def class_board(db: Database, *, day: date | None = None) -> ClassBoard:
+    """The coach's board for the class running now (the TV's), or an empty one."""
+    cs = class_now(db)
+    if cs is None:
+        return ClassBoard(None, [])
+    return ClassBoard(cs, rest_board(db, cs.exercise, day=day, session_id=cs.session_id,
+                                     sets=cs.sets, limit=40))

@@ -265,6 +265,19 @@ def recent_logs(db: Database, athlete_id: int, exercise: str, limit: int = 5) ->
     return [_logged(*row) for row in rows]
 
 
+def latest_logs(db: Database, athlete_id: int, limit: int = 30) -> list[LoggedSet]:
+    """The athlete's newest sets of any exercise (undone ones left out), newest first:
+    the trainer's history, each saying where it belongs."""
+    with db.read() as s:
+        rows = s.execute(
+            _with_slugs(select(SetLogRow))
+            .where(SetLogRow.athlete_id == athlete_id, SetLogRow.undone.is_(False))
+            .order_by(SetLogRow.logged_at.desc(), SetLogRow.id.desc())
+            .limit(limit)
+        ).all()
+    return [_logged(*row) for row in rows]
+
+
 def last_load(db: Database, athlete_id: int, exercise: str, *,
               side: str | None = None) -> float | None:
     """The last load (kg) the athlete used on this exercise (on this side, for
@@ -280,7 +293,7 @@ def last_load(db: Database, athlete_id: int, exercise: str, *,
 
 
 def suggested_load(db: Database, athlete_id: int, exercise: str, *,
-                   side: str | None = None) -> float | None:
+                   side: str | None = None, row=None) -> float | None:
     """The load (kg) the kiosk starts its steppers at: the last load used, moved
     by the progression rule and the trainer's decisions
     (:func:`backbeat.store.athletes.progressed_load`); None if nothing to go on."""
@@ -289,7 +302,7 @@ def suggested_load(db: Database, athlete_id: int, exercise: str, *,
     last = last_load(db, athlete_id, exercise, side=side)
     if last is None and side is not None:
         last = last_load(db, athlete_id, exercise)
-    return progressed_load(db, athlete_id, exercise, last, side=side)
+    return progressed_load(db, athlete_id, exercise, last, side=side, row=row)
 
 
 def count_logs(db: Database, *, station_prefix: str = "", undone: bool | None = None) -> int:

@@ -1,4 +1,5 @@
-"""The Athletes tab: roster, screenings, substitutions and notes.
+"""The Athletes tab: roster, screenings, substitutions, notes, and the athlete's
+sets (each saying where it belongs) with a form to log one they forgot to tap.
 
 Screening before programming (TRAINING.md): spinal mobility tests, postural
 notes, left/right strength, and the disc-history flag. Saving a screening with
@@ -40,7 +41,15 @@ from backbeat.domain.athlete import Athlete, caution_for, risk_words
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Library
 from backbeat.domain.screening import MOBILITY_TESTS, Findings, Mobility
-from backbeat.domain.setlog import Units, kg_to_units, units_of, units_to_kg
+from backbeat.domain.setcount import OPEN_GYM
+from backbeat.domain.setlog import (
+    Units,
+    format_load,
+    kg_to_units,
+    parse_load,
+    units_of,
+    units_to_kg,
+)
 from backbeat.store.athletes import (
     Screening,
     add_athlete,
@@ -55,11 +64,16 @@ from backbeat.store.athletes import (
     set_athlete_notes,
     set_substitution,
 )
+from backbeat.store.desk import log_for_athlete
 from backbeat.store.library import load_library
+from backbeat.store.logs import latest_logs, loggable_exercises
 from backbeat.store.settings import get_setting
 from backbeat.ui import theme
 from backbeat.ui.trainer.context import TrainerContext
 
+#: The athlete's sets, each saying where it belongs.
+SET_COLUMNS = ("When", "Exercise", "Set", "Side", "Reps × load", "RPE", "Form", "Class", "Station",
+               "Instead of")
 
 def flag_text(athlete: Athlete) -> str:
     return risk_words(athlete.flags)
@@ -254,6 +268,40 @@ class AthletesTab(QWidget):
         sub_layout.addWidget(self.subs)
         body.addWidget(subs)
 
+        sets = QGroupBox("Sets (newest first) — log one the athlete forgot to tap")
+        sets_layout = QVBoxLayout(sets)
+        self.sets = QTableWidget(0, len(SET_COLUMNS))
+        self.sets.setHorizontalHeaderLabels(list(SET_COLUMNS))
+        self.sets.verticalHeader().hide()
+        self.sets.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.sets.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.sets.setMaximumHeight(200)
+        sets_layout.addWidget(self.sets)
+        row = QHBoxLayout()
+        self.log_exercise = QComboBox()
+        self.log_reps = QLineEdit("8")
+        self.log_reps.setMaximumWidth(60)
+        self.log_load = QLineEdit()
+        self.log_load.setPlaceholderText("e.g. 12.5kg or 25lb")
+        self.log_side = QComboBox()
+        self.log_side.addItems(["", "left", "right"])
+        self.log_rpe = QComboBox()
+        self.log_rpe.addItems(["", "6", "7", "8", "9", "10"])
+        self.log_form = QComboBox()
+        self.log_form.addItems(["", "1", "2", "3", "4", "5"])
+        self.log_check_in = QCheckBox("check in for the class")
+        self.log_button = QPushButton("Log set")
+        self.log_button.clicked.connect(self.log_set)
+        for caption, widget in (("Exercise", self.log_exercise), ("Reps", self.log_reps),
+                                ("Load", self.log_load), ("Side", self.log_side),
+                                ("RPE", self.log_rpe), ("Form", self.log_form)):
+            row.addWidget(QLabel(caption))
+            row.addWidget(widget, 2 if widget is self.log_exercise else 0)
+        row.addWidget(self.log_check_in)
+        row.addWidget(self.log_button)
+        sets_layout.addLayout(row)
+        body.addWidget(sets)
+
         notes = QGroupBox("Notes")
         n_layout = QVBoxLayout(notes)
         self.notes = QPlainTextEdit()
@@ -348,7 +396,7 @@ class AthletesTab(QWidget):
     # --- one athlete --------------------------------------------------------------------
     def show_athlete(self, athlete_id: int | None) -> None:
         for w in (self.form, self.notes, self.save_notes, self.new_screening, self.delete,
-                  self.import_history_button):
+                  self.import_history_button, self.log_button):
             w.setEnabled(athlete_id is not None)
         if athlete_id is None:
             self.athlete = None
@@ -356,6 +404,7 @@ class AthletesTab(QWidget):
             self.flags.setText("Add the first one on the left.")
             self.table.setRowCount(0)
             self.subs.setRowCount(0)
+            self.sets.setRowCount(0)
             self.notes.clear()
             return
         self.athlete = get_athlete(self.context.db, athlete_id)
@@ -369,6 +418,56 @@ class AthletesTab(QWidget):
             self.table.setCurrentCell(0, 0)
             self._screening_picked()
         self._show_substitutions()
+        self._show_sets()
+
+    def _show_sets(self) -> None:
+        if self.log_exercise.count() == 0:
+            for slug in loggable_exercises(self.library):
+                self.log_exercise.addItem(self.library.get(slug).name, slug)
+        rows = latest_logs(self.context.db, self.athlete.id) if self.athlete else []
+        units = units_of(get_setting(self.context.db, "units"))
+        self.sets.setRowCount(len(rows))
+        for r, x in enumerate(rows):
+            replaced = self.library.get(x.replaces) if x.replaces else None
+            cells = [f"{x.logged_at.astimezone():%d %b %H:%M}", self._name(x.exercise),
+                     str(x.set_number or ""), x.side or "",
+                     f"{x.reps} × {format_load(x.load_kg, units)}",
+                     "" if x.effort is None else f"{x.effort:g}",
+                     "" if x.form is None else str(x.form),
+                     f"class #{x.session_id}" if x.session_id else OPEN_GYM, x.station,
+                     replaced.name if replaced else (x.replaces or "")]
+            for c, text in enumerate(cells):
+                self.sets.setItem(r, c, QTableWidgetItem(text))
+
+    def log_set(self) -> bool:
+        """Log a set for the athlete as a kiosk tap would be: numbered, checked, into
+        the running class (or open gym). A refusal names the field; nothing is written."""
+        if self.athlete is None:
+            return False
+        db = self.context.db
+        try:
+            units = units_of(get_setting(db, "units"))
+            try:
+                reps = int(self.log_reps.text().strip())
+            except ValueError:
+                raise InvalidInput(f"{self.log_reps.text()!r} is not a whole number", "reps") from None
+            done = log_for_athlete(
+                db, self.athlete.name, self.log_exercise.currentData(), reps=reps,
+                load_kg=parse_load(self.log_load.text(), units), units=units,
+                side=self.log_side.currentText() or None,
+                effort=float(self.log_rpe.currentText()) if self.log_rpe.currentText() else None,
+                form=int(self.log_form.currentText()) if self.log_form.currentText() else None,
+                station="trainer", check_in_first=self.log_check_in.isChecked())
+        except InvalidInput as exc:
+            self._say(f"Not logged — {exc}", problem=True)
+            return False
+        where = (f"{done.class_set.program}, day {done.class_set.day}" if done.class_set
+                 else OPEN_GYM)
+        self._say(f"Logged set {done.logged.set_number} of {done.exercise.name} for "
+                  f"{self.athlete.name} ({where}).")
+        self._show_sets()
+        self.context.events.logs_changed.emit()
+        return True
 
     def _show_flags(self) -> None:
         a = self.athlete

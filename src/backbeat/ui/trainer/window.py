@@ -36,6 +36,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from backbeat.ui.trainer.athletes import AthletesTab
+from backbeat.ui.trainer.class_board import ClassBoardTab
 from backbeat.ui.trainer.context import TrainerContext
 from backbeat.ui.trainer.equipment import EquipmentTab
 from backbeat.ui.trainer.library_editor import LibraryEditor
@@ -60,6 +61,7 @@ TAB_FACTORIES: list[TabSpec] = [
     TabSpec("Programs", ProgramEditor),
     TabSpec("Library", LibraryEditor),
     TabSpec("Athletes", AthletesTab),
+    TabSpec("Class", ClassBoardTab),
     TabSpec("Progress", ProgressTab),
     TabSpec("Equipment", EquipmentTab),
     TabSpec("Remote", RemoteTab),
