@@ -110,6 +110,7 @@ class KioskWindow(QMainWindow):
         self._pin_checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-pin")
         self._reads = 0  # reads (and PIN checks) asked for and not yet taken in
         self._roster_reading = False
+        self._closed = False
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -200,6 +201,7 @@ class KioskWindow(QMainWindow):
         if not self._may_close:
             event.ignore()
             return
+        self._closed = True
         self._timer.stop()
         QApplication.instance().removeEventFilter(self)
         self.sender.close()
@@ -272,6 +274,8 @@ class KioskWindow(QMainWindow):
               *, pool: ThreadPoolExecutor | None = None) -> None:
         """Run ``fn`` on the reader thread; ``done(result)`` (or ``failed(error)``) runs
         on the GUI thread when it is back."""
+        if self._closed:
+            return  # the kiosk is closing: nothing more is read
         self._reads += 1
         future: Future = (pool or self._reader).submit(fn)
 
@@ -330,6 +334,7 @@ class KioskWindow(QMainWindow):
     def _show_roster_items(self) -> None:
         cs = self.class_set
         if self.view is None:
+            self._show_status()
             return
         if cs is not None:
             here = self._here()
@@ -716,7 +721,7 @@ class KioskWindow(QMainWindow):
         self.bridge.wake.emit()
 
     def drain_results(self) -> None:
-        while True:
+        while not self._closed:
             try:
                 item = self._results.get_nowait()
             except queue.Empty:
