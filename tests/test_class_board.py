@@ -7,12 +7,15 @@ from __future__ import annotations
 import uuid
 
 from backbeat.domain.setlog import SetEntry
+from backbeat.engine.timeline import ClassPlan
 from backbeat.store.athletes import list_athletes
 from backbeat.store.board import class_board
 from backbeat.store.checkins import check_in
 from backbeat.store.demo import FLAGGED, ensure_demo
+from backbeat.store.library import load_library
 from backbeat.store.live import save_live_state
-from backbeat.store.logs import _timeline, log_set
+from backbeat.store.logs import log_set
+from backbeat.store.programs import load_program
 from backbeat.store.sessions import start_session
 from backbeat.ui.trainer.class_board import ClassBoardTab
 from backbeat.ui.trainer.context import TrainerContext
@@ -24,7 +27,7 @@ def test_the_class_tab_shows_the_board_and_a_tap_within_a_second(db, qtbot):
     ensure_demo(db, weeks=1)
     athletes = {a.name: a for a in list_athletes(db)}
     session = start_session(db, "Precision Back", 2)
-    seg = next(s for s in _timeline(db, "Precision Back", 2, {}).segments
+    seg = next(s for s in ClassPlan(load_program(db, "Precision Back"), 2, load_library(db)).timeline().segments
                if s.exercise == "weighted-hyperextension" and s.kind == "work")
     save_live_state(db, "tv", {"program": "Precision Back", "day": 2, "position_ms": seg.start_ms,
                                "state": "paused", "extensions": {}, "session_id": session}, 0)

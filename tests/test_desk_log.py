@@ -80,9 +80,10 @@ def test_in_a_running_class_not_checked_in_is_offered_a_check_in(db, db_url, gym
 
 def test_a_substitute_records_what_it_replaces_and_a_risky_one_is_refused(db, db_url, gym, capsys):
     session = start_session(db, "Precision Back", 2)
-    from backbeat.store.logs import _timeline  # the class paused in the hyperextension
+    from backbeat.engine.timeline import ClassPlan  # the class paused in the hyperextension
+    from backbeat.store.programs import load_program
 
-    seg = next(s for s in _timeline(db, "Precision Back", 2, {}).segments
+    seg = next(s for s in ClassPlan(load_program(db, "Precision Back"), 2, load_library(db)).timeline().segments
                if s.exercise == "weighted-hyperextension" and s.kind == "work")
     save_live_state(db, "tv", {"program": "Precision Back", "day": 2, "position_ms": seg.start_ms,
                                "state": "paused", "extensions": {}, "session_id": session}, 0)

@@ -23,13 +23,15 @@ from sqlalchemy.exc import OperationalError
 import backbeat.store.outbox as outbox_module
 import backbeat.ui.kiosk.window as window_module
 from backbeat.domain.setcount import DOUBLE_TAP_S
+from backbeat.engine.timeline import ClassPlan
 from backbeat.store.athletes import list_athletes
 from backbeat.store.checkins import check_out
 from backbeat.store.demo import ensure_demo
+from backbeat.store.library import load_library
 from backbeat.store.live import save_live_state
-from backbeat.store.logs import _timeline
 from backbeat.store.models import ExerciseRow, SetLogRow
 from backbeat.store.outbox import Outbox
+from backbeat.store.programs import load_program
 from backbeat.store.sessions import start_session
 from backbeat.ui.kiosk.window import KioskWindow
 
@@ -61,11 +63,11 @@ class Clock:
 
 @pytest.fixture(scope="module")
 def gym(tmp_path_factory):
-    from backbeat.store.db import Database
+    from backbeat.store.seed import open_database
 
-    db = Database(f"sqlite:///{tmp_path_factory.mktemp('replay') / 'replay.db'}")
+    db = open_database(f"sqlite:///{tmp_path_factory.mktemp('replay') / 'replay.db'}")
     ensure_demo(db, weeks=1)
-    seg = next(s for s in _timeline(db, "Precision Back", 2, {}).segments
+    seg = next(s for s in ClassPlan(load_program(db, "Precision Back"), 2, load_library(db)).timeline().segments
                if s.exercise == "weighted-hyperextension" and s.kind == "work")
     yield db, {a.name: a.id for a in list_athletes(db)}, seg.start_ms
     db.close()

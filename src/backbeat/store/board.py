@@ -21,7 +21,8 @@ from backbeat.store.db import Database
 from backbeat.store.equipment import get_equipment
 from backbeat.store.history import planned_work
 from backbeat.store.library import load_library
-from backbeat.store.logs import class_now, scope_counts, suggested_load
+from backbeat.store.live import class_now
+from backbeat.store.logs import scope_counts, suggested_load
 from backbeat.store.settings import get_setting
 
 KG_PER_LB = 0.45359237

@@ -21,7 +21,8 @@ from backbeat.store.athletes import get_athlete
 from backbeat.store.checkins import check_in, checked_in
 from backbeat.store.db import Database
 from backbeat.store.library import load_library
-from backbeat.store.logs import LoggedSet, class_now, find_log, log_set
+from backbeat.store.live import class_now
+from backbeat.store.logs import LoggedSet, find_log, log_set
 from backbeat.store.models import AthleteRow
 from backbeat.store.settings import get_setting
 

@@ -46,6 +46,7 @@ from backbeat.domain.setlog import (
     Units,
     format_load,
     kg_to_units,
+    loggable_exercises,
     parse_load,
     units_of,
     units_to_kg,
@@ -66,7 +67,7 @@ from backbeat.store.athletes import (
 )
 from backbeat.store.desk import log_for_athlete
 from backbeat.store.library import load_library
-from backbeat.store.logs import latest_logs, loggable_exercises
+from backbeat.store.logs import latest_logs
 from backbeat.store.settings import get_setting
 from backbeat.ui import theme
 from backbeat.ui.trainer.context import TrainerContext
