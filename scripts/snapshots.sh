@@ -24,6 +24,9 @@ tdb="sqlite:///$tmp/trainer.db"
 # day 2's weighted hyperextension with Ana flagged for the shot (Dev is, by screening): who swaps
 .venv/bin/backbeat --db "$tdb" snapshot tv --day 2 --at 600 --flag Ana --size 1920x1080 --out $out/tv-rest-caution-1080p.png
 .venv/bin/backbeat --db "$tdb" snapshot tv --day 2 --at 520 --flag Ana --size 1280x720 --out $out/tv-work-caution-720p.png
+# the coach's board in a class: sets logged so far (✓✓·), a flagged athlete's swap
+at=$(.venv/bin/python scripts/board_class.py --db "$tdb")
+.venv/bin/backbeat --db "$tdb" snapshot tv --at "$at" --day 2 --size 1920x1080 --out $out/tv-rest-board-sets-1080p.png
 .venv/bin/backbeat --db "$tdb" snapshot trainer --tab Programs --day 2 --size 1600x1000 --out $out/trainer-program-editor.png
 .venv/bin/backbeat --db "$tdb" snapshot trainer --tab Library --size 1600x1000 --out $out/trainer-library.png
 .venv/bin/backbeat --db "$tdb" sheet "Precision Back" --day 1 --out "$tmp/class-sheet.pdf"
@@ -43,6 +46,9 @@ BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view caution --size 
 BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view checkin --at 1000 --size 1280x800 --out $out/kiosk-checkin-1280x800.png
 BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view change --size 1280x800 --out $out/kiosk-change-1280x800.png
 BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view pin --size 1280x800 --out $out/kiosk-pin-1280x800.png
+BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view double-tap --size 1280x800 --out $out/kiosk-double-tap-1280x800.png
+BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view substitute --at 546 --day 2 --size 1280x800 --out $out/kiosk-substitute-1280x800.png
+BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view roster --at 20 --size 1280x800 --out $out/kiosk-roster-now-breathing-1280x800.png
 rm -rf "$kt"
 # the first-start set-up, page by page (and the number a screen shows)
 st=$(mktemp -d)

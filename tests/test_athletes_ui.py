@@ -68,6 +68,17 @@ def test_screening_with_disc_history_then_choose_the_substitute(db, tab, library
     dev = get_athlete(db, widget.athlete.id)
     assert dev.substitutions["weighted-hyperextension"] == "unloaded-slow-hyperextension"
     assert caution_for(dev, library.get("weighted-hyperextension")).substitute == "unloaded-slow-hyperextension"
+    # the substitute's own prescription: what the kiosk pre-fills (refusals name the field)
+    row = widget._row_of("weighted-hyperextension")
+    own = widget.subs.cellWidget(row, 3)
+    assert own.isEnabled() and own.text() == ""
+    assert widget.set_substitute_prescription("weighted-hyperextension", "12 5-1-2-1 2kg")
+    dev = get_athlete(db, widget.athlete.id)
+    sp = dev.substitute_prescriptions["weighted-hyperextension"]
+    assert (sp.reps, sp.tempo, sp.load_kg) == (12, "5-1-2-1", 2.0)
+    assert not widget.set_substitute_prescription("weighted-hyperextension", "12 5-1-?-1")
+    assert "prescription: tempo" in widget.message.text()
+    assert get_athlete(db, widget.athlete.id).substitute_prescriptions == dev.substitute_prescriptions
     # risky substitutes are not even offered
     assert combo.findData("romanian-deadlift") == -1
     # "none chosen" removes the trainer's choice

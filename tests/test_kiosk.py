@@ -364,19 +364,24 @@ def test_without_a_trainer_pin_the_kiosk_says_it_is_not_locked(qtbot, db, gym, m
 
 
 # --- the database goes away --------------------------------------------------------------------
-def test_a_tap_while_the_database_is_away_is_kept_and_sent_later(qtbot, db, gym, make_kiosk,
-                                                                   monkeypatch):
+@pytest.fixture
+def away(monkeypatch):
+    """The database cannot be written (every tap the sender tries fails) while ``on``."""
     import backbeat.store.outbox as outbox_module
 
     real_apply = outbox_module.apply
-    away = {"on": True}
+    state = {"on": True}
 
     def flaky_apply(database, op):
-        if away["on"]:
+        if state["on"]:
             raise OperationalError("INSERT", {}, Exception("unable to open database file"))
         return real_apply(database, op)
 
     monkeypatch.setattr(outbox_module, "apply", flaky_apply)
+    return state
+
+
+def test_a_tap_while_the_database_is_away_is_kept_and_sent_later(qtbot, db, gym, make_kiosk, away):
     w = make_kiosk()
     before = count_logs(db)
     tap_tile(qtbot, w.roster.grid, "Hana")
@@ -551,18 +556,7 @@ def test_athlete_pin_lockouts_survive_a_restart(qtbot, db, gym, make_kiosk):
 
 
 def test_a_check_in_while_the_database_is_away_is_kept_and_sent_later(qtbot, db, gym, make_kiosk,
-                                                                        monkeypatch):
-    import backbeat.store.outbox as outbox_module
-
-    real_apply = outbox_module.apply
-    away = {"on": True}
-
-    def flaky_apply(database, op):
-        if away["on"]:
-            raise OperationalError("INSERT", {}, Exception("unable to open database file"))
-        return real_apply(database, op)
-
-    monkeypatch.setattr(outbox_module, "apply", flaky_apply)
+                                                                        away):
     class_at(db, "lat-pulldown")
     w = make_kiosk()
     tap(qtbot, w.roster.check_in_button)

@@ -115,3 +115,16 @@ def test_a_substitute_risky_for_the_athlete_is_refused_naming_the_field():
     assert err.value.where == "exercise" and "risky for Dev's disc history" in str(err.value)
     with pytest.raises(InvalidInput):
         swap_for(dev, HYPER, LIB, swap=False, substitute=SHRUG)
+
+
+def test_the_trainers_prescription_for_a_substitute_as_typed():
+    from backbeat.domain.athlete import parse_substitute_prescription as parse
+
+    assert parse("10 2-1-2-2 2kg", Units.KG) == SubstitutePrescription(10, "2-1-2-2", 2.0)
+    assert parse("3110", Units.KG) == SubstitutePrescription(None, "3110", None)  # a tempo
+    assert parse("", Units.KG) == SubstitutePrescription()
+    assert parse("8, 10lb", Units.KG).load_kg == pytest.approx(4.5359237)
+    assert SubstitutePrescription(10, "2-1-2-2", 2.0).describe(Units.KG) == "10 2-1-2-2 2kg"
+    for bad, words in (("0", "0 reps is outside"), ("10 x", "tempo"), ("-2kg", "below zero")):
+        with pytest.raises(InvalidInput, match=words):
+            parse(bad, Units.KG)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Exercise, Library, RiskFlag
+from backbeat.domain.setlog import Units, format_load, parse_load
+from backbeat.domain.tempo import parse_tempo
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,13 @@ class SubstitutePrescription:
     reps: int | None = None
     tempo: str | None = None
     load_kg: float | None = None
+
+    def describe(self, units: Units) -> str:
+        """As the trainer types it: "10 2-1-2-2 2kg"."""
+        parts = [str(self.reps) if self.reps else "", self.tempo or ""]
+        if self.load_kg:
+            parts.append(format_load(self.load_kg, units).replace(" ", ""))
+        return " ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
@@ -75,3 +84,22 @@ def check_substitute(athlete: Athlete, substitute: Exercise, replaces: Exercise)
     if hits:
         raise InvalidInput(f"{substitute.name} is risky for {athlete.name}'s {risk_words(hits)} "
                            f"too: it cannot stand in for {replaces.name}", "exercise")
+
+
+def parse_substitute_prescription(text: str, units: Units, where: str = "prescription"
+                                  ) -> SubstitutePrescription:
+    """The trainer's prescription for a substitute as typed: any of reps (a whole
+    number), a tempo (2-1-2-2) and a load (2kg, 5lb), e.g. "10 2-1-2-2 2kg"; empty:
+    the library's defaults."""
+    reps = tempo = load = None
+    for word in text.replace(",", " ").split():
+        if word.isdigit() and len(word) <= 3:  # four digits are a tempo (3110)
+            reps = int(word)
+            if not 1 <= reps <= 100:
+                raise InvalidInput(f"{reps} reps is outside 1–100", where)
+        elif word.lower().endswith(("kg", "lb", "lbs")):
+            load = parse_load(word, units, where)
+        else:
+            parse_tempo(word, where)
+            tempo = word
+    return SubstitutePrescription(reps, tempo, load)

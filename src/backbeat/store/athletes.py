@@ -243,6 +243,10 @@ class Substitution:
     tempo: str | None = None
     load_kg: float | None = None
 
+    @property
+    def prescription(self) -> SubstitutePrescription:
+        return SubstitutePrescription(self.reps, self.tempo, self.load_kg)
+
 
 def list_substitutions(db: Database, athlete_id: int) -> list[Substitution]:
     with db.read() as s:

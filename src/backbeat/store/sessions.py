@@ -28,3 +28,12 @@ def end_session(db: Database, session_id: int) -> None:
         row = s.get(ClassSessionRow, session_id)
         if row is not None and row.ended_at is None:
             row.ended_at = datetime.now(UTC)
+
+
+def latest_session(db: Database, program: str, day: int) -> int | None:
+    """The newest class session of a program's day, or None (what a snapshot of the
+    TV counts the board's sets in)."""
+    with db.read() as s:
+        return s.scalar(select(ClassSessionRow.id).join(ProgramRow)
+                        .where(ProgramRow.name_key == name_key(program), ClassSessionRow.day == day)
+                        .order_by(ClassSessionRow.id.desc()).limit(1))

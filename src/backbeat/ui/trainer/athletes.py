@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backbeat.domain.athlete import Athlete, caution_for, risk_words
+from backbeat.domain.athlete import Athlete, caution_for, parse_substitute_prescription, risk_words
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Library
 from backbeat.domain.screening import MOBILITY_TESTS, Findings, Mobility
@@ -260,8 +260,9 @@ class AthletesTab(QWidget):
 
         subs = QGroupBox("Substitutions (what this athlete does instead)")
         sub_layout = QVBoxLayout(subs)
-        self.subs = QTableWidget(0, 3)
-        self.subs.setHorizontalHeaderLabels(["Exercise", "Does instead", "Why"])
+        self.subs = QTableWidget(0, 4)
+        self.subs.setHorizontalHeaderLabels(["Exercise", "Does instead", "Why",
+                                             "Its own prescription (reps tempo load)"])
         self.subs.verticalHeader().hide()
         self.subs.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.subs.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -569,6 +570,12 @@ class AthletesTab(QWidget):
                 f"none chosen: {self._name(default[0])} (the library's first) applies" if default
                 else "none chosen: the athlete sees the caution only")
             self.subs.setItem(r, 2, QTableWidgetItem(why))
+            own = QLineEdit(chosen[slug].prescription.describe(self._units()) if slug in chosen else "")
+            own.setPlaceholderText("e.g. 10 2-1-2-2 2kg (empty: the library's)")
+            own.setEnabled(slug in chosen)
+            own.editingFinished.connect(lambda s=slug, e=own: self.set_substitute_prescription(
+                s, e.text()))
+            self.subs.setCellWidget(r, 3, own)
         self.subs.resizeColumnToContents(0)
         self.subs.setColumnWidth(1, 300)
 
@@ -587,6 +594,7 @@ class AthletesTab(QWidget):
             self._say(f"{self.athlete.name}: no substitute chosen for {self._name(exercise)}.")
             self.athlete = get_athlete(self.context.db, self.athlete.id)
             self.subs.item(self._row_of(exercise), 2).setText("none chosen")
+            self._own_prescription(exercise, enabled=False)
             self.context.events.athletes_changed.emit()
             return True
         try:
@@ -597,6 +605,36 @@ class AthletesTab(QWidget):
         self._say(f"{self.athlete.name} does {self._name(substitute)} instead of {self._name(exercise)}.")
         self.athlete = get_athlete(self.context.db, self.athlete.id)
         self.subs.item(self._row_of(exercise), 2).setText("trainer's choice")
+        self._own_prescription(exercise, enabled=True)  # a new substitute: the library's, until set
+        self.context.events.athletes_changed.emit()
+        return True
+
+    def _own_prescription(self, exercise: str, *, enabled: bool) -> None:
+        edit = self.subs.cellWidget(self._row_of(exercise), 3)
+        if edit is not None:
+            edit.clear()
+            edit.setEnabled(enabled)
+
+    def _units(self):
+        return units_of(get_setting(self.context.db, "units"))
+
+    def set_substitute_prescription(self, exercise: str, text: str) -> bool:
+        """The substitute's own reps, tempo and load (the kiosk pre-fills its form with
+        them); a refusal names the field and keeps what was saved."""
+        chosen = self.athlete.substitutions.get(exercise) if self.athlete else None
+        if chosen is None:
+            return False
+        try:
+            own = parse_substitute_prescription(text, self._units())
+            set_substitution(self.context.db, self.athlete.id, exercise, chosen, "trainer's choice",
+                             reps=own.reps, tempo=own.tempo, load_kg=own.load_kg)
+        except InvalidInput as exc:
+            self._say(f"Prescription not saved — {exc}", problem=True)
+            return False
+        what = own.describe(self._units()) or "the library's"
+        self._say(f"{self.athlete.name} does {self._name(chosen)} instead of {self._name(exercise)}: "
+                  f"{what}.")
+        self.athlete = get_athlete(self.context.db, self.athlete.id)
         self.context.events.athletes_changed.emit()
         return True
 

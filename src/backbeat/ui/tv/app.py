@@ -203,8 +203,9 @@ def snapshot_tv(db: Database, *, program: str, day: int, at_s: float, size: QSiz
                 paused: bool = False, remote: tuple[str, str] | None = None,
                 flag: Sequence[str] = ()) -> QImage:
     """The TV at class time ``at_s``, rendered offscreen (``remote``: the phone
-    remote's (address, code) as a serving TV shows them; ``flag``: athletes taken as
-    checked in with a disc history, for this shot only)."""
+    remote's (address, code) as a serving TV shows them; ``flag``: athlete taken as
+    checked in with a disc history, for this shot only). The rest board counts
+    the sets logged in the newest class session of the program's day, if any."""
     from backbeat.ui.tv.screen import TvScreen
 
     application()
@@ -218,7 +219,11 @@ def snapshot_tv(db: Database, *, program: str, day: int, at_s: float, size: QSiz
     seg = runner.now().segment
     coming = runner.timeline.next_work(seg) if seg.kind not in WORKING else seg
     if coming is not None and coming.exercise:
-        widget.board = rest_board(db, coming.exercise, flagged=flag)  # who is here, their loads
+        # who is checked in, their loads, and their sets in the newest class of this day
+        from backbeat.store.sessions import latest_session
+
+        widget.board = rest_board(db, coming.exercise, flagged=flag,
+                                  session_id=latest_session(db, program, day), sets=coming.sets)
     widget.resize(size)
     image = QImage(size, QImage.Format.Format_RGB32)
     widget.render(image)

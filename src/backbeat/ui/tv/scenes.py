@@ -303,7 +303,7 @@ def _board(lay: Layout, scene: Scene, area: QRectF) -> float:
     name_w, marks_w = (0.44, 0.2) if marked else (0.6, 0.0)
     pages = _paginate(lay, lines, area.width() * name_w, (area.height() - legend_h), pitch, line_h)
     page = (scene.display.elapsed_s // BOARD_PAGE_S) % len(pages)
-    legend = "LOADS   ▲ step up   ▼ ease off   ⚠ swap" + ("   ✓ set logged" if marked else "")
+    legend = "LOADS   ▲ step up   ▼ ease off   ⚠ swap"
     if len(pages) > 1:
         legend += f"   ·   {page + 1}/{len(pages)}"
     lay.text("legend", legend, QRectF(area.x(), area.y(), area.width(), 6 * u), theme.MUTED, 0.032)
