@@ -62,7 +62,7 @@ def gui_stall(tmp: Path) -> dict:
 
     from backbeat.store.models import SetLogRow
     from backbeat.store.outbox import Outbox
-    from backbeat.ui.app import application
+    from backbeat.ui.application import application
     from backbeat.ui.kiosk.window import KioskWindow
 
     app = application()
@@ -185,7 +185,7 @@ def board_latency(tmp: Path, runs: int = 5) -> list[float]:
     from backbeat.store.library import load_library
     from backbeat.store.logs import log_set
     from backbeat.store.programs import load_program
-    from backbeat.ui.app import application
+    from backbeat.ui.application import application
     from backbeat.ui.tv.window import TvWindow
 
     app = application()
