@@ -210,8 +210,7 @@ def test_log_a_bilateral_set_and_undo_it(qtbot, db, gym, make_kiosk, clock):
     row = recent_logs(db, ana, "lat-pulldown", limit=1)[0]
     assert (row.reps, row.load_kg, row.side, row.effort, row.form, row.station) == (
         9, start + 2.5, None, 8.0, 4, "kiosk-test")
-    assert w.log.history_labels[0].text().startswith(
-        f"{row.logged_at.astimezone():%H:%M} · set 1 · 9 × ")
+    assert w.log.history_labels[0].text().startswith("set 1 · 9 × ")  # today's: by its number
     clock.advance(UNDO_S - 1)
     w.tick()
     assert w.log.undo_button.isVisible() and w.log.undo_button.text() == "UNDO  1"

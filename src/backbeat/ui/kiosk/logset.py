@@ -78,9 +78,6 @@ class LogPage(QWidget):
         outer.addLayout(line)
         self.caution = Banner()
         self.caution.text_label.setProperty("role", "history")
-        self.swap_button = button("DO IT INSTEAD", "", self.swap_tapped.emit, name="swap")
-        self.swap_button.hide()
-        self.caution.row.addWidget(self.swap_button)
         outer.addWidget(self.caution)
 
         main = QHBoxLayout()
@@ -166,7 +163,11 @@ class LogPage(QWidget):
                                      name="mistake")
         self.next_set_button.hide()
         self.mistake_button.hide()
+        # a flagged athlete without the coach's swap: the safe substitute, one tap away
+        self.swap_button = button("DO IT INSTEAD", "", self.swap_tapped.emit, name="swap")
+        self.swap_button.hide()
         bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.swap_button)
         bottom.addWidget(self.undo_button)
         bottom.addWidget(self.mistake_button)
         bottom.addWidget(self.next_set_button)
@@ -252,10 +253,12 @@ class LogPage(QWidget):
 
     def describe(self, row: LoggedSet, today) -> str:
         local = row.logged_at.astimezone()
-        when = f"{local:%H:%M}" if local.date() == today else f"{local:%d %b}"
+        # today's sets by their number (the athlete's own count), earlier ones by the day
+        if local.date() == today:
+            when = f"set {row.set_number}" if row.set_number else f"{local:%H:%M}"
+        else:
+            when = f"{local:%d %b}"
         parts = [when]
-        if row.set_number:
-            parts.append(f"set {row.set_number}")
         parts.append(f"{row.reps} × {format_load(row.load_kg, self.units)}")
         if row.side:
             parts.append(row.side[:1].upper())  # L / R: the line fits the panel
