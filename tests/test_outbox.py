@@ -185,6 +185,7 @@ def test_saving_always_ends_on_the_kiosk(qtbot, db, gym, tmp_path, monkeypatch):
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
+    qtbot.waitUntil(settled(w), timeout=10_000)  # the first roster read, off the GUI thread
     tap_tile(qtbot, w.roster.grid, "Hana")
     pick(qtbot, w, "face-pull")
     press_log(qtbot, w)  # answered: "queued", the button back
@@ -192,6 +193,8 @@ def test_saving_always_ends_on_the_kiosk(qtbot, db, gym, tmp_path, monkeypatch):
     assert "Kept on this kiosk" in w.log.message.text() and "disk on fire" in w.log.message.text()
     # a sender that never answers: the kiosk gives the button back and says so
     monkeypatch.setattr(w.sender, "send_log", lambda e: None)
+    clock.advance(21)  # past the double-tap window: the next set, not a repeat to ask about
+    w.tick()
     qtbot.mouseClick(w.log.log_button, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.MouseButton.LeftButton)
     assert w.log.log_button.text() == "SAVING…"
     clock.advance(SAVING_TIMEOUT_S + 1)
