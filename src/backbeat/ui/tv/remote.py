@@ -1,9 +1,10 @@
 """The TV's side of the phone remote: the latest state for the page, and the
 remote's commands handed to the GUI thread, where the keys' own path runs them.
 
-The server's threads put commands in a queue that the TV drains on its
-repaint tick (every 16 ms), as an audio thread's buffer is drained by a
-GUI timer: no cross-thread signal, and the GUI thread never waits on a phone."""
+The server's threads put commands in a queue and post an event that wakes the
+GUI thread to drain it at once; the TV's repaint tick (every 16 ms) drains it
+too, so a command is never left waiting on a lost wake-up. The GUI thread
+never waits on a phone."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import queue
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
 from backbeat.engine.commands import CommandRefused
 from backbeat.engine.display import describe
@@ -20,11 +23,26 @@ from backbeat.remote.state import page_state
 COMMAND_TIMEOUT_S = 3.0
 
 
+class _Waker(QObject):
+    """Lives on the GUI thread; an event posted to it (from any thread) drains."""
+
+    def __init__(self, control: TvRemoteControl, parent: QObject):
+        super().__init__(parent)
+        self.control = control
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.User:
+            self.control.drain()
+            return True
+        return super().event(event)
+
+
 class TvRemoteControl:
     """``remote.server.ClassControl`` for a TV window."""
 
     def __init__(self, window):
         self.window = window
+        self._waker = _Waker(self, window)
         self._snapshot: dict[str, Any] = page_state(None)
         self._requests: queue.SimpleQueue = queue.SimpleQueue()
         self._draining = False
@@ -79,6 +97,7 @@ class TvRemoteControl:
     def _on_gui(self, action) -> dict[str, Any]:
         future: Future = Future()
         self._requests.put((action, future))
+        QCoreApplication.postEvent(self._waker, QEvent(QEvent.Type.User))  # thread-safe
         try:
             return future.result(COMMAND_TIMEOUT_S)
         except FutureTimeout:
