@@ -69,14 +69,25 @@ def main(bundle_dir: str) -> int:
     demo = subprocess.Popen([str(exe), "demo"], cwd=work, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
+        # both faces up (the kiosk's process started, its log line written) …
+        deadline = time.monotonic() + 120
+        kiosks: list[int] = []
+        log_path = work / "data" / "log" / "backbeat.log"
+        while time.monotonic() < deadline and demo.poll() is None:
+            kiosks = [pid for pid, cmd in children(demo.pid) if b"kiosk" in cmd.split(b"\0")]
+            if kiosks and log_path.exists() and "kiosk (python" in log_path.read_text():
+                break
+            time.sleep(0.2)
+        else:
+            fail(f"demo's TV and kiosk not both up: {demo.stderr.read()[-2000:] if demo.poll() else ''}")
+        # … and still up 5 s later
         time.sleep(5)
         if demo.poll() is not None:
-            fail(f"demo ended after less than 5 s: {demo.stderr.read()[-2000:]}")
-        kiosks = [pid for pid, cmd in children(demo.pid) if b"kiosk" in cmd.split(b"\0")]
-        if not kiosks:
-            fail("demo runs no kiosk after 5 s")
-        log = (work / "data" / "log" / "backbeat.log").read_text()
-        if "CRITICAL" in log or "kiosk (python" not in log:
+            fail(f"demo's TV ended within 5 s: {demo.stderr.read()[-2000:]}")
+        if not Path(f"/proc/{kiosks[0]}").exists():
+            fail("demo's kiosk ended within 5 s")
+        log = log_path.read_text()
+        if "CRITICAL" in log:
             fail(f"demo's log: {log[-2000:]}")
         print(f"ok: demo up 5 s with the TV (pid {demo.pid}) and the kiosk (pid {kiosks[0]})")
     finally:

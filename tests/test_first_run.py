@@ -210,3 +210,32 @@ def test_backbeat_setup_is_a_command(tmp_path):
     out = subprocess.run([sys.executable, "-m", "backbeat", "--help"], capture_output=True, text=True,
                          env={**os.environ, "BACKBEAT_DATA_DIR": str(tmp_path)})
     assert "setup" in out.stdout and "sound test" in out.stdout
+
+
+def test_the_program_editor_shows_and_takes_loads_in_lb(qtbot, db):
+    from backbeat.store.programs import load_program
+    from backbeat.ui.trainer.window import TrainerContext, TrainerWindow
+
+    window = TrainerWindow(TrainerContext(db))
+    qtbot.addWidget(window)
+    window.confirm_discard = lambda _what: True  # the edit below is left unsaved
+    editor = window.show_tab("Programs")
+    form = editor.item_form
+    window.show_tab("Settings").choose("units", "lb")
+    assert form.load_kind.itemText(form.load_kind.findData("kg")) == "lb"
+    window.show_tab("Programs")
+    # an item with a kg load in the sample program, shown in lb
+    program = load_program(db, "Precision Back")
+    for d, day in enumerate(program.days):
+        for b, block in enumerate(day.blocks):
+            for i, item in enumerate(block.items):
+                if item.load and item.load.kind.value == "kg":
+                    path, kg = (d, b, i), item.load.value
+                    break
+    editor.tree.setCurrentItem(editor._tree_items[path])
+    assert form.load_value.suffix() == " lb"
+    assert form.load_value.value() == pytest.approx(kg / 0.45359237, abs=0.5)
+    form.load_value.setValue(50)  # typed in lb …
+    from backbeat.ui.trainer.program_doc import node
+
+    assert node(editor.doc, path)["load"] == {"kind": "kg", "value": pytest.approx(22.68)}  # … in kg

@@ -30,8 +30,9 @@ from backbeat.domain.breath import DEFAULT_BREATH, Breath
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Exercise, Laterality, Library
 from backbeat.domain.prescription import tempo_in_force, works_each_side
-from backbeat.domain.program import BlockKind
+from backbeat.domain.program import MAX_LOAD_KG, BlockKind
 from backbeat.domain.program_review import Note
+from backbeat.domain.setlog import Units, kg_to_units, units_to_kg
 from backbeat.domain.tempo import Phase, StartPhase, Tempo, parse_tempo, rep_phases
 from backbeat.ui import theme
 
@@ -291,7 +292,16 @@ class TempoDiagram(QWidget):
 
 
 class ItemForm(NodeForm):
-    """One prescription: exercise, sets, reps or time, tempo, rest, load, breath, cues."""
+    """One prescription: exercise, sets, reps or time, tempo, rest, load, breath, cues.
+    A load is shown and typed in the gym's units (:meth:`set_units`), kept in kg."""
+
+    units = Units.KG
+
+    def set_units(self, units: Units) -> None:
+        self.units = units
+        self.load_kind.setItemText(self.load_kind.findData("kg"), units.value)
+        self.load_value.setSingleStep(2.5 if units is Units.KG else 5)
+        self._show_load_fields(self.load_kind.currentData())
 
     def __init__(self):
         super().__init__("Exercise in the block")
@@ -408,6 +418,8 @@ class ItemForm(NodeForm):
             self.emit({"load": {"kind": kind}})
         else:
             value = self.load_value.value()
+            if kind == "kg":  # typed in the gym's units, kept in kg (the program file's unit)
+                value = round(units_to_kg(value, self.units), 2)
             self.emit({"load": {"kind": kind, "value": int(value) if value == int(value) else value}})
 
     def _breath_edited(self) -> None:
@@ -424,8 +436,8 @@ class ItemForm(NodeForm):
             self.load_value.setRange(1, 10)
             self.load_value.setSuffix("")
         elif kind == "kg":
-            self.load_value.setRange(0, 300)
-            self.load_value.setSuffix(" kg")
+            self.load_value.setRange(0, kg_to_units(MAX_LOAD_KG, self.units))
+            self.load_value.setSuffix(f" {self.units.value}")
 
     # --- showing -----------------------------------------------------------------
     def set_library(self, library: Library) -> None:
@@ -483,7 +495,9 @@ class ItemForm(NodeForm):
         load = node.get("load") or {}
         self.load_kind.setCurrentIndex(max(0, self.load_kind.findData(load.get("kind", ""))))
         self._show_load_fields(load.get("kind", ""))
-        if load.get("kind") in ("kg", "rpe") and isinstance(load.get("value"), int | float):
+        if load.get("kind") == "kg" and isinstance(load.get("value"), int | float):
+            self.load_value.setValue(kg_to_units(float(load["value"]), self.units))
+        elif load.get("kind") == "rpe" and isinstance(load.get("value"), int | float):
             self.load_value.setValue(float(load["value"]))
         if load.get("kind") == "band" and load.get("value") in BANDS:
             self.band.setCurrentText(load["value"])

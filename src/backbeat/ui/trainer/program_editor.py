@@ -45,6 +45,7 @@ from backbeat.domain.exercise import Library
 from backbeat.domain.prescription import tempo_in_force, works_each_side
 from backbeat.domain.program import BlockKind, ProgramFileError
 from backbeat.domain.program_review import Note, Review, review_program
+from backbeat.domain.setlog import units_of
 from backbeat.domain.tempo import StartPhase
 from backbeat.engine.timeline import ClassPlan
 from backbeat.store.athletes import list_athletes
@@ -58,6 +59,7 @@ from backbeat.store.programs import (
     load_program,
     save_edited_program,
 )
+from backbeat.store.settings import get_setting
 from backbeat.ui import theme
 from backbeat.ui.trainer import program_doc as docs
 from backbeat.ui.trainer.forms import (
@@ -170,6 +172,7 @@ class ProgramEditor(QWidget):
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self._build()
         context.events.library_changed.connect(self.reload_library)
+        context.events.settings_changed.connect(self._units_changed)
         context.events.athletes_changed.connect(self.reload_athletes)
         context.events.programs_changed.connect(lambda _name: self._refresh_program_list())
         names = list_programs(self.db)
@@ -268,6 +271,7 @@ class ProgramEditor(QWidget):
         self.block_form = BlockForm()
         self.item_form = ItemForm()
         self.item_form.set_library(self.library)
+        self.item_form.set_units(units_of(get_setting(self.context.db, "units")))
         for form in (self.program_form, self.day_form, self.block_form, self.item_form):
             self.forms.addWidget(form)
             form.edited.connect(self._form_edited)
@@ -486,6 +490,11 @@ class ProgramEditor(QWidget):
         self.banner.setStyleSheet(theme.PROBLEM_STYLE if problem else theme.DONE_STYLE)
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
+
+    def _units_changed(self) -> None:
+        self.item_form.set_units(units_of(get_setting(self.context.db, "units")))
+        if self.doc and self.forms.currentWidget() is self.item_form:
+            self._load_form()  # the load shown afresh in the new units
 
     def on_shown(self) -> None:
         self._refresh_program_list()
