@@ -282,7 +282,7 @@ def analyse(rec: np.ndarray, floor_heard: int, log: dict,
             start_s: float, seconds: float) -> RunResult:
     """Onsets against the plan, paints against the sounds, all on the monotonic clock."""
     sys.path.insert(0, str(ROOT / "src"))
-    from backbeat.audio.check import ONSET_THRESHOLD, detect_onsets
+    from backbeat.audio.check import ONSET_THRESHOLD, _attack, detect_onsets
     from backbeat.audio.samples import load_sounds
     from backbeat.domain.program import parse_program
     from backbeat.engine.timeline import ClassPlan, all_cue_sounds
@@ -344,14 +344,6 @@ def analyse(rec: np.ndarray, floor_heard: int, log: dict,
         result.painted_in_frame += abs(gap) <= FRAME_MS
     result.notes = log["notes"]
     return result
-
-
-def _attack(sounds: list[np.ndarray], threshold: int) -> int:
-    mix = np.zeros(max(s.size for s in sounds), dtype=np.float32)
-    for s in sounds:
-        mix[: s.size] += s
-    loud = np.flatnonzero(np.abs(np.rint(mix * 32767.0)) > threshold)
-    return int(loud[0]) if loud.size else 0
 
 
 if __name__ == "__main__":

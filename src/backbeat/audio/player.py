@@ -125,7 +125,34 @@ def _short(exc: BaseException) -> str:
     return text.replace(" -- ", "; ")
 
 
-class CuePlayer:
+class Loudness:
+    """Volume (0–1) and mute, kept alike by every player; a change calls
+    ``_loudness_changed`` (re-render from here, or a new schedule)."""
+
+    _volume: float
+    _muted: bool
+
+    @property
+    def volume(self) -> float:
+        return self._volume
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    def set_volume(self, volume: float) -> None:
+        self._volume = _clamp(volume)
+        self._loudness_changed()
+
+    def set_muted(self, muted: bool) -> None:
+        self._muted = bool(muted)
+        self._loudness_changed()
+
+    def _loudness_changed(self) -> None:
+        raise NotImplementedError
+
+
+class CuePlayer(Loudness):
     """Follows a :class:`ClassRunner` and keeps the right buffer playing."""
 
     def __init__(self, backend: AudioBackend | None = None, *,
@@ -162,20 +189,7 @@ class CuePlayer:
                 self._fail(exc.reason, exc.detail, retry=exc.retry)
 
     # --- state ------------------------------------------------------------------
-    @property
-    def volume(self) -> float:
-        return self._volume
-
-    @property
-    def muted(self) -> bool:
-        return self._muted
-
-    def set_volume(self, volume: float) -> None:
-        self._volume = _clamp(volume)
-        self._refresh()
-
-    def set_muted(self, muted: bool) -> None:
-        self._muted = bool(muted)
+    def _loudness_changed(self) -> None:
         self._refresh()
 
     def is_playing(self) -> bool:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from backbeat.audio import samples as cue_sounds
-from backbeat.audio.player import RETRY_S, AudioUnavailable, _clamp, _short
+from backbeat.audio.player import RETRY_S, AudioUnavailable, Loudness, _clamp, _short
 from backbeat.audio.samples import RATE
 from backbeat.audio.speech import with_speech
 from backbeat.engine.runner import ClassRunner, RunState
@@ -341,7 +341,7 @@ def _device_words(detail: str) -> str:
     return "the sound device refused to play"
 
 
-class StreamPlayer:
+class StreamPlayer(Loudness):
     """The TV's sound on one continuous output stream (the interface of
     :class:`backbeat.audio.player.CuePlayer`, plus the device's clock)."""
 
@@ -378,20 +378,7 @@ class StreamPlayer:
         self._missed = 0
 
     # --- state ---------------------------------------------------------------------
-    @property
-    def volume(self) -> float:
-        return self._volume
-
-    @property
-    def muted(self) -> bool:
-        return self._muted
-
-    def set_volume(self, volume: float) -> None:
-        self._volume = _clamp(volume)
-        self.follow_now()
-
-    def set_muted(self, muted: bool) -> None:
-        self._muted = bool(muted)
+    def _loudness_changed(self) -> None:
         self.follow_now()
 
     def is_playing(self) -> bool:
