@@ -120,20 +120,23 @@ def worker(args: argparse.Namespace) -> int:
 
 # --- the TV process ---------------------------------------------------------------------------
 def tv(args: argparse.Namespace) -> int:
+    from backbeat.store.classes import class_revisions, running_classes, start_class
     from backbeat.store.db import Database
-    from backbeat.store.live import load_live_state, save_live_state
+    from backbeat.store.stations import heartbeat, register_station
 
     db = Database(args.db)
     saves = reads = 0
     errors: list[str] = []
     position = 0.0
+    register_station(db, "bench-tv", "tv", time.time_ns())
+    if not running_classes(db):
+        start_class(db, "Precision Back", 1, at_ns=time.time_ns(), leader="bench-tv")
     while not Path(args.stop_file).exists():
-        try:
-            save_live_state(db, "tv", {"program": "Precision Back", "day": 1,
-                                       "position_ms": position, "state": "running",
-                                       "extensions": {}, "session_id": None}, 0)
+        try:  # what a TV does: its heartbeat, and a look at the class
+            heartbeat(db, "bench-tv", time.time_ns(), role="leader", class_id=None, state="running",
+                      position_s=position / 1000, clock_offset_ms=0.0)
             saves += 1
-            load_live_state(db, "tv")
+            class_revisions(db)
             reads += 1
         except Exception as exc:
             errors.append(str(exc))

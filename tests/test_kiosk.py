@@ -5,6 +5,8 @@ slept for."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy.exc import OperationalError
@@ -13,8 +15,8 @@ from backbeat.domain.pin import hash_pin
 from backbeat.store.athletes import add_athlete, list_athletes
 from backbeat.store.auth import set_trainer_pin
 from backbeat.store.checkins import check_in, checked_in
+from backbeat.store.classes import start_class
 from backbeat.store.demo import ensure_demo
-from backbeat.store.live import save_live_state
 from backbeat.store.logs import count_logs, find_log, recent_logs, suggested_load
 from backbeat.store.outbox import Outbox
 from backbeat.ui.kiosk.window import IDLE_S, UNDO_S, KioskWindow
@@ -114,9 +116,8 @@ def class_at(db, exercise: str, *, day: int = 1, set_no: int = 1, side: str | No
     tl = ClassPlan(load_program(db, "Precision Back"), day, load_library(db)).timeline()
     seg = next(s for s in tl.segments if s.exercise == exercise and s.kind == "work"
                and s.set == set_no and (side is None or (s.side and s.side.value == side)))
-    save_live_state(db, "tv", {"program": "Precision Back", "day": day,
-                               "position_ms": seg.start_ms + 50, "state": "paused",
-                               "extensions": {}, "session_id": None}, seg.index)
+    start_class(db, "Precision Back", day, at_ns=time.time_ns(), leader="tv1",
+                position_ms=seg.start_ms + 50, paused=True)
 
 
 # --- roster and check-in ---------------------------------------------------------

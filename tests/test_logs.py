@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -18,9 +19,12 @@ from backbeat.domain.setlog import (
     step_load,
     units_to_kg,
 )
+from backbeat.engine.clock import FakeClock
+from backbeat.engine.gymclass import Event
 from backbeat.store.athletes import add_athlete
 from backbeat.store.checkins import check_in, check_out, checked_in
-from backbeat.store.live import class_now, save_live_state
+from backbeat.store.classes import append_event, running_classes, send_command, start_class
+from backbeat.store.live import class_now
 from backbeat.store.logs import (
     count_logs,
     find_log,
@@ -123,9 +127,15 @@ def test_check_in_is_once_per_day(db):
 
 
 # --- the class the TV runs -------------------------------------------------------------
-def _tv(db, position_ms, state="running", updated=None, **extra):
-    save_live_state(db, "tv", {"program": "Precision Back", "day": 1, "position_ms": position_ms,
-                               "state": state, "extensions": {}, "session_id": None} | extra, 0)
+def _tv(db, position_ms, state="running", at_ns=None):
+    """The class (one at a time) at ``position_ms`` now on the gym's clock."""
+    for info in running_classes(db):
+        append_event(db, info.id, Event("stop", time.time_ns()), station="test")
+    class_id = start_class(db, "Precision Back", 1, at_ns=at_ns or time.time_ns(), leader="tv1",
+                           position_ms=position_ms, paused=state == "paused")
+    if state == "ended":
+        append_event(db, class_id, Event("stop", time.time_ns()), station="test")
+    return class_id
 
 
 def test_class_now_follows_the_tv(db):
@@ -147,12 +157,19 @@ def test_class_now_follows_the_tv(db):
     rest = next(s for s in tl.segments[right.index:] if s.kind == "rest")
     _tv(db, rest.start_ms + 1000, state="paused")
     assert class_now(db).set_number == 2
-    # running: the position moves on with the time since the TV saved it
-    _tv(db, right.start_ms, state="running")
-    later = datetime.now(UTC) + timedelta(milliseconds=rest.end_ms - right.start_ms + 500)
-    assert class_now(db, now=later).set_number == 3
-    # a TV that stopped saving long ago is not a running class
-    assert class_now(db, now=datetime.now(UTC) + timedelta(minutes=10)) is None
+    # running: the position moves on with the gym's clock from the class's anchor
+    t0 = time.time_ns()
+    _tv(db, right.start_ms, state="running", at_ns=t0)
+    later = t0 + (rest.end_ms - right.start_ms + 500) * 1_000_000
+    assert class_now(db, now_ns=later).set_number == 3
+    # a pause (from any station) freezes it there
+    info = running_classes(db)[0]
+    send_command(db, "pause", FakeClock(later), station="cli")
+    assert class_now(db, now_ns=later + 3_600_000_000_000).set_number == 3
+    assert not class_now(db, now_ns=later).running and info.id == class_now(db).session_id
+    # a class run past its end is not a running class
+    _tv(db, 0, state="running", at_ns=t0)
+    assert class_now(db, now_ns=t0 + 3 * 3_600_000_000_000) is None
     _tv(db, 0, state="ended")
     assert class_now(db) is None
 

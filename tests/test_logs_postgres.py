@@ -3,13 +3,15 @@ exactly-once guarantees as on one computer's SQLite file."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import date
 
 from backbeat.domain.setlog import SetEntry
 from backbeat.store.athletes import add_athlete
 from backbeat.store.checkins import check_in, checked_in
-from backbeat.store.live import class_now, save_live_state
+from backbeat.store.classes import start_class
+from backbeat.store.live import class_now
 from backbeat.store.logs import count_logs, find_log, log_set, suggested_load, undo_set
 from backbeat.store.seed import open_database
 from tests import scripts
@@ -29,8 +31,7 @@ def test_taps_and_check_ins_on_postgres(pg_url):
         day = date(2026, 5, 4)
         assert check_in(db, ana, day=day) is True and check_in(db, ana, day=day) is False
         assert ana in checked_in(db, day=day)
-        save_live_state(db, "tv", {"program": "Precision Back", "day": 1, "position_ms": 0,
-                                   "state": "paused", "extensions": {}, "session_id": None}, 0)
+        start_class(db, "Precision Back", 1, at_ns=time.time_ns(), leader="tv1", paused=True)
         assert class_now(db).exercise == "lat-pulldown"
     finally:
         db.close()

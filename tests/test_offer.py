@@ -79,33 +79,22 @@ def test_the_prescription_line(library):
 
 # --- where the TV's class is ------------------------------------------------------------------
 
-def _state(**kw):
-    from datetime import UTC, datetime
+def test_live_class_brings_a_class_up_to_an_instant_on_the_gyms_clock():
+    from backbeat.engine.gymclass import Event, fold
+    from backbeat.engine.offer import live_class
 
-    base = {"program": "Precision Back", "day": 1, "position_ms": 10_000, "state": "paused",
-            "extensions": {"3": 15000}, "session_id": 7,
-            "updated_at": datetime(2026, 3, 2, 18, 0, tzinfo=UTC).isoformat()}
-    return base | kw
-
-
-def test_live_class_brings_a_running_class_up_to_now():
-    from datetime import UTC, datetime, timedelta
-
-    from backbeat.engine.offer import LIVE_STALE_S, live_class
-
-    saved = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
-    paused = live_class(_state(), saved + timedelta(seconds=30))
+    s = 1_000_000_000
+    t0 = 1_800_000_000 * s
+    events = [Event("extend", t0, {"segment": 3, "ms": 15000}), Event("pause", t0 + 10 * s)]
+    paused = live_class("P", 1, 7, fold(t0, events), t0 + 40 * s, 3_600_000)
     assert (paused.position_ms, paused.running, paused.extensions, paused.session_id) == (
         10_000, False, {3: 15000}, 7)
-    running = live_class(_state(state="running"), saved + timedelta(seconds=30))
+    running = live_class("P", 1, 7, fold(t0, events[:1]), t0 + 40 * s, 3_600_000)
     assert running.position_ms == 40_000 and running.running
-    # a clock a little behind the TV's save never moves the class back
-    assert live_class(_state(state="running"), saved - timedelta(seconds=1)).position_ms == 10_000
-    assert live_class(_state(), saved + timedelta(seconds=LIVE_STALE_S + 1)) is None
-    assert live_class(_state(state="ended"), saved) is None
-    assert live_class(None, saved) is None
-    naive = _state(updated_at="2026-03-02T18:00:00")  # stored without a zone: UTC
-    assert live_class(naive, saved + timedelta(seconds=1)) is not None
+    # an instant before the class began never moves it back past 0
+    assert live_class("P", 1, 7, fold(t0, []), t0 - s, 3_600_000).position_ms == 0
+    assert live_class("P", 1, 7, fold(t0, []), t0 + 3_601 * s, 3_600_000) is None  # run to its end
+    assert live_class("P", 1, 7, fold(t0, [Event("stop", t0 + s)]), t0 + 2 * s, 3_600_000) is None
 
 
 def test_the_set_offered_is_the_latest_done_else_the_first_to_come(sample_program, library):

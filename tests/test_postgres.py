@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import text
 
 from backbeat.store import maintenance
+from backbeat.store.classes import load_class, start_class
 from backbeat.store.db import HEAD_REVISION, current_revision
 from backbeat.store.demo import ensure_demo
 from backbeat.store.library import load_library
-from backbeat.store.live import load_live_state, save_live_state
 from backbeat.store.programs import list_programs, load_program, save_program
 from backbeat.store.seed import open_database
 from backbeat.store.sessions import start_session
@@ -23,14 +23,14 @@ def test_migrations_and_seed_on_postgres(pg_db, sample_program, library):
     assert maintenance.check(pg_db) == []
 
 
-def test_programs_sessions_and_live_state_on_postgres(pg_db, sample_program):
+def test_programs_sessions_and_classes_on_postgres(pg_db, sample_program):
     warnings = save_program(pg_db, sample_program)  # replacing works inside one transaction
     assert warnings == []
     session = start_session(pg_db, "Precision Back", 2)
-    save_live_state(pg_db, "tv", {"program": "Precision Back", "day": 2, "position_ms": 1234.5,
-                                  "state": "running", "extensions": {}, "session_id": session}, 7)
-    state = load_live_state(pg_db, "tv")
-    assert state["position_ms"] == 1234.5 and state["session_id"] == session
+    class_id = start_class(pg_db, "Precision Back", 2, at_ns=10**18, leader="tv1", position_ms=1234.5,
+                           paused=True)
+    info = load_class(pg_db, class_id)
+    assert info.timing.frozen_ns == 1_234_500_000 and class_id > session
     assert ensure_demo(pg_db) is True
     with pg_db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM set_log")).scalar() > 100

@@ -123,9 +123,10 @@ def test_every_face_reads_an_item_without_a_tempo_alike(qtbot, no_tempo, tmp_pat
     from backbeat.engine.runner import ClassRunner
     from backbeat.engine.timeline import ClassPlan, SegmentKind
     from backbeat.store.athletes import add_athlete
+    from backbeat.store.classes import start_class
     from backbeat.store.history import planned_work
     from backbeat.store.library import load_library
-    from backbeat.store.live import class_now, save_live_state
+    from backbeat.store.live import class_now
     from backbeat.store.logs import recent_logs
     from backbeat.store.outbox import Outbox
     from backbeat.store.programs import load_program
@@ -149,8 +150,8 @@ def test_every_face_reads_an_item_without_a_tempo_alike(qtbot, no_tempo, tmp_pat
     assert describe(runner.now(), runner.timeline).prescription == "6 reps each side · 3-1-1-0"
 
     # kiosk: the class's set, its words, and the tempo the set is logged with
-    save_live_state(db, "tv", {"program": "No Tempo", "day": 1, "position_ms": work[0].start_ms + 10,
-                               "state": "paused", "extensions": {}, "session_id": None}, 0)
+    start_class(db, "No Tempo", 1, at_ns=10**18, leader="tv", position_ms=work[0].start_ms + 10,
+                paused=True)
     assert (class_now(db).tempo, class_now(db).per_side) == ("3-1-1-0", True)
     ana = add_athlete(db, "Ana")
     kiosk = KioskWindow(db, station="kiosk-test", outbox=Outbox(tmp_path / "outbox"), locked=False)

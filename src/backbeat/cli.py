@@ -336,7 +336,7 @@ def _run_tv(args: argparse.Namespace, db, autostart: bool = False, beside_kiosk:
     return run_tv(db, program=args.program or "Precision Back", day=args.day,
                   windowed=args.windowed, screen=args.screen,
                   resume=getattr(args, "resume", False), autostart=autostart,
-                  beside_kiosk=beside_kiosk, remote=_remote_address(args, db))
+                  beside_kiosk=beside_kiosk, remote=_remote_address(args, db), station=args.station)
 
 
 def _remote_address(args: argparse.Namespace, db) -> str | None:
@@ -515,6 +515,66 @@ def _float_arg(flag: str) -> Callable[[str], float]:
     return parse
 
 
+def _gym_clock(db):
+    from backbeat.engine.gymclock import GymClock
+    from backbeat.store.gymclock import measure
+
+    clock = GymClock()
+    measure(db, clock)
+    return clock
+
+
+def cmd_class(args: argparse.Namespace) -> int:
+    import socket
+
+    from backbeat.engine.gymclass import position_ms
+    from backbeat.store.classes import class_timeline, send_command, start_class
+
+    db = _open_db(args)
+    clock = _gym_clock(db)
+    me = f"cli@{socket.gethostname()}"
+    if args.action == "start":
+        class_id = start_class(db, args.program, args.day, at_ns=clock.now_ns(), leader=args.station,
+                               station=me)
+        led = f", led by {args.station}" if args.station else ", led by the first TV to take it up"
+        print(f"class {class_id} started: {args.program}, day {args.day}{led}")
+        return EXIT_OK
+    seconds = getattr(args, "seconds", None)
+    info, event = send_command(db, args.action, clock, station=me, class_id=args.class_id,
+                               seconds=seconds)
+    timing = info.timing
+    timeline = class_timeline(db, info.program, info.day, timing.extension_map)
+    pos = position_ms(timing, event.at_ns, timeline.duration_ms) / 1000
+    what = {"pause": "paused", "resume": "resumed", "next": "moved to the next step",
+            "back": "moved back", "stop": "stopped",
+            "extend": f"rest extended by {seconds if seconds is not None else 15:g} s"}[args.action]
+    print(f"class {info.id} ({info.program}, day {info.day}): {what} at {_fmt_time(pos)}")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from backbeat.store.classes import gym_status
+
+    db = _open_db(args)
+    status = gym_status(db, _gym_clock(db).now_ns())
+    if args.json:
+        json.dump(status, sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    if not status["classes"]:
+        print("no class is running")
+    for c in status["classes"]:
+        print(f"class {c['id']}: {c['program']}, day {c['day']}, {c['state']} at "
+              f"{_fmt_time(c['position_s'])}, led by {c['leader'] or 'nobody yet'}")
+    for st in status["stations"]:
+        seen = "gone" if st["last_seen_s"] is None else f"seen {st['last_seen_s']:.1f} s ago"
+        where = f" in class {st['class_id']} at {_fmt_time(st['position_s'] or 0)}" if st["class_id"] else ""
+        role = f" ({st['role']})" if st["role"] else ""
+        clock = f", clock {st['clock_offset_ms']:+.0f} ms" if st["clock_offset_ms"] is not None else ""
+        print(f"{st['kind']} {st['name']}{role}{where}, {seen}{clock}")
+    return EXIT_OK
+
+
 def _add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", default=None, help="database URL (default: BACKBEAT_DB, else a SQLite file in the user data dir)")
 
@@ -632,6 +692,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("setup", cmd_setup, "set up this computer: screens, a sound test, trainer PIN, kg/lb, paper")
 
+    p = command("class", cmd_class, "control the running class: start, pause, resume, next, back, extend, stop")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    a = actions.add_parser("start", help="start a class (the TV --station S leads it)")
+    a.add_argument("program", help="program name or id")
+    a.add_argument("--day", type=int, required=True)
+    a.add_argument("--station", default=None, help="the TV that leads it (default: the first TV to take it up)")
+    for name, help in (("pause", "pause the class"), ("resume", "resume a paused class"),
+                       ("next", "go to the next step"), ("back", "go back a step"),
+                       ("stop", "end the class"), ("extend", "lengthen the current rest")):
+        a = actions.add_parser(name, help=help)
+        if name == "extend":
+            a.add_argument("seconds", nargs="?", type=float, default=None, metavar="SECONDS",
+                           help="how long (default 15)")
+        a.add_argument("--class", dest="class_id", type=int, default=None, metavar="ID",
+                       help="the class (when several run; backbeat status lists them)")
+
+    p = command("status", cmd_status, "the gym's stations and running classes")
+    p.add_argument("--json", action="store_true", help="machine-readable (the status contract)")
+
     p = command("trainer", cmd_trainer, "the trainer's desktop (asks for the trainer PIN)")
     p.add_argument("--windowed", action="store_true")
 
@@ -649,6 +728,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="serve the coach's phone remote here (e.g. 8088 or 0.0.0.0:8088); "
                             "off unless given or turned on in the trainer's settings"
                             + ("; the demo serves it on 127.0.0.1:8088" if name == "demo" else ""))
+        p.add_argument("--station", default=None,
+                       help="this TV's name (default tv@host, remembered on this machine)")
         if name == "demo":
             p.add_argument("--fullscreen", action="store_true", help="the TV fullscreen")
             p.add_argument("--no-kiosk", action="store_true", help="the TV alone")

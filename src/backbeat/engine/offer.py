@@ -1,8 +1,8 @@
 """What the kiosk offers an athlete to log, as plain data.
 
 The kiosk window only shows this and forwards taps; the rules live here and
-are tested without a screen: where the TV's class is (from its saved live
-state) and which set it offers (and what runs now when that is not a set),
+are tested without a screen: where the class is (from its timing on the
+gym's clock) and which set it offers (and what runs now when that is not a set),
 which exercise the athlete logs (the coach's swap for a flagged athlete, or
 the substitute the kiosk offers), the side, reps and load the form opens on,
 and the prescription line above it. A substitute is logged as itself: its own
@@ -13,10 +13,7 @@ replaced.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 
 from backbeat.domain.athlete import (
     Athlete,
@@ -28,13 +25,11 @@ from backbeat.domain.athlete import (
 from backbeat.domain.exercise import Exercise, Laterality, Library, Side
 from backbeat.domain.program import Load, LoadKind
 from backbeat.domain.setlog import Units, format_load, loggable
+from backbeat.engine.gymclass import ClassState, Timing, position_ms, state_at
 from backbeat.engine.timeline import Segment, SegmentKind, Timeline
 
 #: Reps the form opens on when neither the class nor the athlete's log says.
 DEFAULT_REPS = 8
-#: The TV saves its position at least once a second while it is open; a state
-#: older than this is a TV that was closed or crashed, not a running class.
-LIVE_STALE_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -69,7 +64,7 @@ class ClassSet:
 
 @dataclass(frozen=True)
 class LiveClass:
-    """A TV's class as its saved live state tells it, brought up to an instant."""
+    """A class brought up to an instant."""
 
     program: str
     day: int
@@ -79,30 +74,16 @@ class LiveClass:
     extensions: dict[int, int] = field(default_factory=dict)
 
 
-def _as_utc(text: str) -> datetime:
-    when = datetime.fromisoformat(text)
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def live_class(state: Mapping[str, Any] | None, now: datetime) -> LiveClass | None:
-    """Where the TV's class is at ``now``, from the live state it saved (with its
-    ``updated_at``), or None when no class runs.
-
-    The TV saves its position on every segment change and once a second; while
-    it runs, the position now is the saved one plus the time since the save. A
-    state older than :data:`LIVE_STALE_S` is a closed TV, not a class.
-    """
-    if not state or state.get("state") not in ("running", "paused"):
+def live_class(program: str, day: int, class_id: int | None, timing: Timing, now_ns: int,
+               duration_ms: float) -> LiveClass | None:
+    """Where a class is at gym-clock instant ``now_ns`` (engine.gymclass), or None
+    when it has ended."""
+    state = state_at(timing, now_ns, duration_ms)
+    if state is ClassState.ENDED:
         return None
-    age_s = (now - _as_utc(state["updated_at"])).total_seconds()
-    if age_s > LIVE_STALE_S:
-        return None
-    running = state["state"] == "running"
-    position = float(state.get("position_ms", 0)) + (max(0.0, age_s) * 1000 if running else 0)
-    return LiveClass(
-        program=state["program"], day=int(state["day"]), position_ms=position, running=running,
-        session_id=state.get("session_id"),
-        extensions={int(k): int(v) for k, v in state.get("extensions", {}).items()})
+    return LiveClass(program=program, day=day, position_ms=position_ms(timing, now_ns, duration_ms),
+                     running=state is ClassState.RUNNING, session_id=class_id,
+                     extensions=timing.extension_map)
 
 
 def class_set_at(timeline: Timeline, live: LiveClass) -> ClassSet | None:

@@ -12,16 +12,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from backbeat.engine.clock import Clock
-from backbeat.engine.timeline import EXTENDABLE, ClassPlan, Segment, Timeline
+from backbeat.engine.gymclass import (
+    BACK_RESTART_MS,
+    EXTEND_STEP_S,
+    NS_PER_MS,
+    ClassState,
+    Timing,
+    back_step_ms,
+    extendable,
+    next_step_ms,
+)
+from backbeat.engine.timeline import ClassPlan, Segment, Timeline
 
-NS_PER_MS = 1_000_000
-
-#: "Back" within this long of a step's start goes to the previous step; later it
-#: restarts the current one (as a music player's back button does).
-BACK_RESTART_MS = 2_000
-
-#: What the coach's "+" key adds to a rest.
-EXTEND_STEP_S = 15
+__all__ = ["BACK_RESTART_MS", "EXTEND_STEP_S", "ClassRunner", "Now", "RunState"]
 
 
 class RunState(StrEnum):
@@ -129,28 +132,17 @@ class ClassRunner:
             self.play()
 
     def next(self) -> None:
-        seg = self.timeline.segment_at_ms(self.position_ms())
-        if seg.step + 1 >= self.timeline.step_count:
-            self.seek_ms(self.timeline.duration_ms)
-        else:
-            self.seek_ms(self.timeline.step_start_ms(seg.step + 1))
+        self.seek_ms(next_step_ms(self.timeline, self.position_ms()))
 
     def back(self) -> None:
-        pos = self.position_ms()
-        seg = self.timeline.segment_at_ms(min(pos, self.timeline.duration_ms - 1))
-        start = self.timeline.step_start_ms(seg.step)
-        if pos - start > BACK_RESTART_MS or seg.step == 0:
-            self.seek_ms(start)
-        else:
-            self.seek_ms(self.timeline.step_start_ms(seg.step - 1))
+        self.seek_ms(back_step_ms(self.timeline, self.position_ms()))
 
     def extend(self, seconds: float = EXTEND_STEP_S) -> bool:
         """Lengthen the current rest (get-ready, transition). False if not in one."""
-        pos_ms = self.position_ms()
-        seg = self.timeline.segment_at_ms(pos_ms)
-        if seg.kind not in EXTENDABLE or self.state is RunState.ENDED:
+        index = extendable(self.timeline, self.position_ms())
+        if index is None or self.state is RunState.ENDED:
             return False
-        self.extensions[seg.index] = self.extensions.get(seg.index, 0) + round(seconds * 1000)
+        self.extensions[index] = self.extensions.get(index, 0) + round(seconds * 1000)
         # The position stays where it is; everything after it moves later.
         self.timeline = self.plan.timeline(self.extensions)
         self.epoch += 1
@@ -170,6 +162,34 @@ class ClassRunner:
         self._set_anchor(self.position_ns())
         self._state = RunState.ENDED
         self.epoch += 1
+
+    # --- a shared class -------------------------------------------------------------
+    def timing(self) -> Timing:
+        """This runner as a shared class's timing (its clock is the gym's)."""
+        ext = tuple(sorted(self.extensions.items()))
+        if self._state is RunState.RUNNING:
+            return Timing(ClassState.RUNNING, self._anchor_clock_ns - self._anchor_pos_ns, 0, ext)
+        state = ClassState.ENDED if self._state is RunState.ENDED else ClassState.PAUSED
+        return Timing(state, 0, self._anchor_pos_ns, ext)
+
+    def adopt(self, timing: Timing) -> None:
+        """Take up a shared class's timing (read from the store): the runner's clock
+        must be the gym's. Nothing moves (and the epoch stays) when it is already so."""
+        if timing == self.timing() and self._state is not RunState.READY:
+            return
+        if timing.extension_map != self.extensions:
+            self.extensions = timing.extension_map
+            self.timeline = self.plan.timeline(self.extensions)
+        if timing.state is ClassState.RUNNING:
+            self._anchor_pos_ns, self._anchor_clock_ns = 0, timing.anchor_ns
+            self._state = RunState.RUNNING
+        else:
+            self._anchor_pos_ns = timing.frozen_ns
+            self._anchor_clock_ns = self.clock.now_ns()
+            self._state = RunState.ENDED if timing.state is ClassState.ENDED else RunState.PAUSED
+            self._clamp()
+        self.epoch += 1
+        self.position_ns()  # a class taken up past its end has ended
 
     # --- persistence ------------------------------------------------------------
     def to_state(self) -> dict:

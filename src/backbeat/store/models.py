@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -171,6 +172,9 @@ class SubstitutionRow(Base):
 
 
 class ClassSessionRow(Base):
+    """A class: attendance and logs point at it; while it runs, every screen
+    follows its timing (``start_ns`` on the gym's clock plus its events)."""
+
     __tablename__ = "class_session"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -178,18 +182,47 @@ class ClassSessionRow(Base):
     day: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(10), default="ended", index=True)
+    leader: Mapped[str | None] = mapped_column(String(60))
+    #: the gym-clock instant (Unix epoch ns of the database server) of position 0
+    start_ns: Mapped[int | None] = mapped_column(BigInteger)
+    #: bumped by every event: readers reload the events only when it moved
+    revision: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class LiveStateRow(Base):
-    """Where a station's running class is; written on every segment change and pause."""
+class ClassEventRow(Base):
+    """A control of a running class (pause, resume, seek, extend, stop), in order."""
 
-    __tablename__ = "live_state"
+    __tablename__ = "class_event"
+    __table_args__ = (UniqueConstraint("class_id", "seq"),)
 
-    station: Mapped[str] = mapped_column(String(60), primary_key=True)
-    session_id: Mapped[int | None] = mapped_column(ForeignKey("class_session.id"))
-    state: Mapped[dict[str, Any]]
-    segment_index: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("class_session.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))
+    at_ns: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[dict[str, Any]]
+    station: Mapped[str] = mapped_column(String(60), default="")
+
+
+class StationRow(Base):
+    """A TV or kiosk of the gym: its own settings, and its heartbeat."""
+
+    __tablename__ = "station"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "tv" | "kiosk"
+    host: Mapped[str] = mapped_column(String(120), default="")
+    pid: Mapped[int | None] = mapped_column(Integer)
+    #: screen, volume, muted (store.settings.STATION_DEFAULTS)
+    settings: Mapped[dict[str, Any]]
+    role: Mapped[str | None] = mapped_column(String(10))  # "leader" | "follower" | None
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("class_session.id", ondelete="SET NULL"))
+    state: Mapped[str | None] = mapped_column(String(10))
+    position_s: Mapped[float | None] = mapped_column(Float)
+    clock_offset_ms: Mapped[float | None] = mapped_column(Float)
+    #: the gym-clock instant of the latest heartbeat; None once it left cleanly
+    last_seen_ns: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class SetLogRow(Base):

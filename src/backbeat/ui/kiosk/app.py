@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -15,23 +14,30 @@ from PySide6.QtGui import QGuiApplication, QImage
 from backbeat.domain.errors import InvalidInput
 from backbeat.store.db import Database
 from backbeat.store.seed import open_database
+from backbeat.store.stations import station_name
 from backbeat.ui.application import application
 from backbeat.ui.kiosk.window import KioskWindow
 
 VIEWS = ("roster", "checkin", "log", "change", "caution", "pin", "substitute", "double-tap")
 
 
-def default_station() -> str:
-    return f"kiosk@{socket.gethostname()}"
-
-
 def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None,
               station: str | None = None, beside_tv: bool = False) -> int:
     """The kiosk, fullscreen and locked (leaving needs the trainer PIN) unless windowed."""
+    from backbeat.engine.gymclock import GymClock
+    from backbeat.store.link import StationLink
+
     app = application()
-    window = KioskWindow(db, station=station or default_station(), locked=not windowed)
+    name = station_name("kiosk", station)
+    link = StationLink(db, name, "kiosk", GymClock())  # refuses a name another kiosk runs under
+    window = KioskWindow(db, station=name, locked=not windowed, link=link)
+    link.on_change = window.bridge.class_changed.emit  # from the link's thread: queued to this one
+    link.start()
     place_kiosk(window, windowed=windowed, screen=screen, beside_tv=beside_tv)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        link.close()
 
 
 def place_kiosk(window: KioskWindow, *, windowed: bool = False, screen: int | None = None,
@@ -64,8 +70,8 @@ def kiosk_view(*, view: str, size: QSize, at_s: float | None = None,
     check in when a class runs)."""
     from backbeat.store.athletes import add_athlete, list_athletes
     from backbeat.store.checkins import check_in
+    from backbeat.store.classes import start_class
     from backbeat.store.demo import ensure_demo
-    from backbeat.store.live import save_live_state
     from backbeat.store.outbox import Outbox
 
     app = application()
@@ -78,8 +84,8 @@ def kiosk_view(*, view: str, size: QSize, at_s: float | None = None,
             add_athlete(db, name)
         athletes = {a.name: a for a in list_athletes(db)}
         if at_s is not None:
-            save_live_state(db, "tv", {"program": program, "day": day, "position_ms": at_s * 1000,
-                                       "state": "paused", "extensions": {}, "session_id": None}, 0)
+            start_class(db, program, day, at_ns=time.time_ns(), leader=None,  # SQLite: this machine's clock
+                        position_ms=at_s * 1000, paused=True)
             for name in ("Ana", "Ben", "Chloé", "Dev", "Farah", "Hana", *extra_athletes):
                 check_in(db, athletes[name].id, station="snapshot")
         window = KioskWindow(db, station="snapshot", outbox=Outbox(Path(tmp) / "outbox"),

@@ -9,18 +9,19 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication, QImage
 
-from backbeat.engine.clock import FakeClock
+from backbeat.engine.clock import FakeClock, MonotonicClock
+from backbeat.engine.gymclock import GymClock
 from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.engine.timeline import WORKING, ClassPlan
 from backbeat.store.board import rest_board
 from backbeat.store.classcache import keep_class, kept_class, kept_for
 from backbeat.store.db import Database, StoreError
 from backbeat.store.library import load_library
-from backbeat.store.live import TV_STATION, LiveStateWriter, load_live_state, resumable
+from backbeat.store.link import StationLink
 from backbeat.store.maintenance import BackupKeeper
 from backbeat.store.programs import load_program, program_days
-from backbeat.store.sessions import end_session, start_session
 from backbeat.store.settings import get_setting, set_setting
+from backbeat.store.stations import station_name
 from backbeat.ui.application import application, demo_geometry, place_framed
 
 
@@ -72,7 +73,7 @@ def _or(default, read):
 
 def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
            screen: int | None = None, resume: bool = False, autostart: bool = False,
-           beside_kiosk: bool = False, remote: str | None = None) -> int:
+           beside_kiosk: bool = False, remote: str | None = None, station: str | None = None) -> int:
     from PySide6.QtCore import QTimer
 
     from backbeat.ui.audio_service import AudioService
@@ -81,36 +82,36 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     app = application()
     audio = AudioService(volume=float(get_setting(db, "audio.volume")),
                          muted=bool(get_setting(db, "audio.muted")))
-    clock = audio.clock  # the output device's: the screen paints what is heard
-    saved = _or(None, lambda: load_live_state(db, TV_STATION))
+    name = station_name("tv", station)
+    # the gym's clock (the database server's, on this computer's monotonic clock):
+    # every TV of the class shows the same instant
+    clock = GymClock(MonotonicClock())
+    link = StationLink(db, name, "tv", clock)  # refuses a name another TV runs under
+    first = link.step()  # what the gym is doing, before the first frame (the store away: nothing)
 
-    def take_up(state: dict) -> ClassRunner:
-        plan = make_plan(db, state["program"], int(state["day"]))
-        return ClassRunner.from_state(plan, clock, state)  # paused where it was
+    def take_up(offer: dict) -> ClassRunner:
+        link.take_up(offer["info"])
+        runner = ClassRunner(make_plan(db, offer["program"], int(offer["day"])), clock,
+                             position_ms=float(offer["position_ms"]))
+        runner.adopt(runner.timing())  # paused where it was (a ready runner's timing is paused)
+        return runner
 
     def fresh(program: str, day: int) -> ClassRunner:
         return ClassRunner(make_plan(db, program, day), clock)
 
-    def on_start(r: ClassRunner) -> int | None:
-        # while the database is away the class runs without a session row
-        return _or(None, lambda: start_session(db, r.timeline.program, r.timeline.day))
+    def on_start(r: ClassRunner) -> None:
+        link.start_class(r.timeline.program, r.timeline.day, r.timing().anchor_ns)
 
-    offer = None
-    session_id = None
-    if resume and resumable(saved):
-        runner = take_up(saved)
-        session_id = saved.get("session_id")
-    else:
-        runner = fresh(program, day)
-        offer = saved if resumable(saved) else None
-        if autostart and offer is None:
-            runner.play()
-            session_id = on_start(runner)
-    writer = LiveStateWriter(db, TV_STATION)
-    notes = ["nothing to resume: starting afresh"] if resume and not resumable(saved) else []
+    notes = []
     if db.offline:
         notes.append("⚠ The database cannot be reached: the class kept on this TV runs; "
-                     "its position is saved when the database is back.")
+                     "it joins the gym's class when the database is back.")
+    if first.class_id is not None and first.program:
+        runner = fresh(first.program, first.day)
+    else:
+        runner = fresh(program, day)
+        if resume and first.resume_offer is None:
+            notes.append("nothing to resume: starting afresh")
     audio.volumeChanged.connect(lambda v: set_setting(db, "audio.volume", v))
     audio.mutedChanged.connect(lambda m: set_setting(db, "audio.muted", m))
     QTimer.singleShot(1000, audio.warm_up)  # after the first frame; the first cue needs no load
@@ -120,20 +121,42 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
         notes.append(db.read_only_note())
 
     def status() -> list[str]:
+        view = link.view
+        lines = list(notes)
         sound = audio.status_text()
-        return notes + ([sound] if sound else []) + [e for e in (writer.error, backups.error) if e]
+        if sound:
+            lines.append(sound)
+        if not view.in_step:
+            lines.append("database away: the class runs on, saved when it is back" if view.role == "leader"
+                         else "NOT IN STEP: the database cannot be reached, running on from the last anchor")
+        if view.clock_warning:
+            lines.append(view.clock_warning)
+        if link.view.role == "follower":
+            lines.append(f"following {view.leader}")
+        return lines + ([backups.error] if backups.error else [])
 
-    def save(state: dict, index: int) -> None:
-        writer.submit(state, index)
+    def save(state: dict, _index: int) -> None:
+        link.shown(state["state"], state["position_ms"] / 1000)
         if window.runner.state is RunState.ENDED:
             backups.class_ended(window.session_id)
 
-    window = TvWindow(runner, save=save, status=status, resume_offer=offer,
-                      on_resume=take_up, session_id=session_id, classes=_or(_kept_choices(), lambda: class_choices(db)),
+    window = TvWindow(runner, save=save,
+                      status=status, on_resume=take_up,
+                      classes=_or(_kept_choices(), lambda: class_choices(db)),
                       make_runner=fresh, on_start=on_start,
                       board=lambda slug, session, sets: rest_board(db, slug, session_id=session, sets=sets),
-                      audio=audio)
-    server = _serve_remote(window, db, remote, notes) if remote else None
+                      audio=audio, link=link)
+    link.start()
+    if first.class_id is None:
+        if resume and first.resume_offer is not None:
+            window.resume_offer = {"info": first.resume_offer, "program": first.resume_offer.program,
+                                   "day": first.resume_offer.day, "class_id": first.resume_offer.id,
+                                   "position_ms": _offer_position(first)}
+            window.resume()
+        elif autostart and first.resume_offer is None:
+            window.command("toggle")  # starts it (on_start: the class row, led from here)
+    server = _serve_remote(window, db, remote, notes, name) if remote else None
+    window.tick()
     screens = QGuiApplication.screens()
     if screen is not None:
         set_setting(db, "tv.screen", screen)
@@ -144,6 +167,9 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     else:
         window.place_on(target, fullscreen=not windowed)
     window.save_now()
+    frame_log = os.environ.get("BACKBEAT_FRAME_LOG")
+    if frame_log:  # the gym benchmark compares TVs frame by frame on the machine's monotonic clock
+        window.on_frame = _frame_logger(frame_log, window, link)
     if os.environ.get("BACKBEAT_EXIT_AFTER_FIRST_FRAME"):
         # start-up benchmark: report the first painted frame and leave
         def first_frame() -> None:
@@ -154,10 +180,8 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     code = app.exec()
     if server is not None:
         server.stop()
-    writer.close()
+    link.close()
     backups.close()
-    if window.runner.state is RunState.ENDED and window.session_id is not None:
-        _or(None, lambda: end_session(db, window.session_id))
     return code
 
 
@@ -166,7 +190,7 @@ def _kept_choices() -> list[tuple[str, int]]:
     return [] if kept is None else [(kept[0].name, d) for d in range(1, len(kept[0].days) + 1)]
 
 
-def _serve_remote(window, db: Database, address: str, notes: list[str]):
+def _serve_remote(window, db: Database, address: str, notes: list[str], station: str):
     """Serve the phone remote for ``window`` at ``address``; a port that is taken
     is said on the TV's status line and the class goes on without it."""
     from backbeat.remote.access import StoreAccess
@@ -176,7 +200,7 @@ def _serve_remote(window, db: Database, address: str, notes: list[str]):
 
     host, port = parse_bind(address)
     control = TvRemoteControl(window)
-    server = RemoteServer(control, StoreAccess(db, TV_STATION), host=host, port=port)
+    server = RemoteServer(control, StoreAccess(db, station), host=host, port=port)
     try:
         url = server.start()
     except OSError as exc:
@@ -186,6 +210,30 @@ def _serve_remote(window, db: Database, address: str, notes: list[str]):
     window.remote, window.remote_server = control, server
     window.tick()
     return server
+
+
+def _frame_logger(path: str, window, link):
+    """Each frame: the machine's monotonic time, the class position the TV's clock
+    gives at that instant, the state and the role (one line; see bench_gym)."""
+    import time
+
+    out = open(path, "a", buffering=1)  # noqa: SIM115 (open for the window's life)
+
+    def log(now) -> None:
+        t0 = time.monotonic_ns()
+        pos = window.runner.position_ns()
+        t1 = time.monotonic_ns()
+        if t1 - t0 < 1_000_000:  # not descheduled between the two readings
+            out.write(f"{(t0 + t1) // 2} {pos / 1e6:.3f} {now.state.value} {link.view.role or '-'}\n")
+
+    return log
+
+
+def _offer_position(view) -> float:
+    from backbeat.engine.gymclass import position_ms
+
+    at = view.extra.get("resume_at_ns")
+    return position_ms(view.resume_offer.timing, at) if at else 0.0
 
 
 def _rss_kb() -> int:

@@ -20,6 +20,7 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
 from PySide6.QtWidgets import QMainWindow
 
 from backbeat.engine.commands import CommandRefused, apply_command
+from backbeat.engine.gymclass import ClassState, Event, position_ms
 from backbeat.engine.runner import EXTEND_STEP_S, ClassRunner, RunState
 from backbeat.engine.timeline import WORKING
 from backbeat.ui.tv.scenes import MENU_ITEMS
@@ -63,7 +64,8 @@ class TvWindow(QMainWindow):
                  classes: list[tuple[str, int]] | None = None,
                  make_runner: Callable[[str, int], ClassRunner] | None = None,
                  on_start: Callable[[ClassRunner], int | None] | None = None,
-                 board: Callable[[str, int | None, int | None], list] | None = None):
+                 board: Callable[[str, int | None, int | None], list] | None = None,
+                 link=None):
         super().__init__()
         self.setWindowTitle(f"Backbeat — {runner.timeline.program}, day {runner.timeline.day}")
         self.runner = runner
@@ -87,6 +89,11 @@ class TvWindow(QMainWindow):
         self._board_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rest-board")
         self._board_future: Future | None = None
         self._board_for: str | None = None
+        # the gym's shared class (store.link.StationLink): followed on every frame
+        self.link = link
+        self.on_frame: Callable | None = None  # each frame's Now (BACKBEAT_FRAME_LOG, the gym benchmark)
+        self.class_id: int | None = None
+        self._stop_sent = False
         # the phone remote (ui.tv.remote), when this TV serves it
         self.remote = None
         self.remote_server = None
@@ -140,6 +147,8 @@ class TvWindow(QMainWindow):
 
     # --- per frame ------------------------------------------------------------
     def tick(self) -> None:
+        if self.link is not None:
+            self._follow_link()
         if self.remote is not None:
             self.remote.drain()  # the phone's commands, on this thread
         now = self.runner.now()
@@ -158,6 +167,8 @@ class TvWindow(QMainWindow):
                 self.screen_widget.board = []
         if self._status is not None:
             self.screen_widget.status_lines = self._status()
+        if self.on_frame is not None:
+            self.on_frame(now)
         if self.remote is not None:
             self.remote.publish()
         if self.remote_server is not None:
@@ -174,6 +185,36 @@ class TvWindow(QMainWindow):
     def _at_edge(self) -> None:
         self.tick()
         self.screen_widget.repaint()  # now, not when the event loop next gets round to it
+
+    def _follow_link(self) -> None:
+        """Take up the shared class as the store has it (read off this thread by the link)."""
+        view = self.link.view
+        if view.done < self.link.submitted:
+            return  # this TV's own controls are on their way: it shows them already
+        if view.class_id is not None and view.timing is not None:
+            if view.class_id != self.class_id:
+                self.class_id = self.session_id = view.class_id
+                self._stop_sent = view.timing.state is ClassState.ENDED
+                self.resume_offer = self.screen_widget.resume_offer = None
+                t = self.runner.timeline
+                if (t.program, t.day) != (view.program, view.day) and self._make_runner is not None:
+                    self.set_runner(self._make_runner(view.program, view.day), tick=False)
+                self._show_choice()
+            self.runner.adopt(view.timing)
+        elif self.runner.state is RunState.READY and self.class_id is None:
+            offer = view.resume_offer
+            if offer is not None:
+                at = view.extra.get("resume_at_ns") or 0
+                pos = position_ms(offer.timing, at) if at else 0.0
+                if self.resume_offer is None or self.resume_offer.get("class_id") != offer.id:
+                    self.resume_offer = {"class_id": offer.id, "program": offer.program, "day": offer.day,
+                                         "position_ms": pos, "info": offer}
+                    self.screen_widget.resume_offer = self.resume_offer
+        # the leader closes the class at its end (every screen reaches it on its own)
+        if (view.role == "leader" and self.class_id is not None and not self._stop_sent
+                and self.runner.state is RunState.ENDED):
+            self._stop_sent = True
+            self.link.record(Event("stop", self.runner.clock.now_ns()))
 
     def _ask_board(self) -> None:
         """The board for the coming exercise, fetched off the GUI thread: at once when
@@ -207,11 +248,12 @@ class TvWindow(QMainWindow):
         self.set_runner(self._on_resume(self.resume_offer))
         self.resume_offer = self.screen_widget.resume_offer = None
 
-    def set_runner(self, runner: ClassRunner) -> None:
+    def set_runner(self, runner: ClassRunner, *, tick: bool = True) -> None:
         self.runner = runner
         self.screen_widget.runner = runner
         self.setWindowTitle(f"Backbeat — {runner.timeline.program}, day {runner.timeline.day}")
-        self.tick()
+        if tick:
+            self.tick()
 
     def _choosing(self) -> bool:
         return (self.runner.state is RunState.READY and self._make_runner is not None
@@ -246,10 +288,15 @@ class TvWindow(QMainWindow):
             name = "pause" if r.state is RunState.RUNNING else "resume"
         elif name == "end":
             name = "stop"
-        starting = r.state is RunState.READY and name == "resume"
-        apply_command(r, name, seconds)
+        starting = r.state is RunState.READY and name == "resume" and self.class_id is None
+        event = apply_command(r, name, seconds)
+        if self.link is not None and self.class_id is not None:
+            self.link.record(event)  # every other screen takes it from the store
         if name == "resume":
-            self.resume_offer = self.screen_widget.resume_offer = None
+            declined, self.resume_offer = self.resume_offer, None
+            self.screen_widget.resume_offer = None
+            if starting and declined is not None and self.link is not None:
+                self.link.decline(declined["info"])  # started afresh: the interrupted class stops
         if starting and self._on_start is not None:
             self.session_id = self._on_start(r)
         self._show_choice()
@@ -332,7 +379,7 @@ class TvWindow(QMainWindow):
     def _open_menu(self) -> None:
         self._ran_before_menu = self.runner.state is RunState.RUNNING
         if self._ran_before_menu:
-            self.runner.pause()
+            self._key("pause")  # the class waits for the coach, on every screen
         self.menu = self.screen_widget.menu = 0
 
     def _close_menu(self) -> None:
@@ -347,7 +394,7 @@ class TvWindow(QMainWindow):
             self._close_menu()
             if chosen == 0:  # back to the class, running again if it ran
                 if self._ran_before_menu:
-                    self.runner.play()
+                    self._key("resume")
             elif chosen == 1:
                 self._key("end")
             else:
@@ -356,12 +403,12 @@ class TvWindow(QMainWindow):
         elif key in _MENU:
             self._close_menu()
             if self._ran_before_menu:
-                self.runner.play()
+                self._key("resume")
         self.tick()
 
     def closeEvent(self, event) -> None:
-        if self.runner.state is RunState.RUNNING:
-            self.runner.pause()
+        if self.link is None and self.runner.state is RunState.RUNNING:
+            self.runner.pause()  # leaving pauses, so a resume continues here (with a link: its close)
         self.save_now()
         self._timer.stop()
         self._edge_timer.stop()
