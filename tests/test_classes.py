@@ -48,7 +48,7 @@ class Gym:
         self.db = db
         self.base = FakeClock(T0)
 
-    def station(self, name, *, skew_s=0.0, wall_off_s=0.0):
+    def station(self, name, *, skew_s=0.0, wall_off_s=0.0, kind="tv"):
         base = self.base
         skew = round(skew_s * S)
 
@@ -57,7 +57,7 @@ class Gym:
                 return base.now_ns() + skew
 
         clock = GymClock(Local(), -skew)
-        link = StationLink(self.db, name, "tv", clock, wall=lambda: base.now_ns() - round(wall_off_s * S),
+        link = StationLink(self.db, name, kind, clock, wall=lambda: base.now_ns() - round(wall_off_s * S),
                            measurer=lambda db, c: None, pid=os.getpid() + len(name))
         return link
 
@@ -197,6 +197,50 @@ def test_a_clock_ten_minutes_off_is_followed_and_warned_about(gym):
     assert position_ms(vb.timing, b.clock.now_ns()) == 2000
     assert "clock is 12 min fast" in vb.clock_warning
     assert a.step().clock_warning is None
+
+
+def test_a_kiosk_binds_to_a_class_asks_when_two_run_and_says_tv_offline(gym, qtbot, tmp_path):
+    from backbeat.store.outbox import Outbox
+    from backbeat.ui.kiosk.window import KioskWindow
+
+    front = gym.station("tv-front")
+    front.start_class("Precision Back", 1, gym.base.now_ns())
+    front.step()
+    kiosk_link = gym.station("rack-1", kind="kiosk")
+    kiosk = KioskWindow(gym.db, station="rack-1", outbox=Outbox(tmp_path / "outbox"), locked=False,
+                        link=kiosk_link)
+    qtbot.addWidget(kiosk)
+    try:
+        gym.advance(12)  # into the first set
+        front.step()
+        kiosk_link.step()
+        cs = kiosk.show_class()
+        assert (cs.program, cs.day, cs.exercise, cs.set_number) == ("Precision Back", 1, "lat-pulldown", 1)
+        text = kiosk.roster.class_label.text()
+        assert "TV: tv-front" in text and "offline" not in text
+        assert kiosk.roster.class_button.isHidden()
+        # a second room starts a class: the kiosk asks which one, once
+        back = gym.station("tv-back")
+        back.start_class("Precision Back", 2, gym.base.now_ns())
+        back.step()
+        kiosk_link.step()
+        assert kiosk.show_class() is None and not kiosk.roster.class_button.isHidden()
+        assert "2 classes are running" in kiosk.roster.class_label.text()
+        kiosk.show_classes()
+        assert kiosk.stack.currentWidget() is kiosk.class_page
+        [first, second] = [k for k, _ in kiosk.class_page.grid.items]
+        kiosk.class_chosen(second)
+        kiosk_link.step()
+        assert kiosk.show_class().day == 2 and "TV: tv-back" in kiosk.roster.class_label.text()
+        assert station_setting(gym.db, "rack-1", "class") == second  # remembered
+        # every TV of its class silent for 5 s: TV offline, and the kiosk still offers the set
+        gym.advance(5.5)
+        front.step()
+        kiosk_link.step()
+        assert kiosk.show_class().day == 2 and "TV offline" in kiosk.roster.class_label.text()
+    finally:
+        kiosk.leave()
+        kiosk_link.close()
 
 
 # --- station names and their settings -------------------------------------------------

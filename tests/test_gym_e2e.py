@@ -6,7 +6,10 @@ SQLite, and on the throw-away PostgreSQL with the follower's clock 3 s wrong
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import time
 
 import pytest
@@ -20,14 +23,22 @@ from tests import scripts
 bench = scripts.load("benchmarks/bench_gym.py")
 
 
-def _gym(url, tmp_path, *, fake_s=None):
+def _gym(url, tmp_path, *, fake_s=None, kiosk=False):
     db = open_database(url)
     lead = bench.Tv(url, "tv-a", tmp_path)
     tvs = [lead]
+    rack = None
     try:
         lead.wait_for(lambda f: True)  # up, idle
         class_id = start_class(db, "Precision Back", 1, at_ns=gym_now_ns(db), leader="tv-a")
         lead.wait_for(lambda f: f[2] == "running" and f[3] == "leader")
+        if kiosk:  # a kiosk process logs into the class (its heartbeat names it)
+            env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BACKBEAT_DATA_DIR": str(tmp_path / "rack")}
+            rack = subprocess.Popen([sys.executable, "-m", "backbeat", "--db", url, "kiosk", "--windowed",
+                                     "--station", "rack-1"], env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE)
+            _until(lambda: {s.name: s for s in list_stations(db)}.get("rack-1")
+                   and {s.name: s for s in list_stations(db)}["rack-1"].class_id == class_id)
         time.sleep(1.0)
         follow = bench.Tv(url, "tv-b", tmp_path, fake_s=fake_s)  # joins mid-class
         tvs.append(follow)
@@ -53,11 +64,25 @@ def _gym(url, tmp_path, *, fake_s=None):
         tvs.append(back)
         back.wait_for(lambda f: f[3] == "follower" and f[2] == "running")
         assert load_class(db, class_id).leader == "tv-b"
+        if rack is not None:
+            assert rack.poll() is None, rack.stderr.read().decode()[-2000:]  # the kiosk ran through it all
         return {s.name: s for s in list_stations(db)}
     finally:
         for tv in tvs:
             tv.stop()
+        if rack is not None:
+            rack.terminate()
+            rack.wait(10)
         db.close()
+
+
+def _until(predicate, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
 
 
 class _Clock:
@@ -70,7 +95,7 @@ class _Clock:
 
 @pytest.mark.slow
 def test_tv_processes_share_a_class_on_sqlite(tmp_path):
-    _gym(f"sqlite:///{tmp_path / 'gym.db'}", tmp_path)
+    _gym(f"sqlite:///{tmp_path / 'gym.db'}", tmp_path, kiosk=True)
 
 
 @pytest.mark.slow
