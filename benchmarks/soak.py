@@ -2,7 +2,7 @@
 
 1. Hours of classes at accelerated fake time (SOAK_CLASSES, default 24 — about
    14 hours of class time): the real TV window (offscreen) paints a frame at
-   every fake-clock step, saves the live state through its background writer,
+   every fake-clock step, beats its station heartbeat with what it showed,
    and a kiosk's TapSender logs taps between sets, through the same SQLite
    database; random pauses, skips, back steps and +15 s. At the end of every
    class the screen's position must equal the plan (drift), and the process's
@@ -67,17 +67,18 @@ def _load() -> str:
 def fake_time_classes(folder: Path, classes: int, seed: int = 16) -> dict:
     from backbeat.domain.setlog import SetEntry
     from backbeat.engine.clock import FakeClock
+    from backbeat.engine.gymclass import Event
     from backbeat.engine.runner import ClassRunner, RunState
     from backbeat.engine.timeline import ClassPlan
     from backbeat.store.athletes import list_athletes
+    from backbeat.store.classes import append_event, start_class
     from backbeat.store.demo import ensure_demo
     from backbeat.store.library import load_library
-    from backbeat.store.live import LiveStateWriter
     from backbeat.store.logs import count_logs
     from backbeat.store.outbox import Outbox, TapSender
     from backbeat.store.programs import load_program
     from backbeat.store.seed import open_database
-    from backbeat.store.sessions import end_session, start_session
+    from backbeat.store.stations import heartbeat, register_station
     from backbeat.ui.application import application
     from backbeat.ui.tv.window import TvWindow
 
@@ -95,7 +96,12 @@ def fake_time_classes(folder: Path, classes: int, seed: int = 16) -> dict:
                 answered[r.key] = r.status
 
     sender = TapSender(db, on_result, outbox=Outbox(folder / "outbox"), spare=folder / "spare")
-    writer = LiveStateWriter(db, "tv")
+    register_station(db, "soak-tv", "tv", time.time_ns())
+    session = None
+
+    def shown(state: dict, _index: int) -> None:  # the TV's heartbeat: what it showed
+        heartbeat(db, "soak-tv", time.time_ns(), role="leader", class_id=session, state=state["state"],
+                  position_s=state["position_ms"] / 1000, clock_offset_ms=0.0)
     program = load_program(db, "Precision Back")
     library = load_library(db)
     rng = random.Random(seed)
@@ -106,12 +112,12 @@ def fake_time_classes(folder: Path, classes: int, seed: int = 16) -> dict:
         day = 1 + n % len(program.days)
         runner = ClassRunner(ClassPlan(program, day, library), clock)
         if window is None:
-            window = TvWindow(runner, save=writer.submit)
+            window = TvWindow(runner, save=shown)
             window.resize(1280, 720)
             window.show()
         else:
             window.set_runner(runner)
-        session = start_session(db, program.name, day)
+        session = start_class(db, program.name, day, at_ns=time.time_ns(), leader="soak-tv")
         runner.play()
         expected_ns = 0
         while runner.state is not RunState.ENDED:
@@ -147,15 +153,13 @@ def fake_time_classes(folder: Path, classes: int, seed: int = 16) -> dict:
         drift = abs(runner.position_ns() - expected_ns) / 1e6
         worst_drift_ms = max(worst_drift_ms, drift)
         class_s += runner.timeline.duration_ms / 1000
-        end_session(db, session)
-        writer.flush()
+        append_event(db, session, Event("stop", time.time_ns()), station="soak-tv")
         memory.append(rss_kb())
     deadline = time.monotonic() + 60
     while (len(answered) < taps or sender.waiting()) and time.monotonic() < deadline:
         time.sleep(0.05)
         app.processEvents()
     sender.close()
-    writer.close()
     window.close()
     stored = count_logs(db) - logs_before
     saved = sum(1 for s in answered.values() if s in ("saved", "duplicate"))
