@@ -13,13 +13,13 @@ from backbeat.store.board import class_board
 from backbeat.store.checkins import check_in
 from backbeat.store.demo import FLAGGED, ensure_demo
 from backbeat.store.library import load_library
-from backbeat.store.live import save_live_state
 from backbeat.store.logs import log_set
 from backbeat.store.programs import load_program
 from backbeat.store.sessions import start_session
 from backbeat.ui.trainer.class_board import ClassBoardTab
 from backbeat.ui.trainer.context import TrainerContext
 from backbeat.ui.trainer.window import TAB_FACTORIES
+from tests.live_class import save_live_state
 
 
 def test_the_class_tab_shows_the_board_and_a_tap_within_a_second(db, qtbot):

@@ -199,48 +199,26 @@ def test_a_clock_ten_minutes_off_is_followed_and_warned_about(gym):
     assert a.step().clock_warning is None
 
 
-def test_a_kiosk_binds_to_a_class_asks_when_two_run_and_says_tv_offline(gym, qtbot, tmp_path):
-    from backbeat.store.outbox import Outbox
-    from backbeat.ui.kiosk.window import KioskWindow
-
+def test_a_kiosks_link_binds_to_a_class_asks_when_two_run_and_says_tv_offline(gym):
     front = gym.station("tv-front")
     front.start_class("Precision Back", 1, gym.base.now_ns())
     front.step()
-    kiosk_link = gym.station("rack-1", kind="kiosk")
-    kiosk = KioskWindow(gym.db, station="rack-1", outbox=Outbox(tmp_path / "outbox"), locked=False,
-                        link=kiosk_link)
-    qtbot.addWidget(kiosk)
-    try:
-        gym.advance(12)  # into the first set
-        front.step()
-        kiosk_link.step()
-        cs = kiosk.show_class()
-        assert (cs.program, cs.day, cs.exercise, cs.set_number) == ("Precision Back", 1, "lat-pulldown", 1)
-        text = kiosk.roster.class_label.text()
-        assert "TV: tv-front" in text and "offline" not in text
-        assert kiosk.roster.class_button.isHidden()
-        # a second room starts a class: the kiosk asks which one, once
-        back = gym.station("tv-back")
-        back.start_class("Precision Back", 2, gym.base.now_ns())
-        back.step()
-        kiosk_link.step()
-        assert kiosk.show_class() is None and not kiosk.roster.class_button.isHidden()
-        assert "2 classes are running" in kiosk.roster.class_label.text()
-        kiosk.show_classes()
-        assert kiosk.stack.currentWidget() is kiosk.class_page
-        [first, second] = [k for k, _ in kiosk.class_page.grid.items]
-        kiosk.class_chosen(second)
-        kiosk_link.step()
-        assert kiosk.show_class().day == 2 and "TV: tv-back" in kiosk.roster.class_label.text()
-        assert station_setting(gym.db, "rack-1", "class") == second  # remembered
-        # every TV of its class silent for 5 s: TV offline, and the kiosk still offers the set
-        gym.advance(5.5)
-        front.step()
-        kiosk_link.step()
-        assert kiosk.show_class().day == 2 and "TV offline" in kiosk.roster.class_label.text()
-    finally:
-        kiosk.leave()
-        kiosk_link.close()
+    kiosk = gym.station("rack-1", kind="kiosk")
+    view = kiosk.step()
+    assert view.class_id is not None and view.leader == "tv-front" and not view.tv_offline
+    back = gym.station("tv-back")
+    back.start_class("Precision Back", 2, gym.base.now_ns())
+    back.step()
+    view = kiosk.step()
+    assert view.class_id is None and len(view.classes) == 2  # two rooms: the kiosk must be told
+    second = view.classes[1].id
+    kiosk.bind(second)
+    view = kiosk.step()
+    assert view.class_id == second and view.leader == "tv-back"
+    assert station_setting(gym.db, "rack-1", "class") == second  # remembered
+    gym.advance(5.5)  # every TV of its class silent for 5 s
+    front.step()
+    assert kiosk.step().tv_offline
 
 
 # --- station names and their settings -------------------------------------------------
@@ -273,11 +251,11 @@ def test_the_old_live_state_and_settings_move_to_a_class_and_a_station(db_url):
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        alembic.upgrade(cfg, "0006")
-    open_database(db_url).close()  # (seeded at head) … then the old rows put back at 0006
+        alembic.upgrade(cfg, "0007")
+    open_database(db_url).close()  # (seeded at head) … then the old rows put back at 0007
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        alembic.downgrade(cfg, "0006")
+        alembic.downgrade(cfg, "0007")
         conn.execute(text("INSERT INTO setting (key, value) VALUES ('units', '{\"v\": \"lb\"}')"))
         conn.execute(text("INSERT INTO live_state (station, state, segment_index, updated_at) VALUES "
                           "('tv', :s, 3, '2026-11-30 10:00:00')"),

@@ -15,9 +15,9 @@ from backbeat.store.athletes import list_athletes
 from backbeat.store.checkins import check_in, checked_in
 from backbeat.store.demo import ensure_demo
 from backbeat.store.library import load_library, save_exercise
-from backbeat.store.live import save_live_state
 from backbeat.store.logs import count_logs, recent_logs
 from backbeat.store.sessions import start_session
+from tests.live_class import save_live_state
 
 
 @pytest.fixture

@@ -95,7 +95,7 @@ class _Clock:
 
 @pytest.mark.slow
 def test_tv_processes_share_a_class_on_sqlite(tmp_path):
-    _gym(f"sqlite:///{tmp_path / 'gym.db'}", tmp_path, kiosk=True)
+    _gym(f"sqlite:///{tmp_path / 'gym.db'}", tmp_path, kiosk=True)  # a kiosk process registers and beats
 
 
 @pytest.mark.slow

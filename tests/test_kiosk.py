@@ -20,6 +20,7 @@ from backbeat.store.demo import ensure_demo
 from backbeat.store.logs import count_logs, find_log, recent_logs, suggested_load
 from backbeat.store.outbox import Outbox
 from backbeat.ui.kiosk.window import IDLE_S, UNDO_S, KioskWindow
+from tests.live_class import save_live_state
 
 
 class FakeClock:
@@ -513,7 +514,7 @@ def test_a_substitute_is_logged_as_itself_with_its_own_prescription(qtbot, db, g
 
 
 def _live(db) -> dict:
-    from backbeat.store.live import load_live_state
+    from tests.live_class import load_live_state
 
     return load_live_state(db, "tv")
 

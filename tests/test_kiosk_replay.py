@@ -28,12 +28,12 @@ from backbeat.store.athletes import list_athletes
 from backbeat.store.checkins import check_out
 from backbeat.store.demo import ensure_demo
 from backbeat.store.library import load_library
-from backbeat.store.live import save_live_state
 from backbeat.store.models import ExerciseRow, SetLogRow
 from backbeat.store.outbox import Outbox
 from backbeat.store.programs import load_program
 from backbeat.store.sessions import start_session
 from backbeat.ui.kiosk.window import KioskWindow
+from tests.live_class import save_live_state
 
 ATHLETES = ("Ana", "Ben", "Dev")  # Dev is flagged: the class's hyperextension is a bird dog
 #: what a tap logs: the class's exercise, or one picked, with a side for one-side work

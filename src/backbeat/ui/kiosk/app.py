@@ -30,9 +30,8 @@ def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None
     app = application()
     name = station_name("kiosk", station)
     link = StationLink(db, name, "kiosk", GymClock())  # refuses a name another kiosk runs under
-    window = KioskWindow(db, station=name, locked=not windowed, link=link)
-    link.on_change = window.bridge.class_changed.emit  # from the link's thread: queued to this one
-    link.start()
+    window = KioskWindow(db, station=name, locked=not windowed)
+    link.start()  # the kiosk's heartbeat and class binding (backbeat status lists it)
     place_kiosk(window, windowed=windowed, screen=screen, beside_tv=beside_tv)
     try:
         return app.exec()

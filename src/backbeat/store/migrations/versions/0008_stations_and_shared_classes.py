@@ -1,7 +1,7 @@
 """stations and shared classes: the TV's live state and per-station settings move over
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 01:00:00
 
 The single ``live_state`` row named ``tv`` becomes the class's own timing
@@ -20,8 +20,8 @@ from alembic import op
 
 from backbeat.domain.names import name_key
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
