@@ -81,3 +81,19 @@ def test_trainer_tabs_fit_a_laptop(qtbot, db):
         problems += widget_problems(window, f"trainer {tab}")
     window.confirm_discard = lambda _what: True
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_long_name_with_a_long_exercise_fits_the_log_and_the_picker(qtbot, size):
+    with kiosk_view(view="roster", size=QSize(*size), at_s=1000.0,
+                    extra_athletes=(LONG_NAME,)) as window:
+        athlete = next(a for a in window.athletes.values() if a.name == LONG_NAME)
+        window.open_athlete(athlete)
+        window.open_log("lat-pulldown")  # the library's longest exercise name
+        settle()
+        assert LONG_NAME in window.log.athlete_label.text()
+        problems = widget_problems(window, f"log of {LONG_NAME}")
+        window.show_picker()
+        settle()
+        problems += widget_problems(window, f"picker of {LONG_NAME}")
+    assert not problems, "\n".join(problems)

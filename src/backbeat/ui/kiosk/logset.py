@@ -60,7 +60,8 @@ class LogPage(QWidget):
 
         top = QHBoxLayout()
         self.done_button = button("◀  DONE", "", self.done_tapped.emit, name="done")
-        self.athlete_label = label("", "title")
+        # a long name and a long exercise break over two lines, never cropped
+        self.athlete_label = label("", "heading", wrap=True)
         self.athlete_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.change_button = button("CHANGE", "", self.change_tapped.emit, name="change")
         top.addWidget(self.done_button)

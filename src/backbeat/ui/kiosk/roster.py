@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from backbeat.ui.kiosk.widgets import Banner, MessageSlot, TileGrid, button, label
 
@@ -61,7 +61,8 @@ class _ChooserPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(button("◀  BACK", "", self.back_tapped.emit, name="back"))
         top.addSpacing(16)
-        self.title = label(title, "title")
+        self.title = label(title, "title", wrap=True)  # a long name breaks, BACK keeps its size
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         if banner:  # a message takes the title's place: the tiles never move
             self.message = MessageSlot(self.title)
             top.addWidget(self.message, 1)
