@@ -150,7 +150,7 @@ def test_messages_take_the_headers_place_and_go_when_their_cause_goes(qtbot, db,
     class_at(db, "lat-pulldown")
     check_in(db, gym["Ben"].id)
     w = make_kiosk()
-    w.refresh()
+    refresh(qtbot, w)
     QApplication.processEvents()
     where = [t.mapTo(w, t.rect().topLeft()) for t in w.roster.grid.tiles]
     tap(qtbot, w.roster.check_in_button)
