@@ -202,6 +202,42 @@ def cmd_log(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_timetable(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from backbeat.domain.timetable import WEEKDAYS, occurrences
+    from backbeat.store.timetable import get_timetable, timetable_ics
+
+    db = _open_db(args)
+    if args.ics:
+        out = Path(args.ics)
+        part = out.with_name(out.name + ".part")
+        try:
+            part.write_bytes(timetable_ics(db))
+            part.replace(out)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            raise CliError(f"cannot write {out}: {exc.strerror or exc}", EXIT_ERROR) from None
+        print(f"wrote the timetable to {out} (iCalendar)")
+        return EXIT_OK
+    tt = get_timetable(db)
+    if not tt.entries:
+        print("no classes in the timetable (add them in the trainer's Timetable tab)")
+        return EXIT_OK
+    now = datetime.now(UTC)
+    print(f"timetable ({tt.timezone}):")
+    for e in sorted(tt.entries, key=lambda e: (e.weekday, e.start, e.room)):
+        day = f" day {e.day}" if e.day else " (next day)"
+        who = f", coach {e.coach}" if e.coach else ""
+        how = "starts itself" if e.self_start else "waits for Start"
+        print(f"  {WEEKDAYS[e.weekday]:<9} {e.start:%H:%M}  {e.room}: {e.program}{day}{who}; {how}")
+    coming = occurrences(tt, now, now + timedelta(days=7))
+    if coming:
+        o = coming[0]
+        print(f"next: {o.entry.program} in {o.entry.room}, {o.local(tt.zone):%a %d %b %H:%M}")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from backbeat.domain.program import program_json_schema
 
@@ -645,6 +681,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check-in", action="store_true",
                    help="check the athlete in for the running class first")
     p.add_argument("--station", default="trainer", help=argparse.SUPPRESS)
+
+    p = command("timetable", cmd_timetable, "print the week's classes, or write them as iCalendar")
+    p.add_argument("--ics", default=None, metavar="FILE", help="write the timetable as iCalendar")
 
     p = command("schema", cmd_schema, "print the JSON Schema of backbeat.program/1 files")
     p.add_argument("--out", default="-")

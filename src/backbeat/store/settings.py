@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "equipment": None,  # the gym's bars, plates, dumbbells, bands (store/equipment.py)
     "remote.enabled": False,  # the TV serves the coach's phone remote
     "remote.address": "0.0.0.0:8088",  # where: [HOST:]PORT on the gym's network
+    "timetable": None,  # the week's classes (store/timetable.py); None: none yet
+    "timetable.handled": {},  # classes started, asked about or declined, by occurrence key
 }
 
 

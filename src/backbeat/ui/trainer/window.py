@@ -44,6 +44,7 @@ from backbeat.ui.trainer.program_editor import ProgramEditor
 from backbeat.ui.trainer.progress import ProgressTab
 from backbeat.ui.trainer.remote_tab import RemoteTab
 from backbeat.ui.trainer.settings_tab import SettingsTab
+from backbeat.ui.trainer.timetable import TimetableTab
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ TAB_FACTORIES: list[TabSpec] = [
     TabSpec("Class", ClassBoardTab),
     TabSpec("Progress", ProgressTab),
     TabSpec("Equipment", EquipmentTab),
+    TabSpec("Timetable", TimetableTab),
     TabSpec("Remote", RemoteTab),
     TabSpec("Settings", SettingsTab),
 ]

@@ -1,0 +1,146 @@
+"""The week's timetable in the store (one setting), what each class runs, and its
+iCalendar export.
+
+The rules (occurrences, the days the clocks change, what a TV does when) are
+``domain/timetable.py``'s. Here: keeping the timetable and which classes were
+handled (started, asked about, declined — so each is decided once, whichever
+TV restarts), resolving an entry's program and day (the program's next day
+after the last class run from it), and writing the week as iCalendar with the
+``icalendar`` library (one weekly recurring event per class, in the gym's
+time zone, as long as the program's day).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from backbeat.domain.errors import InvalidInput
+from backbeat.domain.names import name_key
+from backbeat.domain.timetable import WEEKDAYS, Entry, Occurrence, Timetable, next_program_day
+from backbeat.store.db import Database
+from backbeat.store.models import ClassSessionRow, ProgramRow
+from backbeat.store.settings import get_setting, set_setting
+
+#: Handled classes are remembered this long.
+KEEP_HANDLED_DAYS = 14
+
+
+def local_zone_name() -> str:
+    """This computer's IANA time zone (the default for a new timetable), else UTC."""
+    try:
+        link = Path("/etc/localtime").resolve()
+        if "zoneinfo" in link.parts:
+            return "/".join(link.parts[link.parts.index("zoneinfo") + 1:])
+        text = Path("/etc/timezone").read_text().strip()
+        return text or "UTC"
+    except OSError:
+        return "UTC"
+
+
+def get_timetable(db: Database) -> Timetable:
+    value = get_setting(db, "timetable")
+    return Timetable(timezone=local_zone_name()) if value is None else Timetable.model_validate(value)
+
+
+def parse_timetable(data: dict) -> Timetable:
+    try:
+        return Timetable.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "timetable"
+        raise InvalidInput(err["msg"].removeprefix("Value error, "), where) from None
+
+
+def save_timetable(db: Database, timetable: Timetable | dict) -> Timetable:
+    if isinstance(timetable, dict):
+        timetable = parse_timetable(timetable)
+    set_setting(db, "timetable", timetable.model_dump(mode="json"))
+    return timetable
+
+
+def handled(db: Database) -> dict[str, dict]:
+    return dict(get_setting(db, "timetable.handled") or {})
+
+
+def mark_handled(db: Database, occurrence: Occurrence, what: str, now: datetime) -> None:
+    """Remember that ``occurrence`` was started, asked about or declined (``what``)."""
+    done = handled(db)
+    done[occurrence.key] = {"what": what, "at": now.astimezone(UTC).isoformat()}
+    cutoff = now - timedelta(days=KEEP_HANDLED_DAYS)
+    done = {k: v for k, v in done.items() if datetime.fromisoformat(v["at"]) >= cutoff}
+    set_setting(db, "timetable.handled", done)
+
+
+def class_of(db: Database, entry: Entry) -> tuple[str, int]:
+    """The program (as stored) and day an entry runs; refused in words when its
+    program is gone or has no such day."""
+    with db.read() as s:
+        row = s.execute(select(ProgramRow.id, ProgramRow.name)
+                        .where(ProgramRow.name_key == name_key(entry.program))).first()
+        if row is None:
+            raise InvalidInput(
+                f"{WEEKDAYS[entry.weekday]} {entry.start:%H:%M}: the program {entry.program!r} is "
+                "no longer in the database, so nothing starts. Fix the timetable in the trainer.",
+                "timetable")
+        from backbeat.store.programs import load_program
+
+        days = len(load_program(db, row.name).days)
+        if entry.day is not None:
+            if entry.day > days:
+                raise InvalidInput(f"{entry.program!r} has {days} days, not day {entry.day}: "
+                                   "nothing starts", "timetable")
+            return row.name, entry.day
+        last = s.scalar(select(ClassSessionRow.day).where(ClassSessionRow.program_id == row.id)
+                        .order_by(ClassSessionRow.started_at.desc(), ClassSessionRow.id.desc())
+                        .limit(1))
+        return row.name, next_program_day(days, last)
+
+
+def class_minutes(db: Database, program: str, day: int) -> int:
+    from backbeat.engine.timeline import ClassPlan
+    from backbeat.store.library import load_library
+    from backbeat.store.programs import load_program
+
+    plan = ClassPlan(load_program(db, program), day, load_library(db))
+    return max(1, round(plan.timeline().duration_ms / 60000))
+
+
+def timetable_ics(db: Database, *, now: datetime | None = None, gym: str = "Backbeat") -> bytes:
+    """The timetable as an iCalendar file: one weekly event per class."""
+    from icalendar import Calendar, Event, vRecur
+
+    tt = get_timetable(db)
+    now = now or datetime.now(UTC)
+    cal = Calendar()
+    cal.add("prodid", "-//Backbeat//timetable//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{gym} classes")
+    cal.add("x-wr-timezone", tt.timezone)
+    zone = tt.zone
+    today = now.astimezone(zone).date()
+    for e in tt.entries:
+        first = today + timedelta(days=(e.weekday - today.weekday()) % 7)
+        try:
+            program, day = class_of(db, e)
+            minutes = class_minutes(db, program, day)
+            summary = f"{program}" + (f" — day {day}" if e.day else "")
+        except InvalidInput:
+            program, minutes, summary = e.program, 60, f"{e.program} (program missing)"
+        event = Event()
+        event.add("uid", f"{e.key}@backbeat")
+        event.add("dtstamp", now.astimezone(UTC))
+        event.add("dtstart", datetime.combine(first, e.start, tzinfo=zone))
+        event.add("duration", timedelta(minutes=minutes))
+        event.add("rrule", vRecur(freq="WEEKLY", byday=["MO", "TU", "WE", "TH", "FR", "SA", "SU"][e.weekday]))
+        event.add("summary", summary)
+        event.add("location", e.room)
+        words = [f"Coach: {e.coach}"] if e.coach else []
+        words.append("Starts on time by itself." if e.self_start else "Starts when the coach is ready.")
+        event.add("description", " ".join(words))
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
