@@ -41,44 +41,38 @@ def data_dir_if_default() -> Path | None:
     return None if os.environ.get("BACKBEAT_DB") else data_dir()
 
 
+def _user_dir(override: str | None, beside_data: str, platform_dir) -> Path:
+    """A per-user folder: ``override`` (an environment variable) if set, else next
+    to the data when ``BACKBEAT_DATA_DIR`` is set (tests, portable installs), else
+    the platform's own; created."""
+    value = os.environ.get(override) if override else None
+    if value:
+        path = Path(value)
+    elif os.environ.get("BACKBEAT_DATA_DIR"):
+        path = data_dir() / beside_data
+    else:
+        path = Path(platform_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def log_dir() -> Path:
     """Where ``backbeat.log`` is written (the user log dir; next to the data with
     ``BACKBEAT_DATA_DIR`` set, so tests never write to the user's logs)."""
-    override = os.environ.get("BACKBEAT_LOG_DIR")
-    if override:
-        path = Path(override)
-    elif os.environ.get("BACKBEAT_DATA_DIR"):
-        path = data_dir() / "log"
-    else:
-        path = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _user_dir("BACKBEAT_LOG_DIR", "log", platformdirs.user_log_dir)
 
 
 def config_dir() -> Path:
     """This computer's own settings (``station.json``): the user config dir,
     or next to the data with ``BACKBEAT_DATA_DIR`` set."""
-    if os.environ.get("BACKBEAT_DATA_DIR"):
-        path = data_dir() / "config"
-    else:
-        path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _user_dir(None, "config", platformdirs.user_config_dir)
 
 
 def cache_dir() -> Path:
     """Things Backbeat can make again (the spoken names' voice samples): the user
     cache dir (next to the data with ``BACKBEAT_DATA_DIR`` set, so tests keep
     theirs apart; ``BACKBEAT_CACHE_DIR`` overrides)."""
-    override = os.environ.get("BACKBEAT_CACHE_DIR")
-    if override:
-        path = Path(override)
-    elif os.environ.get("BACKBEAT_DATA_DIR"):
-        path = data_dir() / "cache"
-    else:
-        path = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _user_dir("BACKBEAT_CACHE_DIR", "cache", platformdirs.user_cache_dir)
 
 
 def default_db_url() -> str:
