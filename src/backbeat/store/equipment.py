@@ -7,10 +7,8 @@ nothing about plates. The rules for what can be built are in
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
 from backbeat.domain.equipment import Equipment
-from backbeat.domain.errors import InvalidInput
+from backbeat.domain.errors import first_refusal
 from backbeat.store.db import Database
 from backbeat.store.settings import get_setting, set_setting
 
@@ -22,12 +20,7 @@ def get_equipment(db: Database) -> Equipment:
 
 def parse_equipment(data: dict) -> Equipment:
     """Refuse equipment naming the first bad field, as the trainer's form shows it."""
-    try:
-        return Equipment.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "equipment"
-        raise InvalidInput(err["msg"].removeprefix("Value error, "), where) from None
+    return first_refusal(Equipment, data, "equipment")
 
 
 def save_equipment(db: Database, equipment: Equipment | dict) -> Equipment:

@@ -15,10 +15,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pydantic import ValidationError
 from sqlalchemy import select
 
-from backbeat.domain.errors import InvalidInput
+from backbeat.domain.errors import InvalidInput, first_refusal
 from backbeat.domain.names import name_key
 from backbeat.domain.timetable import WEEKDAYS, Entry, Occurrence, Timetable, next_program_day
 from backbeat.store.db import Database
@@ -47,12 +46,7 @@ def get_timetable(db: Database) -> Timetable:
 
 
 def parse_timetable(data: dict) -> Timetable:
-    try:
-        return Timetable.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "timetable"
-        raise InvalidInput(err["msg"].removeprefix("Value error, "), where) from None
+    return first_refusal(Timetable, data, "timetable")
 
 
 def save_timetable(db: Database, timetable: Timetable | dict) -> Timetable:

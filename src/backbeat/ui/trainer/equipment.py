@@ -27,8 +27,8 @@ from backbeat.domain.equipment import STARTER_EQUIPMENT, Equipment, Kind, warmup
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.setlog import Units
 from backbeat.store.equipment import get_equipment, save_equipment
-from backbeat.ui import theme
 from backbeat.ui.trainer.context import TrainerContext
+from backbeat.ui.trainer.saved_form import SavedForm
 
 
 class _Table(QGroupBox):
@@ -106,7 +106,7 @@ def _g(value: float) -> str:
     return f"{value:g}"
 
 
-class EquipmentTab(QWidget):
+class EquipmentTab(SavedForm, QWidget):
     def __init__(self, context: TrainerContext):
         super().__init__()
         self.context = context
@@ -173,14 +173,11 @@ class EquipmentTab(QWidget):
         self.load()
 
     # --- in and out of the form ---------------------------------------------------------
-    def load(self) -> None:
-        self.saved = get_equipment(self.db)
-        self.show_equipment(self.saved)
-        self.message.setText("")
+    def read_saved(self):
+        return get_equipment(self.db)
 
-    def on_shown(self) -> None:
-        if self.unsaved_changes() is None:
-            self.load()
+    def show_value(self, value) -> None:
+        self.show_equipment(value)
 
     def show_equipment(self, eq: Equipment) -> None:
         self.bars.set_rows([[b.name, _g(b.weight), b.unit.value] for b in eq.bars])
@@ -222,11 +219,9 @@ class EquipmentTab(QWidget):
         try:
             self.saved = save_equipment(self.db, self.form_data())
         except InvalidInput as exc:
-            self.message.setStyleSheet(theme.PROBLEM_STYLE)
-            self.message.setText(f"Not saved — {exc}")
+            self.tell(f"Not saved — {exc}", problem=True)
             return False
-        self.message.setStyleSheet(theme.DONE_STYLE)
-        self.message.setText("Saved: progression and the kiosks use it from the next set.")
+        self.tell("Saved: progression and the kiosks use it from the next set.")
         self.show_probe()
         return True
 

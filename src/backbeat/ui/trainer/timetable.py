@@ -29,9 +29,8 @@ from backbeat.domain.timetable import WEEKDAYS, Entry, Timetable
 from backbeat.store.programs import list_programs, load_program
 from backbeat.store.timetable import get_timetable, save_timetable, timetable_ics
 from backbeat.ui.trainer.context import TrainerContext
+from backbeat.ui.trainer.saved_form import SavedForm
 
-PROBLEM_STYLE = "color: #B00020; font-weight: bold;"
-GOOD_STYLE = "color: #1B6E3A;"
 COLUMNS = ["Day", "Starts", "Room (TV)", "Program", "Program day", "Coach", "Starts itself"]
 NEXT_DAY = 0
 
@@ -42,7 +41,7 @@ def _plain(tt: Timetable) -> tuple:
                                 for e in tt.entries))
 
 
-class TimetableTab(QWidget):
+class TimetableTab(SavedForm, QWidget):
     def __init__(self, context: TrainerContext):
         super().__init__()
         self.context = context
@@ -145,14 +144,11 @@ class TimetableTab(QWidget):
         return self.table.cellWidget(r, c)
 
     # --- in and out -------------------------------------------------------------------
-    def load(self) -> None:
-        self.saved = get_timetable(self.db)
-        self.show_timetable(self.saved)
-        self.message.setText("")
+    def read_saved(self):
+        return get_timetable(self.db)
 
-    def on_shown(self) -> None:
-        if self.unsaved_changes() is None:
-            self.load()
+    def show_value(self, value) -> None:
+        self.show_timetable(value)
 
     def show_timetable(self, tt: Timetable) -> None:
         self.table.setRowCount(0)
@@ -187,14 +183,12 @@ class TimetableTab(QWidget):
         try:
             self.saved = save_timetable(self.db, self.form_data())
         except InvalidInput as exc:
-            self.message.setStyleSheet(PROBLEM_STYLE)
-            self.message.setText(f"Not saved — {exc}")
+            self.tell(f"Not saved — {exc}", problem=True)
             return False
         self._keys = [e.key for e in self.saved.entries]
         self.show_timetable(self.saved)
-        self.message.setStyleSheet(GOOD_STYLE)
         n = len(self.saved.entries)
-        self.message.setText(f"Saved: {n} class{'es' * (n != 1)} a week.")
+        self.tell(f"Saved: {n} class{'es' * (n != 1)} a week.")
         return True
 
     def ask_ics_path(self) -> str:
@@ -211,9 +205,7 @@ class TimetableTab(QWidget):
             with open(path, "wb") as f:
                 f.write(data)
         except OSError as exc:
-            self.message.setStyleSheet(PROBLEM_STYLE)
-            self.message.setText(f"Not exported — {path}: {exc.strerror or exc}")
+            self.tell(f"Not exported — {path}: {exc.strerror or exc}", problem=True)
             return False
-        self.message.setStyleSheet(GOOD_STYLE)
-        self.message.setText(f"Exported the saved timetable to {path}.")
+        self.tell(f"Exported the saved timetable to {path}.")
         return True
