@@ -297,8 +297,8 @@ def _die_with_parent() -> None:
 
 
 def _speak_in_background(db, program_name: str) -> None:
-    """Make the demo program's spoken names (a saved program has them already); the
-    TV picks each up as soon as it is made."""
+    """Make the demo program's spoken names (a saved program has them already), once
+    the faces are up; the TV picks each up as soon as it is made."""
     import threading
 
     def work() -> None:
@@ -312,7 +312,10 @@ def _speak_in_background(db, program_name: str) -> None:
         with contextlib.suppress(Exception):  # the class runs without them
             prepare(program_spoken_texts(load_program(db, program_name), load_library(db)))
 
-    threading.Thread(target=work, name="speech", daemon=True).start()
+    timer = threading.Timer(5.0, work)  # after the TV and the kiosk are up
+    timer.daemon = True
+    timer.name = "speech"
+    timer.start()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
