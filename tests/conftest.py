@@ -1,10 +1,80 @@
 from __future__ import annotations
 
+import gc
 import os
+import sys
+import threading
+import time
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+#: How long a test's threads get to finish after it (a closed sender, a
+#: stopped pool) before they count as leaked.
+LEAK_GRACE_S = 2.0
+
+
+#: Qt objects already reported as left running (a leak fails one test, not every later one)
+_REPORTED: set[int] = set()
+
+
+def _running_qt_objects() -> list[str]:
+    """QTimers and QThreads still running, of the Python objects alive."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QThread, QTimer
+    from shiboken6 import isValid
+
+    if QCoreApplication.instance() is not None:
+        # widgets closed by the test are deleted now, with their timers
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    out = []
+    for obj in gc.get_objects():
+        if not isinstance(obj, QTimer | QThread) or id(obj) in _REPORTED or not isValid(obj):
+            continue
+        try:
+            if isinstance(obj, QTimer) and obj.isActive():
+                parent = obj.parent()
+                owner = f" of {type(parent).__name__}" if parent is not None else ""
+                out.append(f"a running QTimer{owner} ({obj.interval()} ms)")
+            elif isinstance(obj, QThread) and obj.isRunning():
+                out.append(f"a running QThread {obj.objectName() or type(obj).__name__!r}")
+            else:
+                continue
+        except RuntimeError:  # deleted under us
+            continue
+        _REPORTED.add(id(obj))
+    return out
+
+
+#: Fixtures of tests that make Qt objects (only these pay for the look at them).
+QT_FIXTURES = {"qtbot", "qapp"}
+
+
+@pytest.fixture(autouse=True)
+def _no_leaks(request):
+    """A test that leaves a Python thread, a QThread or a running QTimer behind fails:
+    whatever it started, it stops (windows closed, senders and pools shut down)."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + LEAK_GRACE_S
+    leaked = []
+    for thread in threading.enumerate():
+        if thread in before or thread is threading.current_thread():
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            leaked.append(f"thread {thread.name!r}")
+    if QT_FIXTURES & set(request.fixturenames) and "PySide6.QtCore" in sys.modules:
+        leaked += _running_qt_objects()
+    if leaked:
+        pytest.fail("left running after the test: " + ", ".join(leaked), pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The order's seed, also under -q, so a failing order can be run again."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if seed is not None and not isinstance(seed, str):
+        terminalreporter.write_line(f"test order: --randomly-seed={seed}")
 
 
 @pytest.fixture(autouse=True)

@@ -344,6 +344,12 @@ def _read_only(conn, url: str) -> bool:
     return False
 
 
+def database_away(exc: BaseException) -> bool:
+    """The database did not answer (the server or file is away), as the screens ask it:
+    they never look at SQLAlchemy's errors themselves."""
+    return isinstance(exc, OperationalError | StoreError)
+
+
 def describe_store_error(exc: BaseException) -> str:
     """A database error met while working (not while opening), in words."""
     reason = _reason(exc)

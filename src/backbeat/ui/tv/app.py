@@ -15,7 +15,7 @@ from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.engine.timeline import WORKING, ClassPlan
 from backbeat.store.board import rest_board
 from backbeat.store.classcache import keep_class, kept_class, kept_for
-from backbeat.store.db import Database, StoreError
+from backbeat.store.db import Database, StoreError, database_away
 from backbeat.store.library import load_library
 from backbeat.store.link import StationLink
 from backbeat.store.maintenance import BackupKeeper
@@ -56,9 +56,7 @@ class OfflineWithoutClass(StoreError):
 
 def _away(exc: BaseException) -> bool:
     """The database did not answer (as opposed to a program that is not there)."""
-    from sqlalchemy.exc import OperationalError
-
-    return isinstance(exc, OperationalError | StoreError) and not isinstance(exc, OfflineWithoutClass)
+    return database_away(exc) and not isinstance(exc, OfflineWithoutClass)
 
 
 def _or(default, read):
@@ -114,7 +112,10 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
             notes.append("nothing to resume: starting afresh")
     audio.volumeChanged.connect(lambda v: set_setting(db, "audio.volume", v))
     audio.mutedChanged.connect(lambda m: set_setting(db, "audio.muted", m))
-    QTimer.singleShot(1000, audio.warm_up)  # after the first frame; the first cue needs no load
+    warm_up = QTimer(audio)  # after the first frame; the first cue needs no load
+    warm_up.setSingleShot(True)
+    warm_up.timeout.connect(audio.warm_up)
+    warm_up.start(1000)
 
     backups = BackupKeeper(db)
     if db.read_only:
@@ -178,6 +179,7 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
 
         window.screen_widget.on_first_frame = first_frame
     code = app.exec()
+    warm_up.stop()
     if server is not None:
         server.stop()
     link.close()
