@@ -56,6 +56,12 @@ def _no_leaks(request):
     whatever it started, it stops (windows closed, senders and pools shut down)."""
     before = set(threading.enumerate())
     yield
+    qt = QT_FIXTURES & set(request.fixturenames) and "PySide6.QtCore" in sys.modules
+    if qt:  # widgets the test closed are deleted now (their pools and timers with them)
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     deadline = time.monotonic() + LEAK_GRACE_S
     leaked = []
     for thread in threading.enumerate():
@@ -64,7 +70,7 @@ def _no_leaks(request):
         thread.join(max(0.0, deadline - time.monotonic()))
         if thread.is_alive():
             leaked.append(f"thread {thread.name!r}")
-    if QT_FIXTURES & set(request.fixturenames) and "PySide6.QtCore" in sys.modules:
+    if qt:
         leaked += _running_qt_objects()
     if leaked:
         pytest.fail("left running after the test: " + ", ".join(leaked), pytrace=False)

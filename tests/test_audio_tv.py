@@ -50,17 +50,22 @@ class Recorder:
 
 @pytest.fixture
 def tv_with(qtbot, sample_program, library):
+    services = []
+
     def make(backend, probe=False):
         clock = FakeClock()
         runner = ClassRunner(ClassPlan(sample_program, 1, library), clock)
         audio = AudioService(CuePlayer(backend, samples=load_sounds(all_cue_sounds())), probe=probe)
+        services.append(audio)
         window = TvWindow(runner, audio=audio,
                           status=lambda: [t for t in [audio.status_text()] if t])
         qtbot.addWidget(window)
         window.resize(1280, 720)
         window.show()
         return window, runner, clock, audio
-    return make
+    yield make
+    for audio in services:  # the service outlives the window: stopped as the TV's end does
+        audio.stop()
 
 
 def test_without_a_sound_device_the_class_runs_on_and_says_why(tv_with, qtbot):
