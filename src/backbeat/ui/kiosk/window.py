@@ -281,7 +281,8 @@ class KioskWindow(QMainWindow):
 
         def back(f: Future) -> None:  # the reader's thread
             self._results.put(("read", f, done, failed))
-            self.bridge.wake.emit()
+            if not self._closed:  # a read back after the kiosk closed wakes nothing
+                self.bridge.wake.emit()
 
         future.add_done_callback(back)
 
