@@ -32,11 +32,13 @@ commandish = st.fixed_dictionaries(
 )
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory, library, sample_program):
+@pytest.fixture
+def served(tmp_path, library, sample_program):
+    """One server for all of a test's generated requests, stopped (its threads
+    joined) before the test ends."""
     from backbeat.store.db import Database
 
-    db = Database(f"sqlite:///{tmp_path_factory.mktemp('remote') / 'gym.db'}")
+    db = Database(f"sqlite:///{tmp_path / 'gym.db'}")
     control = RunnerControl(ClassRunner(ClassPlan(sample_program, 1, library), FakeClock()))
     server = RemoteServer(control, StoreAccess(db, "tv@gym"), host="127.0.0.1", port=0)
     server.start()
