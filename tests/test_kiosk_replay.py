@@ -11,6 +11,7 @@ on the same kiosk was never logged without asking.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
@@ -246,6 +247,19 @@ def test_replayed_taps_store_exactly_the_sets_meant_numbered_1_to_k(qtbot, gym, 
             return read(*args, **kwargs)
         return call
 
+    # The cyclic garbage collector runs here only between examples, with every
+    # kiosk's reads back: collected at a random moment while a reader thread
+    # was inside SQLAlchemy, the run died in a segmentation fault (2 of about 4
+    # full runs; cause not yet found, see the closing note).
+    gc.disable()
+    try:
+        _replay(replay, flaky_apply, flaky, monkeypatch, steps)
+    finally:
+        gc.enable()
+        gc.collect()
+
+
+def _replay(replay, flaky_apply, flaky, monkeypatch, steps) -> None:
     with monkeypatch.context() as m:
         m.setattr(outbox_module, "apply", flaky_apply)
         for name in ("roster_view", "log_view", "class_now"):
