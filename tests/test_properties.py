@@ -197,3 +197,12 @@ def test_the_cli_answers_any_arguments_without_a_traceback(db, db_url, tmp_path_
     if code != 0:
         assert err.getvalue().strip(), argv  # a refusal says why
         assert list_programs(db) == programs and count_logs(db) == logs  # and wrote nothing
+
+
+def test_an_absurd_load_is_refused_in_words_not_an_overflow(exercises):
+    from backbeat.domain.setlog import Units, check_set
+
+    for units in Units:
+        with pytest.raises(InvalidInput) as refused:
+            check_set(exercises[0], reps=5, load_kg=1e308, side=None, effort=None, form=None, units=units)
+        assert refused.value.where == "load"

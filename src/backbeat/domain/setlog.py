@@ -47,6 +47,8 @@ def kg_to_units(kg: float, units: Units) -> float:
     """A stored kg load as the gym reads it, rounded to the plate grain."""
     raw = kg if units is Units.KG else kg / KG_PER_LB
     grain = DISPLAY_GRAIN[units]
+    if not math.isfinite(raw / grain):  # an absurd load (1e308 kg) is shown as typed, to be refused
+        return raw
     return round(round(raw / grain) * grain, 4)
 
 
