@@ -273,23 +273,21 @@ class RemoteServer:
         return web.json_response({"classes": await self._blocking(self.control.classes)})
 
     async def _command(self, request: web.Request) -> web.Response:
-        if not await self._authorized(request):
-            return _unauthorized()
-        try:
-            body = await self._body(request, CommandRequest)
-            state = await self._blocking(self.control.command, body.command, body.seconds)
-        except _BadRequest as exc:
-            return _error(400, str(exc))
-        except CommandRefused as exc:
-            return _error(409, str(exc))
-        return web.json_response(state)
+        return await self._act(request, CommandRequest,
+                               lambda body: self.control.command(body.command, body.seconds))
 
     async def _start(self, request: web.Request) -> web.Response:
+        return await self._act(request, StartRequest,
+                               lambda body: self.control.start(body.program, body.day))
+
+    async def _act(self, request: web.Request, model, run) -> web.Response:
+        """An authorized, validated request handed to the station: its state after,
+        400 for a bad body, 409 when the class cannot take it now."""
         if not await self._authorized(request):
             return _unauthorized()
         try:
-            body = await self._body(request, StartRequest)
-            state = await self._blocking(self.control.start, body.program, body.day)
+            body = await self._body(request, model)
+            state = await self._blocking(run, body)
         except _BadRequest as exc:
             return _error(400, str(exc))
         except CommandRefused as exc:
