@@ -23,6 +23,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from table import RUNS, cpu_hogs, load, loads, report, spread  # noqa: E402  (benchmarks/ is on sys.path)
+from walk import RandomWalk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,30 +55,11 @@ def drift_fake_clock(seed: int = 3) -> tuple[float, float]:
     runner = ClassRunner(plan, clock)
     rng = random.Random(seed)
     runner.play()
-    expected_ns = 0
+    walk = RandomWalk(runner, clock, rng, (0.001, 20.0))
     while runner.state is not RunState.ENDED:
-        op = rng.random()
-        total_ns = runner.timeline.duration_ms * 1_000_000
-        if op < 0.80:
-            dt = rng.uniform(0.001, 20.0)
-            clock.advance(dt)
-            if runner.state is RunState.RUNNING:
-                expected_ns = min(expected_ns + round(dt * 1e9), total_ns)
-        elif op < 0.88:
-            runner.toggle()
-        elif op < 0.93:
-            seg = runner.timeline.segment_at_ms(expected_ns / 1e6)
-            runner.next()
-            tl = runner.timeline
-            expected_ns = (tl.step_start_ms(seg.step + 1) if seg.step + 1 < tl.step_count
-                           else tl.duration_ms) * 1_000_000
-        elif op < 0.96:
-            runner.extend(15)
-        else:
-            runner.back()
-            expected_ns = round(runner.position_ms() * 1e6)
+        walk.step()
         runner.now()  # the screen asks every frame
-    return plan.timeline().duration_s / 60, abs(runner.position_ns() - expected_ns) / 1e6
+    return plan.timeline().duration_s / 60, walk.drift_ms()
 
 
 def drift_real_clock(seconds: float) -> tuple[float, float, int]:

@@ -37,6 +37,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from table import report  # noqa: E402
+from walk import RandomWalk  # noqa: E402
 
 DRIFT_BAR_MS = 1.0
 MEMORY_BAR = 0.10
@@ -119,28 +120,9 @@ def fake_time_classes(folder: Path, classes: int, seed: int = 16) -> dict:
             window.set_runner(runner)
         session = start_class(db, program.name, day, at_ns=time.time_ns(), leader="soak-tv")
         runner.play()
-        expected_ns = 0
+        walk = RandomWalk(runner, clock, rng, (0.05, 8.0))
         while runner.state is not RunState.ENDED:
-            op = rng.random()
-            total_ns = runner.timeline.duration_ms * 1_000_000
-            if op < 0.80:
-                dt = rng.uniform(0.05, 8.0)
-                clock.advance(dt)
-                if runner.state is RunState.RUNNING:
-                    expected_ns = min(expected_ns + round(dt * 1e9), total_ns)
-            elif op < 0.88:
-                runner.toggle()
-            elif op < 0.93:
-                seg = runner.timeline.segment_at_ms(expected_ns / 1e6)
-                runner.next()
-                tl = runner.timeline
-                expected_ns = (tl.step_start_ms(seg.step + 1) if seg.step + 1 < tl.step_count
-                               else tl.duration_ms) * 1_000_000
-            elif op < 0.96:
-                runner.extend(15)
-            else:
-                runner.back()
-                expected_ns = round(runner.position_ms() * 1e6)
+            walk.step()
             seg = runner.now().segment
             if seg.kind.value == "rest" and rng.random() < 0.05:
                 taps += 1
@@ -150,7 +132,7 @@ def fake_time_classes(folder: Path, classes: int, seed: int = 16) -> dict:
             window.tick()
             window.screen_widget.repaint()
             app.processEvents()
-        drift = abs(runner.position_ns() - expected_ns) / 1e6
+        drift = walk.drift_ms()
         worst_drift_ms = max(worst_drift_ms, drift)
         class_s += runner.timeline.duration_ms / 1000
         append_event(db, session, Event("stop", time.time_ns()), station="soak-tv")
