@@ -1,10 +1,19 @@
-"""Kiosk numbers (issue: the athletes' kiosk):
+"""Kiosk numbers (issue: the athletes' kiosk; the kiosk path near the disk):
 
 - tap → durable commit, p50/p99, with 8 kiosk processes logging at once (each
   tapping every 50–150 ms at random) and a TV process saving and reading live
-  state 4× a second: bar p99 ≤ 20 ms on the median of BENCH_KIOSK_RUNS runs
-  (default BENCH_RUNS, 5), printed with min–max and the machine's load; every
-  run counts exactly;
+  state 4× a second, next to the disk's own floor measured in the same run: a
+  bare SQLite commit (WAL, ``synchronous=FULL``) of a row like a set's, into a
+  file in the same folder, by a ninth process paced like a kiosk and running
+  alongside them (so it meets the same load and the same disk). Bar: p99 ≤ 5×
+  the bare commit's p99, on the median of BENCH_KIOSK_RUNS runs (default
+  BENCH_RUNS, 5), printed per run and as median (min–max) with the machine's
+  load; every run counts exactly;
+- the first tap as fast as the rest: every kiosk connects and prepares at its
+  start (the runs start once every kiosk says it is up) and taps first at a
+  random moment within one pace; the median of the 8 kiosks' first taps ≤ 2×
+  the median of all their other taps (the median run; the slowest first tap
+  is printed beside the others' p99);
 - throughput (taps committed per second, all kiosks together, tapping as fast
   as they go), the same number of runs;
 - 8 × 1,000 taps per run, every 10th sent twice (a retry): 0 lost, 0
@@ -16,10 +25,11 @@
 Each kiosk process goes through the kiosk's own path (TapSender: commit on a
 background thread, outbox when the database is away) and between taps reads
 what its screen reads (the class now, the athlete's last sets).
-``BENCH_KIOSK_TAPS`` changes the taps per kiosk (default 1,000).
+``BENCH_KIOSK_TAPS`` changes the taps per kiosk flat out (default 1,000),
+``BENCH_KIOSK_PACED_TAPS`` the paced ones (default 300).
 
 Also the worker for the multi-process test in tests/test_kiosk_load.py:
-``python bench_kiosk.py worker …`` and ``python bench_kiosk.py tv …``.
+``python bench_kiosk.py worker …``, ``… tv …`` and ``… bare …``.
 """
 
 from __future__ import annotations
@@ -37,7 +47,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
-P99_BAR_MS = 20.0
+#: tap → durable commit p99 at most this many times the bare commit's p99 (same run)
+RATIO_BAR = 5.0
+#: the first tap's median (over the kiosks) at most this many times the other taps' median
+FIRST_TAP_BAR = 2.0
 #: every n-th tap is sent again with the same key, as a kiosk retrying would
 RETRY_EVERY = 10
 #: the latency run: each kiosk taps about this often (ms), at random moments
@@ -69,10 +82,11 @@ def worker(args: argparse.Namespace) -> int:
     sender = TapSender(db, on_result, outbox=Outbox(Path(args.outbox)))
     errors: list[str] = []
     reads_failed = 0
-    while time.time() < args.start_at:  # all kiosks start together
-        time.sleep(0.001)
-    sent = 0
     rng = random.Random(args.station)
+    _start_together(args, ready=sender.ready.wait(120))
+    if args.pace_ms:  # the first tap at a random moment too, not all eight at once
+        time.sleep(rng.uniform(0.0, 1.0) * args.pace_ms / 1000)
+    sent = 0
     started = time.perf_counter()
     for i in range(args.taps):
         entry = SetEntry(key=f"{args.station}-{i}", athlete_id=args.athlete, exercise="face-pull",
@@ -108,13 +122,75 @@ def worker(args: argparse.Namespace) -> int:
         "duplicate": sum(r.status == "duplicate" for r in taps),
         "queued": sum(r.status == "queued" for r in taps),
         "refused": sum(r.status == "refused" for r in taps),
+        # in the order tapped: the first is the kiosk's first tap
         "latencies_ms": [r.seconds * 1000 for r in taps if r.status in ("saved", "duplicate")],
+        "first_ms": taps[0].seconds * 1000 if taps and taps[0].status == "saved" else None,
         "locked": sum("locked" in e for e in errors),
         "errors": errors[:20],
         "elapsed_s": elapsed,
     }
     Path(args.out).write_text(json.dumps(out))
     db.close()
+    return 0
+
+
+def _start_together(args: argparse.Namespace, *, ready: bool = True) -> None:
+    """Say this process is up (connected and prepared), then wait for the start the
+    run gives once every process is."""
+    Path(args.out + ".ready").write_text("ok" if ready else "not ready")
+    start = Path(args.start_file)
+    while not start.exists():
+        time.sleep(0.005)
+    at = float(start.read_text() or 0)
+    while time.time() < at:
+        time.sleep(0.001)
+
+
+# --- the disk's floor -------------------------------------------------------------------------
+#: a table like set_log (its columns, its unique key and its two indexes)
+BARE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS bare_log (
+    id INTEGER PRIMARY KEY, idempotency_key VARCHAR(64) UNIQUE, athlete_id INTEGER,
+    exercise_id INTEGER, session_id INTEGER, set_number INTEGER, side VARCHAR(5),
+    replaces_id INTEGER, reps INTEGER, load_kg FLOAT, effort FLOAT, form INTEGER,
+    tempo VARCHAR(20), logged_at DATETIME, station VARCHAR(60), undone BOOLEAN);
+CREATE INDEX IF NOT EXISTS ix_bare_athlete_time ON bare_log (athlete_id, logged_at);
+CREATE INDEX IF NOT EXISTS ix_bare_athlete_exercise_time ON bare_log (athlete_id, exercise_id, logged_at);
+"""
+
+
+def bare(args: argparse.Namespace) -> int:
+    """A bare durable commit of one row like a set's (sqlite3 alone: WAL,
+    synchronous=FULL, no checkpoint on the commit, as the tap path), paced like a
+    kiosk, alongside the kiosks: what the disk and the machine give in this run."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    conn = sqlite3.connect(args.db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    conn.executescript(BARE_SCHEMA)
+    rng = random.Random(args.station)
+    _start_together(args)
+    if args.pace_ms:
+        time.sleep(rng.uniform(0.0, 1.0) * args.pace_ms / 1000)
+    latencies = []
+    for i in range(args.taps):
+        row = (f"{args.station}-{i}", 1, 2, None, 1 + i % 3, None, None, 8 + i % 3,
+               10.0 + (i % 5) * 2.5, 8.0, 4, None,
+               datetime.now(UTC).replace(tzinfo=None).isoformat(" "), args.station, 0)
+        t = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO bare_log (idempotency_key, athlete_id, exercise_id, session_id, "
+                     "set_number, side, replaces_id, reps, load_kg, effort, form, tempo, logged_at, "
+                     "station, undone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+        conn.execute("COMMIT")
+        latencies.append((time.perf_counter() - t) * 1000)
+        if args.pace_ms:
+            time.sleep(rng.uniform(0.5, 1.5) * args.pace_ms / 1000)
+    conn.close()
+    Path(args.out).write_text(json.dumps({"latencies_ms": latencies}))
     return 0
 
 
@@ -164,7 +240,7 @@ def run_load(workdir: Path, *, kiosks: int, taps: int, pace_ms: float = 0.0,
     athletes = [add_athlete(db, f"Kiosk athlete {k}") for k in range(kiosks)]
     env = {**os.environ, "BACKBEAT_DATA_DIR": str(workdir / "data")}
     stop = workdir / "stop"
-    start_at = time.time() + 1.5 + 0.3 * kiosks  # after every process has imported
+    start = workdir / "start"
     procs = []
     tv_proc = None
     if with_tv:
@@ -174,10 +250,22 @@ def run_load(workdir: Path, *, kiosks: int, taps: int, pace_ms: float = 0.0,
         station = f"bench-kiosk-{k}"
         procs.append(subprocess.Popen(
             [sys.executable, str(HERE), "worker", "--db", url, "--station", station,
-             "--athlete", str(athletes[k]), "--taps", str(taps), "--start-at", str(start_at),
+             "--athlete", str(athletes[k]), "--taps", str(taps), "--start-file", str(start),
              "--pace-ms", str(pace_ms), "--outbox", str(workdir / f"outbox-{k}"),
              "--out", str(workdir / f"{station}.json")], env=env))
+    floor = subprocess.Popen(  # the disk's floor, alongside
+        [sys.executable, str(HERE), "bare", "--db", str(workdir / "bare.db"), "--station", "bare",
+         "--taps", str(taps), "--start-file", str(start), "--pace-ms", str(pace_ms),
+         "--out", str(workdir / "bare.json")], env=env)
+    outs = [workdir / f"bench-kiosk-{k}.json" for k in range(kiosks)] + [workdir / "bare.json"]
+    deadline = time.monotonic() + 600
+    while not all(Path(f"{o}.ready").exists() for o in outs):  # every kiosk up: connected, prepared
+        if time.monotonic() > deadline or any(p.poll() not in (None, 0) for p in [*procs, floor]):
+            break
+        time.sleep(0.01)
+    start.write_text(str(time.time() + 0.2))
     codes = [p.wait(timeout=1800) for p in procs]
+    bare_code = floor.wait(timeout=600)
     stop.touch()
     if tv_proc is not None:
         tv_proc.wait(timeout=60)
@@ -189,9 +277,26 @@ def run_load(workdir: Path, *, kiosks: int, taps: int, pace_ms: float = 0.0,
             "SELECT idempotency_key FROM set_log WHERE station LIKE 'bench-kiosk-%'"))]
     db.close()
     latencies = [v for r in reports for v in r["latencies_ms"]]
+    firsts = [r["first_ms"] for r in reports if r["first_ms"] is not None]
+    # the other taps: each kiosk's after its first (a first tap not confirmed "saved" is left in)
+    rest = [v for r in reports for v in r["latencies_ms"][1 if r["first_ms"] is not None else 0:]]
+    floor_ms = json.loads((workdir / "bare.json").read_text())["latencies_ms"] if bare_code == 0 else []
     wall = max(r["elapsed_s"] for r in reports)
+    nan = float("nan")
+    bare_p99 = _pct(floor_ms, 99) if floor_ms else nan
+    p99 = _pct(latencies, 99) if latencies else nan
     return {
+        "bare_p50_ms": statistics.median(floor_ms) if floor_ms else nan,
+        "bare_p99_ms": bare_p99,
+        "ratio": p99 / bare_p99 if floor_ms and latencies else nan,
+        "first_taps_ms": firsts,
+        "first_median_ms": statistics.median(firsts) if firsts else nan,
+        "first_max_ms": max(firsts) if firsts else nan,
+        "rest_median_ms": statistics.median(rest) if rest else nan,
+        "rest_p99_ms": _pct(rest, 99) if rest else nan,
+        "first_ratio": (statistics.median(firsts) / statistics.median(rest)) if firsts and rest else nan,
         "exit_codes": codes,
+        "bare_exit_code": bare_code,
         "taps": kiosks * taps,
         "sent": sum(r["sent"] for r in reports),
         "rows": len(keys),
@@ -207,7 +312,7 @@ def run_load(workdir: Path, *, kiosks: int, taps: int, pace_ms: float = 0.0,
         "errors": [e for r in reports for e in r["errors"]] + tv_report.get("errors", []),
         "tv_saves": tv_report.get("saves", 0),
         "p50_ms": statistics.median(latencies) if latencies else float("nan"),
-        "p99_ms": _pct(latencies, 99) if latencies else float("nan"),
+        "p99_ms": p99,
         "max_ms": max(latencies) if latencies else float("nan"),
         "throughput": len(latencies) / wall if wall else 0.0,
     }
@@ -217,14 +322,14 @@ def _exact(r: dict) -> bool:
     return (r["lost"] == 0 and r["duplicated"] == 0 and r["unexpected"] == 0
             and r["locked"] == 0 and not r["errors"] and r["rows"] == r["taps"]
             and r["retries_recognised"] == r["retries_sent"]
-            and all(c == 0 for c in r["exit_codes"]))
+            and all(c == 0 for c in r["exit_codes"]) and r["bare_exit_code"] == 0)
 
 
-def _report(title: str, r: dict, bar: bool) -> bool:
+def _report(title: str, r: dict) -> bool:
     print(title)
     rows = [
         ("tap → durable commit p50", f"{r['p50_ms']:8.2f} ms"),
-        ("tap → durable commit p99", f"{r['p99_ms']:8.2f} ms" + (f"   (bar ≤ {P99_BAR_MS:g} ms)" if bar else "")),
+        ("tap → durable commit p99", f"{r['p99_ms']:8.2f} ms"),
         ("tap → durable commit max", f"{r['max_ms']:8.2f} ms"),
         ("throughput, all kiosks", f"{r['throughput']:8.0f} taps/s"),
         ("taps / rows stored", f"{r['taps']:>8} / {r['rows']}"),
@@ -237,7 +342,7 @@ def _report(title: str, r: dict, bar: bool) -> bool:
         print(f"  {name:<32} {value}")
     for e in r["errors"][:5]:
         print(f"  error: {e}")
-    return _exact(r) and (not bar or r["p99_ms"] <= P99_BAR_MS)
+    return _exact(r)
 
 
 def _machine() -> str:
@@ -268,22 +373,37 @@ def main() -> bool:
     ok = _report(f"{kiosks} kiosk processes × {taps} taps as fast as they go (every "
                  f"{RETRY_EVERY}th sent twice) + a TV saving/reading live state; SQLite WAL, "
                  "synchronous=FULL; the median run of {runs}:".replace("{runs}", str(runs)),
-                 sorted(full, key=lambda r: r["throughput"])[len(full) // 2], bar=False)
+                 sorted(full, key=lambda r: r["throughput"])[len(full) // 2])
     paced, paced_loads = [], []
     for _ in range(runs):
         paced_loads.append(load())
         with tempfile.TemporaryDirectory() as tmp:
             paced.append(run_load(Path(tmp), kiosks=kiosks, taps=paced_taps, pace_ms=PACE_MS))
-        print(f"  latency run {len(paced)}: p99 {paced[-1]['p99_ms']:.2f} ms, exact counts "
-              f"{'yes' if _exact(paced[-1]) else 'NO'} ({_machine()})")
-    p99s = [r["p99_ms"] for r in paced]
+        r = paced[-1]
+        print(f"  latency run {len(paced)}: bare commit p99 {r['bare_p99_ms']:.2f} ms (p50 "
+              f"{r['bare_p50_ms']:.2f}); tap → durable commit p50 {r['p50_ms']:.2f} / p99 "
+              f"{r['p99_ms']:.2f} ms; p99 / bare p99 {r['ratio']:.1f}×; first taps median "
+              f"{r['first_median_ms']:.2f} ms (slowest {r['first_max_ms']:.2f}) vs the others' "
+              f"median {r['rest_median_ms']:.2f} ms (p99 {r['rest_p99_ms']:.2f}): "
+              f"{r['first_ratio']:.1f}×; exact counts {'yes' if _exact(r) else 'NO'}; {_machine()}")
     ok &= all(_exact(r) for r in paced + full)
     print(f"machine afterwards: {_machine()}")
     pace = f"each tapping every {PACE_MS / 2:g}–{PACE_MS * 1.5:g} ms"
+    ratios = [r["ratio"] for r in paced]
+    first_ratios = [r["first_ratio"] for r in paced]
     rows = [
-        (f"{kiosks} kiosks, {pace}, + a TV: tap → durable commit p99, {runs} runs "
-         f"({loads(paced_loads)})", spread(p99s, unit="ms"), f"≤ {P99_BAR_MS:g} ms (median)",
-         statistics.median(p99s) <= P99_BAR_MS),
+        (f"{kiosks} kiosks, {pace}, + a TV: tap → durable commit p99 / bare commit p99 (same "
+         f"run, alongside), {runs} runs ({loads(paced_loads)})", spread(ratios, ".1f", "×"),
+         f"≤ {RATIO_BAR:g}× (median)", statistics.median(ratios) <= RATIO_BAR),
+        ("  the same: tap → durable commit p99", spread([r["p99_ms"] for r in paced], unit="ms"), "", True),
+        ("  the same: bare SQLite commit p99 (WAL, synchronous=FULL, a set-like row)",
+         spread([r["bare_p99_ms"] for r in paced], unit="ms"), "", True),
+        ("  first taps (median of the kiosks') / the other taps' median",
+         spread(first_ratios, ".1f", "×"), f"≤ {FIRST_TAP_BAR:g}× (median)",
+         statistics.median(first_ratios) <= FIRST_TAP_BAR),
+        ("  the same: first taps' median / slowest first tap",
+         "{} / {}".format(spread([r["first_median_ms"] for r in paced], unit="ms"),
+                          spread([r["first_max_ms"] for r in paced], unit="ms")), "", True),
         (f"  the same: p50, {runs} runs", spread([r["p50_ms"] for r in paced], unit="ms"), "", True),
         (f"{kiosks} kiosks flat out: committed taps/s, {runs} runs ({loads(full_loads)})",
          spread([r["throughput"] for r in full], ".0f"), "(no bar)", True),
@@ -311,19 +431,26 @@ def _cli(argv: list[str]) -> int:
     w.add_argument("--station", required=True)
     w.add_argument("--athlete", type=int, required=True)
     w.add_argument("--taps", type=int, required=True)
-    w.add_argument("--start-at", type=float, default=0.0)
+    w.add_argument("--start-file", required=True)
     w.add_argument("--pace-ms", type=float, default=0.0)
     w.add_argument("--outbox", required=True)
     w.add_argument("--out", required=True)
+    b = sub.add_parser("bare")
+    b.add_argument("--db", required=True)
+    b.add_argument("--station", required=True)
+    b.add_argument("--taps", type=int, required=True)
+    b.add_argument("--start-file", required=True)
+    b.add_argument("--pace-ms", type=float, default=0.0)
+    b.add_argument("--out", required=True)
     t = sub.add_parser("tv")
     t.add_argument("--db", required=True)
     t.add_argument("--stop-file", required=True)
     t.add_argument("--out", required=True)
     args = parser.parse_args(argv)
-    return worker(args) if args.role == "worker" else tv(args)
+    return {"worker": worker, "tv": tv, "bare": bare}[args.role](args)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] in ("worker", "tv"):
+    if len(sys.argv) > 1 and sys.argv[1] in ("worker", "tv", "bare"):
         sys.exit(_cli(sys.argv[1:]))
     sys.exit(0 if main() else 1)

@@ -35,6 +35,7 @@ from backbeat.store.logs import (
     undo_set,
 )
 from backbeat.store.outbox import Outbox, TapSender
+from tests.first_taps import first_taps
 
 
 def _entry(athlete_id, exercise="lat-pulldown", **kw) -> SetEntry:
@@ -216,6 +217,32 @@ def test_sender_commits_off_the_callers_thread_and_says_so(db, tmp_path):
     assert find_log(db, entry.key).undone
 
 
+def test_after_the_senders_start_the_first_taps_connect_and_compile_nothing(db, tmp_path):
+    """The sender connects and compiles at its start (off the screen): its first taps,
+    of every kind (open gym and in a class, one side, a late arrival renumbering
+    several sets, an undo), open no connection, set no pragma and find every
+    statement in the engine's compiled cache."""
+    results = _Results()
+    sender = TapSender(db, results, outbox=Outbox(tmp_path / "outbox"))
+
+    def taps(entries, undo_key):
+        for entry in entries:
+            sender.send_log(entry)
+        sender.send_undo(undo_key)
+        statuses = [results.wait(n).status for n in range(1, len(entries) + 2)]
+        assert statuses == ["saved"] * (len(entries) + 1)
+
+    try:
+        assert sender.ready.wait(20)
+        got = first_taps(db, taps)
+    finally:
+        sender.close()
+    assert got["ran"] and got["unprepared"] == [] and got["connects"] == 0
+    first, second, late = got["entries"][0], got["entries"][1], got["entries"][-1]
+    assert find_log(db, first.key).undone
+    assert [find_log(db, e.key).set_number for e in (late, second)] == [1, 2]
+
+
 def test_a_tap_while_the_database_is_gone_is_queued_and_delivered_once(tmp_path):
     from backbeat.store.seed import open_database
 
@@ -227,6 +254,7 @@ def test_a_tap_while_the_database_is_gone_is_queued_and_delivered_once(tmp_path)
     outbox = Outbox(tmp_path / "outbox")
     sender = TapSender(db, results, outbox=outbox, retry_s=3600)  # retries only when told
     try:
+        assert sender.ready.wait(20)  # the kiosk is up (connected, prepared)
         db.engine.dispose()
         home.rename(tmp_path / "share-away")  # the shared folder drops out
         logged, undone = _entry(ana, load_kg=30.0), _entry(ana)

@@ -12,9 +12,17 @@ from backbeat.store.athletes import add_athlete
 from backbeat.store.checkins import check_in, checked_in
 from backbeat.store.classes import start_class
 from backbeat.store.live import class_now
-from backbeat.store.logs import count_logs, find_log, log_set, suggested_load, undo_set
+from backbeat.store.logs import (
+    count_logs,
+    find_log,
+    log_set,
+    prepare_taps,
+    suggested_load,
+    undo_set,
+)
 from backbeat.store.seed import open_database
 from tests import scripts
+from tests.first_taps import first_taps
 
 
 def test_taps_and_check_ins_on_postgres(pg_url):
@@ -75,5 +83,24 @@ def test_two_stations_logging_one_athlete_at_once_number_1_to_k_on_postgres(pg_u
             numbers = list(s.scalars(select(SetLogRow.set_number).where(SetLogRow.athlete_id == ana)
                                      .order_by(SetLogRow.logged_at)))
         assert numbers == list(range(1, 31))
+    finally:
+        db.close()
+
+
+def test_prepared_taps_on_postgres_compile_nothing_more(pg_url):
+    """After prepare_taps (a kiosk's start) every tap statement on PostgreSQL, its
+    per-athlete lock included, is found in the compiled cache."""
+    db = open_database(pg_url)
+    try:
+        prepare_taps(db)
+
+        def taps(entries, undo_key):
+            assert [log_set(db, e) for e in entries] == [True] * len(entries)
+            assert undo_set(db, undo_key)
+
+        got = first_taps(db, taps)
+        assert got["ran"] and got["unprepared"] == []
+        late, second = got["entries"][-1], got["entries"][1]
+        assert [find_log(db, e.key).set_number for e in (late, second)] == [1, 2]
     finally:
         db.close()

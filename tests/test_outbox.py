@@ -159,6 +159,7 @@ def test_the_disk_warning_folds_the_wal_back(db, tmp_path, monkeypatch):
 
     sender = TapSender(db, lambda r: None, outbox=Outbox(tmp_path / "outbox"))
     try:
+        assert sender.ready.wait(20)  # its start's warm-up transaction is over
         assert sender.check_disk() == ""
         with db.session() as s:  # something in the write-ahead log
             from backbeat.store.settings import set_setting

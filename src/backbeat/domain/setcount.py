@@ -57,10 +57,12 @@ def _utc(when: datetime) -> datetime:
 K = TypeVar("K")
 
 
-def numbered(sets_in_order: Sequence[K]) -> dict[K, int]:
+def numbered(sets_in_order: Sequence[K], *, after: int = 0) -> dict[K, int]:
     """The set numbers of one scope's not-undone sets, given in the order they were
-    made (tap time, then arrival): 1, 2, … k."""
-    return {key: i for i, key in enumerate(sets_in_order, start=1)}
+    made (tap time, then arrival): 1, 2, … k. ``after``: how many of the scope's sets
+    were made before the first one given (their numbers stand), so a tap renumbers
+    only the sets from its own moment on."""
+    return {key: i for i, key in enumerate(sets_in_order, start=after + 1)}
 
 
 def next_set_number(logged_in_scope: int) -> int:

@@ -6,11 +6,14 @@ stations): it waits its turn on the busy timeout instead. A tap carries an
 idempotency key; the insert ignores a key already stored, so a retried or
 re-sent tap is stored exactly once. On SQLite the connection is switched to
 ``synchronous=FULL`` for the tap, so a confirmed set survives a power cut too.
+A tap's statements are built once and compiled once per engine; a kiosk runs
+:func:`prepare_taps` at its start, so its first tap costs what the others do.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -21,7 +24,7 @@ try:
 except ImportError:  # Windows: SQLite's busy wait alone
     fcntl = None
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import DateTime, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -32,15 +35,6 @@ from backbeat.domain.setlog import SetEntry
 from backbeat.store.db import Database
 from backbeat.store.history import working_set
 from backbeat.store.models import ExerciseRow, SetLogRow
-
-
-def _insert(db: Database):
-    name = db.engine.dialect.name
-    if name == "sqlite":
-        return sqlite.insert(SetLogRow)
-    if name == "postgresql":
-        return postgresql.insert(SetLogRow)
-    return insert(SetLogRow)
 
 
 def _sqlite_path(db: Database) -> Path | None:
@@ -108,70 +102,135 @@ def wal_checkpoint(db: Database, *, truncate: bool = False) -> bool:
     return True
 
 
-def _scope_filter(q, scope: SetScope, exercise_id):
-    """The WHERE of one :class:`SetScope`: the athlete's not-undone sets of the exercise
-    and side in the class session (open gym: on the UTC day)."""
-    q = q.where(SetLogRow.athlete_id == scope.athlete_id, SetLogRow.exercise_id == exercise_id,
-                SetLogRow.undone.is_(False))
-    q = q.where(SetLogRow.side.is_(None) if scope.side is None else SetLogRow.side == scope.side)
-    if scope.session_id is not None:
-        return q.where(SetLogRow.session_id == scope.session_id)
-    start = datetime.combine(scope.day, datetime.min.time())
-    return q.where(SetLogRow.session_id.is_(None), SetLogRow.logged_at >= start,
-                   SetLogRow.logged_at < start + timedelta(days=1))
-
-
-def _renumber(conn, scope: SetScope, exercise_id) -> None:
-    """Number the scope's sets 1..k in the order they were made (domain.setcount)."""
-    rows = conn.execute(_scope_filter(select(SetLogRow.id, SetLogRow.set_number), scope, exercise_id)
-                        .order_by(SetLogRow.logged_at, SetLogRow.id)).all()
-    wanted = numbered([r.id for r in rows])
-    for r in rows:
-        if r.set_number != wanted[r.id]:
-            conn.execute(update(SetLogRow).where(SetLogRow.id == r.id)
-                         .values(set_number=wanted[r.id]))
-
-
 def _athlete_turn(conn, db: Database, athlete_id: int) -> None:
     """PostgreSQL: one athlete's sets are numbered one transaction at a time (two
     kiosks logging the same athlete at once). SQLite writers are one at a time anyway."""
     if db.engine.dialect.name == "postgresql":
-        conn.execute(select(func.pg_advisory_xact_lock(athlete_id)))
+        conn.execute(_advisory_lock(), {"p_athlete": athlete_id})
 
 
-def _exercise_id(slug: str | None):
-    if slug is None:
-        return None
-    return select(ExerciseRow.id).where(ExerciseRow.slug == slug).scalar_subquery()
+@functools.cache
+def _advisory_lock():
+    return select(func.pg_advisory_xact_lock(_p("p_athlete")))
+
+
+# --- the tap path: statements built once, compiled once per engine -------------------
+#
+# Every statement a tap runs is built here once with bound parameters, so the
+# engine compiles it once and every later tap finds it in the engine's compiled
+# cache (building and compiling a statement cost more than the disk's commit).
+# :func:`prepare_taps` runs each of them once at a kiosk's start, off its screen.
+
+def _p(name: str, type_=None):
+    return bindparam(name, type_=type_)
+
+
+def _exercise_of(param: str):
+    return select(ExerciseRow.id).where(ExerciseRow.slug == _p(param)).scalar_subquery()
+
+
+@functools.cache
+def _insert_tap(dialect: str):
+    """INSERT of one tapped set (numbered right after, in its transaction); a key
+    stored before is left alone. Returns (id, exercise_id) of a row that went in."""
+    values = dict(
+        idempotency_key=_p("p_key"), athlete_id=_p("p_athlete"), exercise_id=_exercise_of("p_exercise"),
+        session_id=_p("p_session"), set_number=None, side=_p("p_side"), reps=_p("p_reps"),
+        load_kg=_p("p_load"), effort=_p("p_effort"), form=_p("p_form"), tempo=_p("p_tempo"),
+        logged_at=_p("p_at", DateTime()), station=_p("p_station"), undone=False,
+        replaces_id=_exercise_of("p_replaces"))
+    maker = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect, insert)
+    stmt = maker(SetLogRow).values(**values)
+    if hasattr(stmt, "on_conflict_do_nothing"):
+        stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"])
+    return stmt.returning(SetLogRow.id, SetLogRow.exercise_id)
+
+
+@functools.cache
+def _undo_tap():
+    return (update(SetLogRow).where(SetLogRow.idempotency_key == _p("p_key")).values(undone=True)
+            .returning(SetLogRow.athlete_id, SetLogRow.exercise_id, SetLogRow.side,
+                       SetLogRow.session_id, SetLogRow.logged_at))
+
+
+@functools.cache
+def _set_number():
+    return update(SetLogRow).where(SetLogRow.id == _p("p_row")).values(set_number=_p("p_number"))
+
+
+def _scope_where(one_side: bool, in_class: bool) -> list:
+    """The WHERE of one :class:`SetScope`: the athlete's not-undone sets of the exercise
+    and side in the class session (open gym: on the UTC day)."""
+    where = [SetLogRow.athlete_id == _p("p_athlete"), SetLogRow.exercise_id == _p("p_exercise_id"),
+             SetLogRow.undone.is_(False),
+             SetLogRow.side == _p("p_side") if one_side else SetLogRow.side.is_(None)]
+    if in_class:
+        return [*where, SetLogRow.session_id == _p("p_session")]
+    return [*where, SetLogRow.session_id.is_(None), SetLogRow.logged_at >= _p("p_day", DateTime()),
+            SetLogRow.logged_at < _p("p_day_end", DateTime())]
+
+
+#: the scope statements' variants: (one side, in a class)
+SCOPE_KINDS = ((False, False), (False, True), (True, False), (True, True))
+
+
+@functools.cache
+def _scope_from(one_side: bool, in_class: bool):
+    """The scope's sets made at or after a moment, in the order made: all a tap's
+    arrival (or its undo) can renumber."""
+    return (select(SetLogRow.id, SetLogRow.set_number)
+            .where(*_scope_where(one_side, in_class), SetLogRow.logged_at >= _p("p_from", DateTime()))
+            .order_by(SetLogRow.logged_at, SetLogRow.id))
+
+
+@functools.cache
+def _scope_before(one_side: bool, in_class: bool):
+    """How many of the scope's sets were made before a moment (their numbers stand)."""
+    return (select(func.count()).select_from(SetLogRow)
+            .where(*_scope_where(one_side, in_class), SetLogRow.logged_at < _p("p_from", DateTime())))
+
+
+def _scope_params(scope: SetScope, exercise_id: int) -> dict:
+    params = {"p_athlete": scope.athlete_id, "p_exercise_id": exercise_id, "p_side": scope.side,
+              "p_session": scope.session_id, "p_day": None, "p_day_end": None}
+    if scope.session_id is None:
+        start = datetime.combine(scope.day, datetime.min.time())
+        params.update(p_day=start, p_day_end=start + timedelta(days=1))
+    return params
+
+
+def _renumber(conn, scope: SetScope, exercise_id: int, since: datetime) -> None:
+    """Number the scope's sets 1..k in the order they were made (domain.setcount):
+    the sets made before ``since`` (a tap's time) keep theirs, the ones from it on
+    are numbered after them."""
+    kind = (scope.side is not None, scope.session_id is not None)
+    params = {**_scope_params(scope, exercise_id), "p_from": since}
+    before = conn.execute(_scope_before(*kind), params).scalar_one()
+    rows = conn.execute(_scope_from(*kind), params).all()
+    wanted = numbered([r.id for r in rows], after=before)
+    changed = [{"p_row": r.id, "p_number": wanted[r.id]} for r in rows if r.set_number != wanted[r.id]]
+    if changed:
+        conn.execute(_set_number(), changed)
 
 
 def log_set(db: Database, entry: SetEntry) -> bool:
     """Store one tapped set durably, numbered as the athlete's own (the rest of its
     scope renumbered if it arrived late). True if stored now, False if that tap's key
     was stored before (a retry). Refuses an unknown exercise or athlete."""
-    exercise_id = _exercise_id(entry.exercise)
-    scope = SetScope.of(entry.athlete_id, entry.exercise, entry.side, entry.session_id,
-                        entry.logged_at_dt)
-    values = dict(
-        idempotency_key=entry.key, athlete_id=entry.athlete_id, exercise_id=exercise_id,
-        session_id=entry.session_id, set_number=None, side=entry.side,
-        reps=entry.reps, load_kg=entry.load_kg, effort=entry.effort, form=entry.form,
-        tempo=entry.tempo, logged_at=entry.logged_at_dt.astimezone(UTC).replace(tzinfo=None),
-        station=entry.station, undone=False, replaces_id=_exercise_id(entry.replaces),
-    )
-    stmt = _insert(db).values(**values)
-    if hasattr(stmt, "on_conflict_do_nothing"):
-        # RETURNING says whether a row went in (rowcount is -1 on some drivers)
-        stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(
-            SetLogRow.exercise_id)
+    at = entry.logged_at_dt.astimezone(UTC).replace(tzinfo=None)
+    scope = SetScope.of(entry.athlete_id, entry.exercise, entry.side, entry.session_id, at)
+    params = {"p_key": entry.key, "p_athlete": entry.athlete_id, "p_exercise": entry.exercise,
+              "p_session": entry.session_id, "p_side": entry.side, "p_reps": entry.reps,
+              "p_load": entry.load_kg, "p_effort": entry.effort, "p_form": entry.form,
+              "p_tempo": entry.tempo, "p_at": at, "p_station": entry.station,
+              "p_replaces": entry.replaces}
+    stmt = _insert_tap(db.engine.dialect.name)
     with _durable_write(db) as conn:
         try:
             _athlete_turn(conn, db, entry.athlete_id)
-            result = conn.execute(stmt)
-            row = result.first() if result.returns_rows else None
-            stored = row is not None if result.returns_rows else result.rowcount == 1
-            if stored:
-                _renumber(conn, scope, row[0] if row is not None else exercise_id)
+            row = conn.execute(stmt, params).first()
+            if row is not None:
+                _renumber(conn, scope, row.exercise_id, at)
             conn.commit()
         except IntegrityError as exc:
             conn.rollback()
@@ -180,22 +239,54 @@ def log_set(db: Database, entry: SetEntry) -> bool:
             raise InvalidInput(
                 f"this set names an athlete or exercise the gym no longer has "
                 f"(athlete {entry.athlete_id}, {entry.exercise})", "set") from None
-    return stored
+    return row is not None
+
+
+def prepare_taps(db: Database) -> None:
+    """Everything a tap needs, done before the first one (a kiosk's start, off its
+    screen): a connection opened and set for durable commits, and every statement
+    of :func:`log_set` and :func:`undo_set` compiled into the engine's cache, by
+    running each once in a transaction that is rolled back (it stores nothing;
+    statements that find nothing, or are refused, are compiled all the same)."""
+    dialect = db.engine.dialect.name
+    nowhere = {"p_athlete": 0, "p_exercise_id": 0, "p_side": "", "p_session": 0,
+               "p_from": datetime(2000, 1, 1)}
+    day = {"p_day": datetime(2000, 1, 1), "p_day_end": datetime(2000, 1, 2)}
+    tap = {"p_key": "", "p_athlete": 0, "p_exercise": "", "p_session": None, "p_side": None,
+           "p_reps": 0, "p_load": None, "p_effort": None, "p_form": None, "p_tempo": None,
+           "p_at": datetime(2000, 1, 1), "p_station": "", "p_replaces": None}
+    runs = [(_advisory_lock(), {"p_athlete": 0})] if dialect == "postgresql" else []
+    runs += [(_insert_tap(dialect), tap), (_undo_tap(), {"p_key": ""}),
+             (_set_number(), [{"p_row": 0, "p_number": 0}]),  # one set renumbered
+             (_set_number(), [{"p_row": 0, "p_number": 0}] * 2)]  # several (executemany)
+    for kind in SCOPE_KINDS:
+        runs += [(_scope_before(*kind), {**nowhere, **day}), (_scope_from(*kind), {**nowhere, **day})]
+    with _durable_write(db) as conn:
+        try:
+            for stmt, params in runs:
+                if dialect == "postgresql":
+                    savepoint = conn.begin_nested()  # a refused statement ends no transaction
+                try:
+                    conn.execute(stmt, params).close()
+                except IntegrityError:
+                    pass  # the made-up set is refused, once compiled
+                finally:
+                    if dialect == "postgresql":
+                        savepoint.rollback()
+        finally:
+            conn.rollback()
 
 
 def undo_set(db: Database, key: str) -> bool:
     """Mark the tapped set undone (kept, not deleted: the history stays honest) and
     renumber the athlete's other sets of it. True if a stored set was found;
     repeating it changes nothing."""
-    stmt = (update(SetLogRow).where(SetLogRow.idempotency_key == key).values(undone=True)
-            .returning(SetLogRow.athlete_id, SetLogRow.exercise_id, SetLogRow.side,
-                       SetLogRow.session_id, SetLogRow.logged_at))
     with _durable_write(db) as conn:
-        row = conn.execute(stmt).first()
+        row = conn.execute(_undo_tap(), {"p_key": key}).first()
         if row is not None:
             _athlete_turn(conn, db, row.athlete_id)
             scope = SetScope.of(row.athlete_id, "", row.side, row.session_id, row.logged_at)
-            _renumber(conn, scope, row.exercise_id)
+            _renumber(conn, scope, row.exercise_id, row.logged_at)
         conn.commit()
     return row is not None
 

@@ -44,7 +44,7 @@ from backbeat.paths import data_dir
 from backbeat.store.athletes import record_pin_try
 from backbeat.store.checkins import check_in
 from backbeat.store.db import Database, StoreError
-from backbeat.store.logs import log_set, undo_set, wal_checkpoint
+from backbeat.store.logs import log_set, prepare_taps, undo_set, wal_checkpoint
 
 #: How often a kiosk with queued taps tries the database again.
 RETRY_S = 2.0
@@ -291,6 +291,9 @@ class TapSender:
         self.disk_note = ""
         self._jobs: queue.Queue = queue.Queue()
         self._stopping = threading.Event()
+        #: set once the sender has connected and prepared the taps' statements
+        #: (or found the database away): the first tap then costs what the rest do
+        self.ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="tap-sender", daemon=True)
         self._thread.start()
         self._checkpointer = threading.Thread(target=self._checkpoints, name="wal-checkpoint",
@@ -351,7 +354,18 @@ class TapSender:
         return len(self.outbox) + spare + len(self.held)
 
     # --- the sender's thread ---------------------------------------------------
+    def _prepare(self) -> None:
+        """Connect and compile what a tap runs before the first tap, on this thread."""
+        try:
+            if not getattr(self.db, "offline", False):  # a server away at start: the first tap connects
+                prepare_taps(self.db)
+        except Exception:  # the database away or busy: the first tap tries again
+            pass
+        finally:
+            self.ready.set()
+
     def _run(self) -> None:
+        self._prepare()
         while True:
             try:
                 job = self._jobs.get(timeout=self.retry_s)
