@@ -83,6 +83,10 @@ def worker(args: argparse.Namespace) -> int:
     errors: list[str] = []
     reads_failed = 0
     rng = random.Random(args.station)
+    # up as a kiosk is before its first tap: the screen has read the class and the
+    # athlete's last sets (the log screen is open), the sender has connected and prepared
+    class_now(db)
+    recent_logs(db, args.athlete, "face-pull", limit=4)
     _start_together(args, ready=sender.ready.wait(120))
     if args.pace_ms:  # the first tap at a random moment too, not all eight at once
         time.sleep(rng.uniform(0.0, 1.0) * args.pace_ms / 1000)

@@ -221,7 +221,10 @@ def test_after_the_senders_start_the_first_taps_connect_and_compile_nothing(db, 
     """The sender connects and compiles at its start (off the screen): its first taps,
     of every kind (open gym and in a class, one side, a late arrival renumbering
     several sets, an undo), open no connection, set no pragma and find every
-    statement in the engine's compiled cache."""
+    statement in the engine's compiled cache, whichever pooled connection they get."""
+    with db.engine.connect() as a, db.engine.connect() as b:  # the screen's reads pooled two
+        a.exec_driver_sql("SELECT 1")
+        b.exec_driver_sql("SELECT 1")
     results = _Results()
     sender = TapSender(db, results, outbox=Outbox(tmp_path / "outbox"))
 

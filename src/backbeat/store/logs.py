@@ -24,7 +24,7 @@ try:
 except ImportError:  # Windows: SQLite's busy wait alone
     fcntl = None
 
-from sqlalchemy import DateTime, bindparam, func, insert, select, update
+from sqlalchemy import DateTime, bindparam, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -63,16 +63,30 @@ def _writer_turn(db: Database) -> Iterator[None]:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
+#: A tap's connection: every commit synced to the disk (a confirmed set survives a
+#: power cut), and never a WAL checkpoint on the tap (tens of ms): wal_checkpoint()
+#: does that on the sender's own thread.
+DURABLE_PRAGMAS = ("PRAGMA synchronous=FULL", "PRAGMA wal_autocheckpoint=0")
+
+
+def _durable_from_birth(dbapi_conn, record) -> None:
+    cursor = dbapi_conn.cursor()
+    for pragma in DURABLE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+    record.info["backbeat_durable"] = True
+
+
 @contextlib.contextmanager
 def _durable_write(db: Database) -> Iterator:
     """A connection for one tap's transaction, taken in this computer's writer turn."""
     with db.engine.connect() as conn:
         if db.engine.dialect.name == "sqlite" and not conn.info.get("backbeat_durable"):
-            # once per pooled connection, outside any transaction (the safety level
-            # cannot change inside one); a tap never pays for a WAL checkpoint (tens
-            # of ms): wal_checkpoint() does that on the sender's own thread
-            conn.exec_driver_sql("PRAGMA synchronous=FULL")
-            conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+            # once per pooled connection not made durable at its birth (see
+            # prepare_taps), outside any transaction (the safety level cannot change
+            # inside one)
+            for pragma in DURABLE_PRAGMAS:
+                conn.exec_driver_sql(pragma)
             conn.commit()
             conn.info["backbeat_durable"] = True
         with _writer_turn(db):
@@ -244,11 +258,17 @@ def log_set(db: Database, entry: SetEntry) -> bool:
 
 def prepare_taps(db: Database) -> None:
     """Everything a tap needs, done before the first one (a kiosk's start, off its
-    screen): a connection opened and set for durable commits, and every statement
+    screen): connections opened durable (SQLite), and every statement
     of :func:`log_set` and :func:`undo_set` compiled into the engine's cache, by
     running each once in a transaction that is rolled back (it stores nothing;
     statements that find nothing, or are refused, are compiled all the same)."""
     dialect = db.engine.dialect.name
+    if dialect == "sqlite" and not event.contains(db.engine, "connect", _durable_from_birth):
+        # in a kiosk every connection is a tap's (its reads write nothing, its check-ins
+        # and PIN tries are as durable as its taps): made so when opened, and the ones
+        # opened before are opened again, so no tap ever waits on the switch
+        event.listen(db.engine, "connect", _durable_from_birth)
+        db.engine.dispose()
     nowhere = {"p_athlete": 0, "p_exercise_id": 0, "p_side": "", "p_session": 0,
                "p_from": datetime(2000, 1, 1)}
     day = {"p_day": datetime(2000, 1, 1), "p_day_end": datetime(2000, 1, 2)}
