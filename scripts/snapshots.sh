@@ -27,6 +27,9 @@ tdb="sqlite:///$tmp/trainer.db"
 # the coach's board in a class: sets logged so far (✓✓·), a flagged athlete's swap
 at=$(.venv/bin/python scripts/board_class.py --db "$tdb")
 .venv/bin/backbeat --db "$tdb" snapshot tv --at "$at" --day 2 --size 1920x1080 --out $out/tv-rest-board-sets-1080p.png
+# between classes: the timetable's next class, its countdown and who is checked in
+when=$(.venv/bin/python scripts/timetable_class.py --db "$tdb")
+.venv/bin/backbeat --db "$tdb" snapshot tv --between-classes --station tv-front --now "$when" --size 1920x1080 --out $out/tv-between-classes-1080p.png
 .venv/bin/backbeat --db "$tdb" snapshot trainer --tab Programs --day 2 --size 1600x1000 --out $out/trainer-program-editor.png
 .venv/bin/backbeat --db "$tdb" snapshot trainer --tab Library --size 1600x1000 --out $out/trainer-library.png
 .venv/bin/backbeat --db "$tdb" sheet "Precision Back" --day 1 --out "$tmp/class-sheet.pdf"

@@ -282,3 +282,86 @@ def _pixels(image):
     ptr = image.constBits()
     data = np.frombuffer(ptr, dtype=np.uint8, count=image.sizeInBytes())
     return data.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 4].astype(int)
+
+
+# --- between classes: the timetable's next class -------------------------------------------------
+def _betweens():
+    """Every between-classes state the TV shows, with the longest words it meets."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from backbeat.domain.timetable import Entry, Timetable, between
+
+    long_program = "Posterior chain and thoracic mobility for desk workers"
+    tt = Timetable(timezone="Europe/Berlin", entries=(
+        Entry(weekday=1, start=time(18, 0), room="tv-front", program=long_program, day=12,
+              coach="Maximiliana Oyelaran-Sato", self_start=True),
+        Entry(weekday=3, start=time(7, 0), room="tv-front", program="Precision Back",
+              coach="Mara", self_start=False),
+        Entry(weekday=4, start=time(9, 30), room="tv-front", program="A program since deleted",
+              self_start=True),
+    ))
+    tue, wed, thu = tt.entries
+    classes = {tue.key: (long_program, 12), wed.key: ("Precision Back", 2),
+               thu.key: "Thursday 09:30: the program 'A program since deleted' is no longer in the "
+                        "database, so nothing starts. Fix the timetable in the trainer."}
+    names = [line.athlete for line in BOARD] * 2  # 24 checked in, the longest names among them
+    at = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)  # Tuesday 18:00 in Berlin
+    return [
+        ("waiting, 24 checked in", between(tt, "tv-front", at - timedelta(minutes=12, seconds=30),
+                                           set(), classes, names)),
+        ("waiting days ahead", between(tt, "tv-front", at - timedelta(days=1), set(), classes)),
+        ("starting", between(tt, "tv-front", at, set(), classes, names[:3])),
+        ("asking", between(tt, "tv-front", at + timedelta(minutes=20), set(), classes, names)),
+        ("ready: press Start", between(tt, "tv-front", at + timedelta(days=1, hours=13), set(),
+                                       classes, names[:5])),
+        ("a deleted program, ahead", between(tt, "tv-front",
+                                             at + timedelta(days=2, hours=15, minutes=25), set(), classes)),
+        ("a deleted program, due", between(tt, "tv-front", at + timedelta(days=2, hours=15, minutes=30),
+                                           set(), classes)),
+        ("another room's", between(tt, "tv-back-of-the-big-room", at - timedelta(minutes=3), set(),
+                                   classes, names)),
+    ]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_between_classes_fits_and_reads_from_across_the_gym(qtbot, plans, size):
+    from backbeat.domain.timetable import Action
+
+    screen = TvScreen(ClassRunner(plans[0], FakeClock()))
+    qtbot.addWidget(screen)
+    screen.resize(*size)
+    problems = []
+    states = _betweens()
+    assert [b.action for _, b in states] == [Action.WAIT, Action.WAIT, Action.START, Action.ASK,
+                                             Action.READY, Action.WAIT, Action.START, Action.WAIT]
+    for name, b in states:
+        for status, offer, choice in (([], None, 0), (STATUS, None, 1),
+                                      (STATUS[:1], {"program": "Precision Back", "day": 2,
+                                                    "position_ms": 754_000}, 0)):
+            screen.between, screen.status_lines, screen.resume_offer = b, list(status), offer
+            screen.ask_choice = choice
+            lay = screen.layout()
+            where = f"between classes, {name} (status {len(status)}, offer {offer is not None})"
+            problems += tv_problems(lay, where)
+            said = {t.text for t in lay.texts}
+            for role, text in (("exercise", b.program), ("countdown", b.when)):
+                if text not in texts_of(lay, role):
+                    problems.append(f"{where}: {text!r} is not shown as {role} (shown: {sorted(said)})")
+            if b.action is Action.WAIT and not b.refusal and b.countdown not in texts_of(lay, "mode"):
+                problems.append(f"{where}: the countdown {b.countdown!r} is not shown")
+            if b.checked_in:  # every name, or the first ones and how many more
+                shown = " ".join(texts_of(lay, "board"))
+                listed, _, more = shown.partition(" and ")
+                listed = listed.split(", ")
+                if (listed != list(b.checked_in[:len(listed)])
+                        or int(more.split()[0] if more else 0) != len(b.checked_in) - len(listed)
+                        or f"CHECKED IN ({len(b.checked_in)})" not in texts_of(lay, "label")):
+                    problems.append(f"{where}: who is checked in is not shown ({shown!r})")
+            if b.refusal and not any(b.refusal in t for t in texts_of(lay, "caution")):
+                problems.append(f"{where}: the refusal is not shown")
+            if b.action is Action.ASK and len(texts_of(lay, "menu")) != 2:
+                problems.append(f"{where}: the question's two answers are not shown")
+            if offer and b.action is not Action.ASK \
+                    and not any("Interrupted class" in t for t in texts_of(lay, "caution")):
+                problems.append(f"{where}: the interrupted class is not offered")
+    assert not problems, "\n".join(problems[:40]) + f"\n({len(problems)} problems)"

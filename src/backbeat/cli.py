@@ -475,6 +475,8 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.screen != "tv":
         raise CliError(f"snapshot of {args.screen!r} is not available yet; try 'tv'")
+    if args.between_classes:
+        return _snapshot_between(args, db, w, h)
     remote = None
     if args.remote_code is not None:
         if not (len(args.remote_code) == 6 and args.remote_code.isdigit()):
@@ -485,6 +487,37 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     if not image.save(args.out):
         raise CliError(f"cannot write {args.out}", EXIT_ERROR)
     print(f"wrote {args.out} ({w}x{h}, class time {args.at:g} s)")
+    return EXIT_OK
+
+
+def _snapshot_between(args: argparse.Namespace, db, w: int, h: int) -> int:
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QSize
+
+    from backbeat.domain.timetable import from_ns
+    from backbeat.store.gymclock import gym_now_ns
+    from backbeat.store.stations import station_name
+    from backbeat.ui.tv.app import snapshot_between
+
+    if args.now:
+        try:
+            now = datetime.fromisoformat(args.now)
+        except ValueError:
+            raise CliError(f"--now {args.now!r} is not a date and time like 2026-12-01T17:48+01:00") from None
+        if now.tzinfo is None:
+            raise CliError(f"--now {args.now!r}: give its UTC offset (2026-12-01T17:48+01:00)")
+        now = now.astimezone(UTC)
+    else:
+        now = from_ns(gym_now_ns(db))  # the gym's clock
+    station = args.station or station_name("tv", None)  # a snapshot's name is not remembered
+    try:
+        image = snapshot_between(db, station=station, now=now, size=QSize(w, h))
+    except LookupError as exc:
+        raise CliError(str(exc.args[0])) from None
+    if not image.save(args.out):
+        raise CliError(f"cannot write {args.out}", EXIT_ERROR)
+    print(f"wrote {args.out} ({w}x{h}, {station} between classes at {now:%Y-%m-%d %H:%M} UTC)")
     return EXIT_OK
 
 
@@ -707,6 +740,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--flag", action="append", default=[], metavar="NAME",
                    help="tv: take athlete NAME as checked in and screened with a disc history, "
                         "for this shot only (repeatable)")
+    p.add_argument("--between-classes", action="store_true",
+                   help="tv: the TV between classes (the timetable's next class) at --now")
+    p.add_argument("--now", default=None, metavar="WHEN",
+                   help="tv --between-classes: the instant, e.g. 2026-12-01T17:48+01:00 (default: now)")
+    p.add_argument("--station", default=None,
+                   help="tv --between-classes: the TV's station name (its room; default tv@host)")
     p.add_argument("--tab", default=None, help="trainer: the tab to show (e.g. Programs)")
     p.add_argument("--pin-stdin", action="store_true",
                    help="trainer: read the trainer PIN from standard input (needed once one is set)")

@@ -14,11 +14,19 @@ happens twice when they go back is the first.
 on the gym's clock:
 
 * a self-starting class whose start is now (within :data:`START_GRACE_S`)
-  starts; one waiting for the coach is "ready — press Start";
-* a class whose start passed longer ago than that without being started (every
-  TV was off) is *asked about*, never started late by surprise, for as long as
-  it could still run (:data:`ASK_WINDOW_S`);
+  starts; one waiting for the coach is "ready — press Start" from its minute
+  until it is started (or :data:`ASK_WINDOW_S` has passed);
+* a self-starting class whose start passed longer ago than that without being
+  started (every TV was off, or busy with another class) is *asked about*,
+  never started late by surprise, for as long as it could still run
+  (:data:`ASK_WINDOW_S`);
 * otherwise the next class and the time to it are shown.
+
+:func:`between` is the whole of what an idle TV shows and does between
+classes: the decision for its own room (only the room's TV starts, readies or
+asks), else the gym's next class elsewhere (shown, never acted on), with the
+program and day the class runs (or why it cannot: a deleted program), the
+start time, the countdown, the coach and who is checked in.
 
 A class is recognised as handled (started, declined or asked about) by its
 occurrence key, the entry and the local date, so it is decided once.
@@ -27,6 +35,7 @@ occurrence key, the entry and the local date, so it is decided once.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -124,6 +133,14 @@ class Occurrence:
         return self.at.astimezone(zone)
 
 
+def from_ns(epoch_ns: int) -> datetime:
+    """An instant of the gym's clock (Unix epoch ns) as a UTC datetime, to the microsecond."""
+    return _EPOCH + timedelta(microseconds=epoch_ns // 1000)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def instant(local_date: date, start: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of a wall-clock time on a date in ``zone`` (see the module notes
     for the days the clocks change)."""
@@ -168,7 +185,7 @@ class Action(StrEnum):
 class Decision:
     action: Action
     occurrence: Occurrence | None = None
-    seconds_to_start: float | None = None  # WAIT: until the next class
+    seconds_to_start: float | None = None  # until its start (negative: since it)
 
     def words(self, zone: ZoneInfo) -> str:
         o = self.occurrence
@@ -181,28 +198,97 @@ class Decision:
         if self.action is Action.READY:
             return f"{name} ({when}) — ready: press Start"
         if self.action is Action.ASK:
-            return (f"{name} should have started at {when}, while the TV was off. "
-                    "Start it now?")
+            return f"{name} should have started at {when}, while the TV was off. Start it now?"
         return f"Next: {name} at {when}"
 
 
 def decide(tt: Timetable, room: str, now: datetime, handled: set[str] | frozenset[str]) -> Decision:
     """What ``room``'s TV does about its timetable at ``now`` (UTC, the gym's clock)."""
-    recent = occurrences(tt, now - timedelta(seconds=ASK_WINDOW_S), now + timedelta(seconds=1),
-                         room=room)
+    just_after = now + timedelta(microseconds=1)  # a class at ``now`` itself is due
+    recent = occurrences(tt, now - timedelta(seconds=ASK_WINDOW_S), just_after, room=room)
     for o in reversed(recent):  # the latest first: a class after a missed one wins
         if o.key in handled:
             break
         late_s = (now - o.at).total_seconds()
-        if late_s < 0:
-            continue
+        if not o.entry.self_start:  # waits for the coach, however late: never starts by itself
+            return Decision(Action.READY, o, -late_s)
         if late_s <= START_GRACE_S:
-            return Decision(Action.START if o.entry.self_start else Action.READY, o, 0.0)
+            return Decision(Action.START, o, -late_s)
         return Decision(Action.ASK, o, -late_s)
-    upcoming = next_class(tt, now + timedelta(seconds=1) if recent else now, room=room)
+    upcoming = next_class(tt, just_after, room=room)
     if upcoming is None:
         return Decision(Action.NOTHING)
     return Decision(Action.WAIT, upcoming, (upcoming.at - now).total_seconds())
+
+
+#: What an entry runs: (program as stored, day), or the words why nothing can start.
+Resolution = tuple[str, int] | str
+
+
+@dataclass(frozen=True)
+class Between:
+    """What an idle TV shows and does between classes (see :func:`between`)."""
+
+    decision: Decision
+    leads: bool  # this TV is the class's room: it starts, readies or asks
+    program: str = ""  # as stored (the entry's name when the program is gone)
+    day: int | None = None
+    refusal: str | None = None  # why nothing starts (a deleted program)
+    when: str = ""  # "18:00", in the gym's zone
+    day_name: str = ""  # "Thursday" when the class is not today
+    countdown: str = ""  # "in 4 min 30 s"; empty once due
+    coach: str = ""
+    room: str = ""
+    checked_in: tuple[str, ...] = ()  # for a class today
+    words: str = ""  # the decision in words (Decision.words): the TV's question when it asks
+    clock: str = ""  # the time of day in the gym now, "17:48"
+
+    @property
+    def action(self) -> Action:
+        return self.decision.action
+
+    @property
+    def occurrence(self) -> Occurrence | None:
+        return self.decision.occurrence
+
+    @property
+    def starts(self) -> bool:
+        """Start it now, by itself: a self-starting class at its minute, on its room's TV."""
+        return self.leads and self.action is Action.START and self.refusal is None
+
+    @property
+    def can_start(self) -> bool:
+        """The coach may start it from this TV (Start, or "start now" to the question)."""
+        return self.occurrence is not None and self.refusal is None
+
+
+def between(tt: Timetable, station: str, now: datetime, handled: set[str] | frozenset[str],
+            classes: Mapping[str, Resolution], checked_in: Sequence[str] = ()) -> Between:
+    """What ``station``'s TV shows and does at ``now`` (the gym's clock) while no class
+    runs on it: :func:`decide` for its own room; with no class there, the gym's next
+    class in another room, shown only (its own room's TV starts it, and this one
+    follows). ``classes``: each entry's :data:`Resolution`, by key; ``checked_in``:
+    who is checked in today (in the gym's zone)."""
+    decision = decide(tt, station, now, handled)
+    leads = decision.action is not Action.NOTHING
+    if not leads:
+        elsewhere = next_class(tt, now)
+        if elsewhere is None:
+            return Between(decision, False)
+        decision = Decision(Action.WAIT, elsewhere, (elsewhere.at - now).total_seconds())
+    o = decision.occurrence
+    e = o.entry
+    got = classes.get(e.key, f"{e.describe()}: not read yet")
+    program, day, refusal = (got[0], got[1], None) if isinstance(got, tuple) else (e.program, e.day, got)
+    zone = tt.zone
+    local = o.local(zone)
+    today = now.astimezone(zone).date()
+    left = decision.seconds_to_start or 0.0
+    return Between(decision, leads, program=program, day=day, refusal=refusal, when=f"{local:%H:%M}",
+                   day_name="" if o.local_date == today else WEEKDAYS[e.weekday],
+                   countdown=countdown_text(left) if left > 0 else "", coach=e.coach, room=e.room,
+                   checked_in=tuple(checked_in) if o.local_date == today else (),
+                   words=decision.words(zone), clock=f"{now.astimezone(zone):%H:%M}")
 
 
 def countdown_text(seconds: float) -> str:

@@ -12,16 +12,25 @@ time zone, as long as the program's day).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from backbeat.domain.errors import InvalidInput, first_refusal
 from backbeat.domain.names import name_key
-from backbeat.domain.timetable import WEEKDAYS, Entry, Occurrence, Timetable, next_program_day
+from backbeat.domain.timetable import (
+    WEEKDAYS,
+    Entry,
+    Occurrence,
+    Resolution,
+    Timetable,
+    next_program_day,
+)
 from backbeat.store.db import Database
-from backbeat.store.models import ClassSessionRow, ProgramRow
+from backbeat.store.models import AthleteRow, CheckInRow, ClassSessionRow, DayRow, ProgramRow
 from backbeat.store.settings import get_setting, set_setting
 
 #: Handled classes are remembered this long.
@@ -72,26 +81,68 @@ def mark_handled(db: Database, occurrence: Occurrence, what: str, now: datetime)
 def class_of(db: Database, entry: Entry) -> tuple[str, int]:
     """The program (as stored) and day an entry runs; refused in words when its
     program is gone or has no such day."""
-    with db.read() as s:
-        row = s.execute(select(ProgramRow.id, ProgramRow.name)
-                        .where(ProgramRow.name_key == name_key(entry.program))).first()
-        if row is None:
-            raise InvalidInput(
-                f"{WEEKDAYS[entry.weekday]} {entry.start:%H:%M}: the program {entry.program!r} is "
-                "no longer in the database, so nothing starts. Fix the timetable in the trainer.",
-                "timetable")
-        from backbeat.store.programs import load_program
+    got = resolve(db, [entry])[entry.key]
+    if isinstance(got, str):
+        raise InvalidInput(got, "timetable")
+    return got
 
-        days = len(load_program(db, row.name).days)
-        if entry.day is not None:
-            if entry.day > days:
-                raise InvalidInput(f"{entry.program!r} has {days} days, not day {entry.day}: "
-                                   "nothing starts", "timetable")
-            return row.name, entry.day
-        last = s.scalar(select(ClassSessionRow.day).where(ClassSessionRow.program_id == row.id)
-                        .order_by(ClassSessionRow.started_at.desc(), ClassSessionRow.id.desc())
-                        .limit(1))
-        return row.name, next_program_day(days, last)
+
+def resolve(db: Database, entries: Sequence[Entry]) -> dict[str, Resolution]:
+    """Each entry's (program as stored, day), or the words why nothing starts (its
+    program deleted, or without that day), by entry key: two queries for them
+    all, no program loaded (the TV asks every second)."""
+    keys = {name_key(e.program) for e in entries}
+    if not keys:
+        return {}
+    with db.read() as s:
+        programs = {r.name_key: r for r in s.execute(
+            select(ProgramRow.id, ProgramRow.name, ProgramRow.name_key, func.count(DayRow.id).label("days"))
+            .join(DayRow, DayRow.program_id == ProgramRow.id, isouter=True)
+            .where(ProgramRow.name_key.in_(keys)).group_by(ProgramRow.id, ProgramRow.name,
+                                                           ProgramRow.name_key))}
+        latest = (select(ClassSessionRow.program_id, ClassSessionRow.day,
+                         func.row_number().over(partition_by=ClassSessionRow.program_id,
+                                                order_by=(ClassSessionRow.started_at.desc(),
+                                                          ClassSessionRow.id.desc())).label("n"))
+                  .where(ClassSessionRow.program_id.in_([r.id for r in programs.values()]))
+                  .subquery())
+        last = dict(s.execute(select(latest.c.program_id, latest.c.day).where(latest.c.n == 1)).all())
+    out: dict[str, Resolution] = {}
+    for e in entries:
+        row = programs.get(name_key(e.program))
+        if row is None:
+            out[e.key] = (f"{WEEKDAYS[e.weekday]} {e.start:%H:%M}: the program {e.program!r} is "
+                          "no longer in the database, so nothing starts. Fix the timetable in the "
+                          "trainer.")
+        elif e.day is not None and e.day > row.days:
+            out[e.key] = f"{e.program!r} has {row.days} days, not day {e.day}: nothing starts"
+        else:
+            out[e.key] = (row.name, e.day if e.day is not None else next_program_day(row.days,
+                                                                                      last.get(row.id)))
+    return out
+
+
+@dataclass(frozen=True)
+class TvTimetable:
+    """What a TV reads (off its GUI thread) to act on the timetable: the timetable,
+    the classes already handled, what each entry runs, who is checked in today."""
+
+    timetable: Timetable
+    handled: frozenset[str]
+    classes: dict[str, Resolution]
+    checked_in: tuple[str, ...]
+
+
+def tv_timetable(db: Database, now: datetime) -> TvTimetable:
+    """The timetable as a TV needs it at ``now`` (the gym's clock): check-ins are the
+    gym's date's (in the timetable's zone)."""
+    tt = get_timetable(db)
+    today = now.astimezone(tt.zone).date()
+    with db.read() as s:
+        names = tuple(s.scalars(select(AthleteRow.name).join(CheckInRow, CheckInRow.athlete_id == AthleteRow.id)
+                                .where(CheckInRow.class_date == today)
+                                .order_by(CheckInRow.checked_in_at, AthleteRow.name)))
+    return TvTimetable(tt, frozenset(handled(db)), resolve(db, tt.entries), names)
 
 
 def class_minutes(db: Database, program: str, day: int) -> int:

@@ -141,12 +141,18 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
         if window.runner.state is RunState.ENDED:
             backups.class_ended(window.session_id)
 
+    from backbeat.store.timetable import mark_handled, tv_timetable
+    from backbeat.ui.tv.window import TimetableSource
+
     window = TvWindow(runner, save=save,
                       status=status, on_resume=take_up,
                       classes=_or(_kept_choices(), lambda: class_choices(db)),
                       make_runner=fresh, on_start=on_start,
                       board=lambda slug, session, sets: rest_board(db, slug, session_id=session, sets=sets),
-                      audio=audio, link=link)
+                      audio=audio, link=link,
+                      # the week's timetable on the gym's clock (never this computer's wall clock)
+                      timetable=TimetableSource(name, clock.now_ns, lambda now: tv_timetable(db, now),
+                                                lambda o, what, now: mark_handled(db, o, what, now)))
     link.start()
     if first.class_id is None:
         if resume and first.resume_offer is not None:
@@ -247,6 +253,34 @@ def _rss_kb() -> int:
     except OSError:
         pass
     return -1
+
+
+def snapshot_between(db: Database, *, station: str, now, size: QSize,
+                     status: Sequence[str] = ()) -> QImage:
+    """The TV ``station`` between classes at ``now`` (a UTC datetime on the gym's
+    clock): the timetable's next class as the TV shows it, rendered offscreen."""
+    from backbeat.domain.timetable import between
+    from backbeat.store.timetable import tv_timetable
+    from backbeat.ui.tv.screen import TvScreen
+
+    application()
+    read = tv_timetable(db, now)
+    shown = between(read.timetable, station, now, read.handled, read.classes, read.checked_in)
+    if shown.occurrence is None:
+        raise LookupError("no classes in the timetable: add them in the trainer's Timetable tab")
+    widget = TvScreen(ClassRunner(make_plan(db, shown.program, shown.day or 1)
+                                  if shown.refusal is None else _any_plan(db), FakeClock()))
+    widget.between = shown
+    widget.status_lines = list(status)
+    widget.resize(size)
+    image = QImage(size, QImage.Format.Format_RGB32)
+    widget.render(image)
+    return image
+
+
+def _any_plan(db: Database) -> ClassPlan:
+    name, _days = program_days(db)[0]
+    return make_plan(db, name, 1)
 
 
 def snapshot_tv(db: Database, *, program: str, day: int, at_s: float, size: QSize,

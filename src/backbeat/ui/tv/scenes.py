@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
+from backbeat.domain.timetable import Action, Between
 from backbeat.engine.display import Display
 from backbeat.engine.runner import RunState
 from backbeat.ui import theme
@@ -26,6 +27,8 @@ from backbeat.ui.tv.layout import (
 
 #: The coach's menu (Esc or F5), worked with the clicker's buttons.
 MENU_ITEMS = ("BACK TO THE CLASS", "END THE CLASS", "LEAVE — RESUME LATER")
+#: The answers to "should have started while the TV was off: start it now?".
+ASK_ITEMS = ("START NOW", "SKIP IT")
 #: The keys as the pause screen lists them: (keys, what they do).
 KEY_LINES = (
     ("B  ·  .  ·  SPACE", "start, pause, resume"),
@@ -55,6 +58,8 @@ class Scene:
     facts: str = ""  # "36 min · 7 blocks · first: Box breathing"
     media: bool = False  # the coming exercise has a picture
     remote: tuple[str, str] | tuple = ()  # (page address with code, code) while the remote is served
+    between: Between | None = None  # between classes: the timetable's next class
+    ask_choice: int = 0  # the lit answer while the TV asks about a missed class
     extra: tuple = field(default=())
 
     def key(self) -> tuple:
@@ -65,7 +70,7 @@ class Scene:
                 d.seconds_left, d.breath_label, d.cues, d.next_title, d.next_set, d.next_detail,
                 d.elapsed_s, d.left_s, d.prescription, d.cautions, d.pattern, self.media, page,
                 self.board, self.status, self.choosing, self.resume_offer, self.menu, self.program,
-                self.day_name, self.facts, self.blocks, self.remote)
+                self.day_name, self.facts, self.blocks, self.remote, self.between, self.ask_choice)
 
 
 def lay_out(scene: Scene) -> Layout:
@@ -73,6 +78,9 @@ def lay_out(scene: Scene) -> Layout:
     lay = Layout(scene.width, scene.height)
     u = lay.u
     bottom = _status(lay, scene)
+    if scene.between is not None and scene.menu is None:
+        _between_classes(lay, scene, bottom)
+        return lay
     _top_bar(lay, scene)
     if scene.menu is not None:
         _menu(lay, scene, bottom)
@@ -372,6 +380,94 @@ def _ready(lay: Layout, scene: Scene, bottom: float) -> None:
     if scene.resume_offer:
         col.add("caution", scene.resume_offer, theme.WARNING, 0.037, align="center",
                 optional=False)
+
+
+def _between_classes(lay: Layout, scene: Scene, bottom: float) -> None:
+    """No class on this TV: the timetable's next one — the program across the top,
+    day, coach and who is checked in at the left, its start time and the countdown
+    big at the right — and what happens: it starts by itself, "ready — press
+    Start", the question about a class missed while the TV was off, or why nothing
+    starts."""
+    b = scene.between
+    u, w, m = lay.u, lay.width, _m(lay)
+    head = "NEXT CLASS" if b.leads else f"NEXT CLASS · LED BY {b.room.upper()}"
+    lay.text("label", head, QRectF(m, 2 * u, w * 0.7, 6 * u), theme.MUTED, 0.032)
+    if b.clock:
+        lay.text("topbar", b.clock, QRectF(w * 0.72, 2 * u, w * 0.28 - m, 6 * u), theme.MUTED,
+                 0.032, align="right")
+    # the answer lines at the bottom first, so the class's own words stop above them
+    low = bottom
+    asking = b.leads and b.action is Action.ASK and b.can_start
+    if scene.resume_offer and not asking:  # one question at a time: R still takes it up
+        item = lay.text("caution", scene.resume_offer, QRectF(m, low - 13 * u, w - 2 * m, 13 * u),
+                        theme.WARNING, 0.037, align="center", lines=2)
+        low = (item.rect.top() if item else low - 13 * u) - 1.5 * u
+    if b.refusal:
+        low = _caution_band(lay, ["⚠  " + b.refusal], m, w - 2 * m, low)
+    elif asking:
+        low = _ask(lay, scene, low)
+    else:
+        keys = "B or SPACE: start it now   ·   PAGE DOWN: another class   ·   ESC: menu"
+        item = lay.text("keys", keys, QRectF(m, low - 6 * u, w - 2 * m, 6 * u), theme.MUTED, 0.03,
+                        align="center")
+        low = (item.rect.top() if item else low) - 1.5 * u
+    top = Column(lay, m, 9 * u, w - 2 * m, low)
+    top.add("exercise", b.program, theme.TEXT, 0.065, lines=3, optional=False, gap=1.5)
+    # the right: when, big, and what happens then
+    rx = w * 0.52
+    right = Column(lay, rx, top.y, w - m - rx, low)
+    right.add("countdown", b.when, theme.TEXT, 0.15, lines=1, align="right", optional=False, gap=1)
+    if b.refusal:
+        right.add("mode", "NOTHING STARTS", theme.WARNING, 0.06, align="right", optional=False)
+    elif asking:
+        pass  # the question below says it
+    elif b.action is Action.READY and b.leads:
+        right.add("mode", "READY — PRESS START", theme.MODE["done"], 0.06, align="right",
+                  optional=False)
+    elif b.action is Action.START and b.leads:
+        right.add("mode", "STARTING", theme.MODE["done"], 0.07, align="right", optional=False)
+    else:
+        right.add("mode", b.countdown or "NOW", theme.TEXT, 0.06, lines=1, align="right",
+                  optional=False, gap=1)
+        how = "starts by itself" if b.occurrence.entry.self_start else "the coach presses Start"
+        right.add("cue", how, theme.MUTED, 0.037, align="right")
+    # the left: the day, the coach, who is checked in
+    left = Column(lay, m, top.y, rx - m - 3 * u, low)
+    if b.day_name:  # not today: the weekday first, so 07:00 is not read as this morning
+        left.add("mode", b.day_name.upper(), theme.TEXT, 0.055, gap=0.5, optional=False)
+    words = (f"Day {b.day}" if b.day else "", f"Coach {b.coach}" if b.coach else "")
+    left.add("next", "  ·  ".join(t for t in words if t), theme.TEXT, 0.05, bold=False, gap=2.5)
+    if b.checked_in:
+        left.add("label", f"CHECKED IN ({len(b.checked_in)})", theme.MUTED, 0.032, gap=0.5)
+        names = list(b.checked_in)
+        for shown in range(len(names), 0, -1):  # as many names as fit, then how many more
+            more = len(names) - shown
+            text = ", ".join(names[:shown]) + (f" and {more} more" if more else "")
+            if left.add("board", text, theme.TEXT, 0.037, bold=False, lines=5) is not None:
+                break
+    elif not b.day_name:
+        left.add("cue", "Nobody checked in yet: tap in at the kiosk", theme.MUTED, 0.037)
+
+
+def _ask(lay: Layout, scene: Scene, bottom: float) -> float:
+    """The question about a class missed while every TV was off, with its two answers
+    worked like the menu; returns where the content above must end."""
+    b = scene.between
+    u, w, m = lay.u, lay.width, _m(lay)
+    keys = lay.text("keys", "PAGE DOWN / PAGE UP: choose   ·   B or SPACE: do it",
+                    QRectF(m, bottom - 6 * u, w - 2 * m, 6 * u), theme.MUTED, 0.03, align="center")
+    y = (keys.rect.top() if keys else bottom) - 1.5 * u - 11 * u
+    bw = (w - 2 * m - 4 * u) / 2
+    for i, item in enumerate(ASK_ITEMS):
+        chosen = i == scene.ask_choice
+        box = QRectF(m + i * (bw + 4 * u), y, bw, 11 * u)
+        text = lay.text("menu", ("▶  " if chosen else "") + item, box.adjusted(3 * u, 0, -3 * u, 0),
+                        theme.BACKGROUND if chosen else theme.TEXT, 0.058, align="center")
+        lay.plate(box, theme.TEXT if chosen else theme.PANEL, text, radius=1.5 * u,
+                  border=None if chosen else theme.DIM)
+    question = lay.text("caution", b.words, QRectF(m, y - 14 * u, w - 2 * m, 12.5 * u),
+                        theme.WARNING, 0.037, align="center", lines=2)
+    return (question.rect.top() if question else y - 14 * u) - 1.5 * u
 
 
 def _paused(lay: Layout, scene: Scene, bottom: float) -> None:

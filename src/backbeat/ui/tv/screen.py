@@ -113,6 +113,8 @@ class TvScreen(QWidget):
         self._painted: Display | None = None  # what the last frame showed
         self._layer_layout: Layout | None = None  # what the layer holds
         self.remote_pairing: tuple[str, str] | None = None  # (page address with code, code)
+        self.between = None  # domain.timetable.Between: no class here, the timetable's next one
+        self.ask_choice = 0  # the lit answer while the TV asks about a missed class
 
     def display(self) -> Display:
         return describe(self.runner.now(), self.runner.timeline)
@@ -136,7 +138,8 @@ class TvScreen(QWidget):
         return Scene(d, self.width(), self.height(), blocks=blocks, board=tuple(self.board[:12]),
                      status=tuple(self.status_lines), choosing=self.choosing, resume_offer=offer,
                      menu=self.menu, program=t.program, day_name=t.day_name, facts=facts,
-                     media=media_path(d.media) is not None, remote=self.remote_pairing or ())
+                     media=media_path(d.media) is not None, remote=self.remote_pairing or (),
+                     between=self.between, ask_choice=self.ask_choice)
 
     def layout(self, d: Display | None = None) -> Layout:
         """Every text on screen now, with its role, box and size (what paint draws)."""

@@ -14,16 +14,19 @@ import math
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
 from PySide6.QtWidgets import QMainWindow
 
+from backbeat.domain.timetable import Action, Between, between, from_ns
 from backbeat.engine.commands import CommandRefused, apply_command
 from backbeat.engine.gymclass import ClassState, Event, position_ms
 from backbeat.engine.runner import EXTEND_STEP_S, ClassRunner, RunState
 from backbeat.engine.timeline import WORKING
-from backbeat.ui.tv.scenes import MENU_ITEMS
+from backbeat.ui.tv.scenes import ASK_ITEMS, MENU_ITEMS
 from backbeat.ui.tv.screen import TvScreen
 
 #: Repaint period: about 60 Hz. The timer only repaints; it never counts time.
@@ -50,6 +53,33 @@ _SOUND = {Qt.Key.Key_M: lambda a: a.toggle_mute(), Qt.Key.Key_BracketLeft: lambd
           Qt.Key.Key_BracketRight: lambda a: a.volume_up()}
 
 
+#: The timetable is read again this often (off the GUI thread).
+TIMETABLE_REFRESH_S = 1.0
+#: A class's runner is made this long before its start, so it starts on its minute.
+PREPARE_S = 120
+#: WELL DONE stays this long before the TV shows the next class (unless one is due).
+DONE_SHOW_S = 60
+#: Choosing a class by hand (next/back on the next-class screen) sets the timetable
+#: aside until the coach has left the keys alone this long.
+MANUAL_S = 60
+
+
+@dataclass(frozen=True)
+class TimetableSource:
+    """What the TV needs to act on the week's timetable (store.timetable, wired by
+    ui.tv.app): its station name (a class's *room*), the gym's clock (epoch ns),
+    the read (``fetch(now) -> store.timetable.TvTimetable``, run off the GUI
+    thread) and ``mark(occurrence, what, now)`` (a class started or skipped)."""
+
+    station: str
+    now_ns: Callable[[], int]
+    fetch: Callable[[datetime], object]
+    mark: Callable[[object, str, datetime], None]
+
+    def now(self) -> datetime:
+        return from_ns(self.now_ns())
+
+
 def _stamp(event: QKeyEvent) -> int:
     """The key event's time in ms (the window system's; the monotonic clock when none)."""
     return event.timestamp() or int(time.monotonic() * 1000)
@@ -65,7 +95,7 @@ class TvWindow(QMainWindow):
                  make_runner: Callable[[str, int], ClassRunner] | None = None,
                  on_start: Callable[[ClassRunner], int | None] | None = None,
                  board: Callable[[str, int | None, int | None], list] | None = None,
-                 link=None):
+                 link=None, timetable: TimetableSource | None = None):
         super().__init__()
         self.setWindowTitle(f"Backbeat — {runner.timeline.program}, day {runner.timeline.day}")
         self.runner = runner
@@ -98,6 +128,19 @@ class TvWindow(QMainWindow):
         self.remote = None
         self.remote_server = None
         self._board_asked = -1e9  # time.monotonic() of the last ask: it is asked again
+        # the week's timetable: between classes the next one, started on its minute
+        self.timetable = timetable
+        self._tt_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timetable")
+        self._tt_read = None  # store.timetable.TvTimetable, the latest read
+        self._tt_future: Future | None = None
+        self._tt_asked = -1e9
+        self._tt_second: int | None = None  # the gym's second the between-classes view is for
+        self._handled_here: set[str] = set()  # started or skipped from this TV (before the store has it)
+        self.between: Between | None = None  # what the timetable says now (None: no timetable)
+        self._prepared: tuple[tuple, Future] | None = None  # (occurrence, program, day) → runner
+        self._ended_at: int | None = None  # the gym's ns when this TV first showed WELL DONE
+        self._manual_until = -1e9  # time.monotonic() until which the coach chooses by hand
+        self.ask_choice = 0  # START NOW / SKIP, lit while the TV asks
         self._show_choice()
         # the coach's menu (Esc / F5): which item is lit, and whether the class ran before
         self.menu: int | None = None
@@ -151,6 +194,8 @@ class TvWindow(QMainWindow):
             self._follow_link()
         if self.remote is not None:
             self.remote.drain()  # the phone's commands, on this thread
+        if self.timetable is not None:
+            self._follow_timetable()
         now = self.runner.now()
         key = (now.segment.index, now.state, now.epoch)
         if key != self._last_key:
@@ -215,6 +260,143 @@ class TvWindow(QMainWindow):
                 and self.runner.state is RunState.ENDED):
             self._stop_sent = True
             self.link.record(Event("stop", self.runner.clock.now_ns()))
+
+    # --- the week's timetable ----------------------------------------------------------
+    def _follow_timetable(self) -> None:
+        """Between classes: the next class on screen, a self-starting one started on its
+        minute (domain.timetable.between decides; this only reads, shows and acts)."""
+        tt = self.timetable
+        self._read_timetable()
+        if self.runner.state is RunState.ENDED:
+            if self._ended_at is None:
+                self._ended_at = tt.now_ns()
+        else:
+            self._ended_at = None
+        idle = (self.menu is None and time.monotonic() >= self._manual_until
+                and ((self.runner.state is RunState.READY and self.class_id is None)
+                     or self.runner.state is RunState.ENDED))
+        if not idle or self._tt_read is None:
+            self._show_between(None)
+            return
+        now_ns = tt.now_ns()
+        b = self.between
+        due = (b is not None and b.action is Action.WAIT and b.occurrence is not None
+               and now_ns >= round(b.occurrence.at.timestamp()) * 1_000_000_000)
+        second = now_ns // 1_000_000_000
+        if second != self._tt_second or due or b is None:  # the countdown's second, or its minute
+            self._tt_second = second
+            read = self._tt_read
+            self.between = between(read.timetable, tt.station, from_ns(now_ns),
+                                   read.handled | self._handled_here, read.classes, read.checked_in)
+        b = self.between
+        if b.occurrence is None:
+            self._show_between(None)  # no class in the timetable: the TV as before
+            return
+        self._prepare(b)
+        if b.starts:
+            self._start_timetabled(b, "started")
+            return
+        done_showing = self._ended_at is None or now_ns - self._ended_at >= DONE_SHOW_S * 1_000_000_000
+        self._show_between(b if done_showing or (b.leads and b.action is not Action.WAIT) else None)
+
+    def _show_between(self, b: Between | None) -> None:
+        if b is None or b.action is not Action.ASK or b.refusal is not None:
+            self.ask_choice = 0
+        self.screen_widget.between = b
+        self.screen_widget.ask_choice = self.ask_choice
+
+    def _read_timetable(self) -> None:
+        """The timetable, handled classes, what each entry runs and who is checked in,
+        read off the GUI thread every TIMETABLE_REFRESH_S; a failing read keeps the last."""
+        f = self._tt_future
+        if f is not None and f.done():
+            self._tt_future = None
+            with contextlib.suppress(Exception):  # the store away: the last read stands
+                self._tt_read = f.result()
+                self._tt_second = None  # decided afresh on this frame
+        now = time.monotonic()
+        if self._tt_future is None and now - self._tt_asked >= TIMETABLE_REFRESH_S:
+            self._tt_asked = now
+            self._tt_future = self._tt_pool.submit(self.timetable.fetch, self.timetable.now())
+
+    def _prepare(self, b: Between) -> None:
+        """The class's runner, made off the GUI thread ahead of its minute."""
+        if not b.leads or not b.can_start or self._make_runner is None:
+            return
+        if b.action is Action.WAIT and (b.decision.seconds_to_start or 0) > PREPARE_S:
+            return
+        key = (b.occurrence.key, b.program, b.day)
+        if self._prepared is None or self._prepared[0] != key:
+            self._prepared = (key, self._tt_pool.submit(self._make_runner, b.program, b.day))
+
+    def _timetabled_runner(self, b: Between) -> ClassRunner:
+        key = (b.occurrence.key, b.program, b.day)
+        if self._prepared is not None and self._prepared[0] == key and self._prepared[1].done():
+            with contextlib.suppress(Exception):
+                return self._prepared[1].result()
+        return self._make_runner(b.program, b.day)  # not ready (or failed): made now, said if it fails
+
+    def _start_timetabled(self, b: Between, what: str) -> None:
+        """Start the timetable's class on this TV, the way B starts one (TvWindow.command),
+        and remember it as handled so it is started once."""
+        if not b.can_start or self._make_runner is None:
+            return
+        try:
+            runner = self._timetabled_runner(b)
+        except Exception as exc:  # deleted since the last read: said, nothing starts
+            self.between = Between(b.decision, b.leads, program=b.program, day=b.day,
+                                   refusal=f"{b.program!r} cannot be loaded, so nothing starts: {exc}",
+                                   when=b.when, coach=b.coach, room=b.room)
+            self._show_between(self.between)
+            return
+        self._handle(b, what)
+        self._prepared = None
+        self._fresh_class(runner)
+        self.command("resume")
+
+    def _handle(self, b: Between, what: str) -> None:
+        self._handled_here.add(b.occurrence.key)
+        self.between = None
+        self._show_between(None)
+        self._tt_pool.submit(self.timetable.mark, b.occurrence, what, self.timetable.now())
+
+    def _fresh_class(self, runner: ClassRunner) -> None:
+        """A new class on this TV (after one ended, too): not yet the gym's, so Start creates it."""
+        self.class_id = self.session_id = None
+        self._stop_sent = False
+        self._ended_at = None
+        self.set_runner(runner, tick=False)
+
+    def _between_key(self, key) -> bool:
+        """A key on the next-class screen; True when it was taken."""
+        b = self.screen_widget.between
+        if b is None:
+            return False
+        asking = b.leads and b.action is Action.ASK and b.can_start
+        if asking and (key in _NEXT or key in _BACK):
+            self.ask_choice = (self.ask_choice + (1 if key in _NEXT else -1)) % len(ASK_ITEMS)
+            self._show_between(b)
+        elif asking and key in _TOGGLE:
+            if self.ask_choice == 0:
+                self._start_timetabled(b, "started late")
+            else:
+                self._handle(b, "skipped")
+        elif key in _TOGGLE:
+            if b.can_start:  # the coach starts it now (early, or the one waiting for Start)
+                self._start_timetabled(b, "started")
+        elif key in _NEXT or key in _BACK:  # another class, chosen by hand
+            self._manual_until = time.monotonic() + MANUAL_S
+            self._show_between(None)
+            if self.runner.state is RunState.ENDED and self._make_runner is not None:
+                t = self.runner.timeline
+                self._fresh_class(self._make_runner(t.program, t.day))
+            self._show_choice()
+            if self._choosing():
+                self.choose(1 if key in _NEXT else -1)
+        else:
+            return False
+        self.tick()
+        return True
 
     def _ask_board(self) -> None:
         """The board for the coming exercise, fetched off the GUI thread: at once when
@@ -313,7 +495,7 @@ class TvWindow(QMainWindow):
             raise CommandRefused("a class is running: end it before starting another")
         if (program, day) not in self.classes or self._make_runner is None:
             raise CommandRefused(f"no class {program!r}, day {day} on this TV")
-        self.set_runner(self._make_runner(program, day))
+        self._fresh_class(self._make_runner(program, day))
         self.command("resume")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -329,6 +511,10 @@ class TvWindow(QMainWindow):
         if self.resume_offer is not None and key == Qt.Key.Key_R:
             self.resume()
             return
+        if self.menu is None and self._between_key(key):
+            return
+        if time.monotonic() < self._manual_until:
+            self._manual_until = time.monotonic() + MANUAL_S  # still choosing
         if self._choosing() and (key in _NEXT or key in _BACK):
             self.choose(1 if key in _NEXT else -1)
             return
@@ -416,6 +602,7 @@ class TvWindow(QMainWindow):
         if self.audio is not None:
             self.audio.stop()
         self._board_pool.shutdown(wait=False, cancel_futures=True)
+        self._tt_pool.shutdown(wait=False, cancel_futures=True)
         if self.remote_server is not None:
             self.remote_server.stop()
         super().closeEvent(event)
