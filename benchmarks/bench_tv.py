@@ -5,8 +5,10 @@
   Qt event loop and the real repaint timer: the screen's position equals the
   plan within 1 ms at the end;
 - TV paint time per frame, p95, offscreen: ≤ 6 ms at 1920×1080, ≤ 10 ms at 3840×2160
-  with two CPU hogs running (min/median/max over BENCH_RUNS runs, default 5);
-- start to first TV frame ≤ 0.8 s median; TV process memory ≤ 200 MB.
+  with two CPU hogs running (min/median/max over BENCH_RUNS runs, default 5).
+
+The TV's start-up (first frame against a bare PySide6 window, and its memory
+then) is in bench_startup.py.
 """
 
 from __future__ import annotations
@@ -14,9 +16,7 @@ from __future__ import annotations
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -148,24 +148,6 @@ def paint_times(width: int, height: int, frames: int = 7 * 120, *, full: bool = 
     return times
 
 
-def startup(runs: int = 5) -> tuple[list[float], int]:
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BACKBEAT_EXIT_AFTER_FIRST_FRAME": "1",
-               "BACKBEAT_DATA_DIR": tmp, "BACKBEAT_DB": f"sqlite:///{tmp}/b.db"}
-        exe = [sys.executable, "-m", "backbeat", "tv", "--windowed"]
-        subprocess.run(exe, env=env, capture_output=True, timeout=120)  # first run creates the db
-        times, rss = [], []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            proc = subprocess.Popen(exe, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                    text=True)
-            line = proc.stdout.readline()
-            times.append(time.perf_counter() - t0)
-            proc.wait(timeout=60)
-            rss.append(int(line.split("rss_kb=")[1]))
-        return times, max(rss)
-
-
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[18]
 
@@ -203,12 +185,6 @@ def main() -> bool:
                      f"CPU per frame p95 {spread(cpus, '.2f', 'ms')}; "
                      f"every frame repainted whole p95 {whole[0]:.2f} ms; {loads(busy)}",
                      f"{v:.2f} ms", f"≤ {bar:g} ms", max(p95s) <= bar))
-    times_s, rss_kb = startup(runs)
-    median_s = statistics.median(times_s)
-    rows.append((f"start to first TV frame, {runs} runs: median (min–max) {spread(times_s, '.3f', 's')}"
-                 f", load {load():.2f}", f"{median_s:.3f} s", "≤ 0.8 s", median_s <= 0.8))
-    rows.append(("TV process memory (RSS at first frame)", f"{rss_kb / 1024:.0f} MB", "≤ 200 MB",
-                  rss_kb / 1024 <= 200))
     return report(rows)
 
 

@@ -17,7 +17,7 @@ def _run(*args):
 def test_help_lists_every_benchmark_and_the_options():
     proc = _run("--help")
     assert proc.returncode == 0
-    for name in ("audio", "kiosk", "trainer", "tv"):
+    for name in ("audio", "kiosk", "startup", "trainer", "tv"):
         assert f"{name}  (bench_{name}.py)" in proc.stdout
     for option in ("--runs N", "--list", "BENCH_RUNS", "BENCH_EAR_S"):
         assert option in proc.stdout

@@ -134,13 +134,13 @@ def test_the_sound_test_is_the_cue_set_a_class_plays():
 
 
 def test_first_start_asks_once_and_never_offscreen(db, monkeypatch):
-    from backbeat.ui import first_run
+    from backbeat.ui import application
 
     shown = []
     monkeypatch.setattr(FirstRunWizard, "exec", lambda self: shown.append(self) or 0)
     first_run_if_needed(db)
     assert shown == []  # offscreen: nobody to answer
-    monkeypatch.setattr(first_run, "nobody_can_answer", lambda: False)
+    monkeypatch.setattr(application, "nobody_can_answer", lambda: False)
     first_run_if_needed(db)
     assert len(shown) == 1  # a real screen, not set up yet: asked
     set_setting(db, "setup.done", True)

@@ -351,9 +351,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _first_run(db) -> None:
     """The set-up, the first time a face opens on this computer (ui/first_run.py)."""
-    from backbeat.ui.first_run import first_run_if_needed
+    from backbeat.ui.application import application, setup_due
 
-    first_run_if_needed(db)
+    application()
+    if setup_due(db):
+        from backbeat.ui.first_run import first_run_if_needed
+
+        first_run_if_needed(db)
 
 
 def cmd_setup(args: argparse.Namespace) -> int:

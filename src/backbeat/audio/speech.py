@@ -25,12 +25,14 @@ import wave
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from backbeat.audio.samples import RATE, SoundFileError, read_sound
 from backbeat.engine.timeline import speech_sound, speech_text
 from backbeat.paths import cache_dir
+
+if TYPE_CHECKING:
+    import numpy as np
 
 VOICE, SPEED = "en-us", 170
 PEAK = 10 ** (-3 / 20)  # -3 dBFS, as the other voices
@@ -78,6 +80,8 @@ def sample_path(text: str, folder: Path | None = None) -> Path:
 
 
 def _to_rate(data: np.ndarray, rate: int) -> np.ndarray:
+    import numpy as np  # here, not at the top: the TV's first frame does without it
+
     if rate == RATE:
         return data
     n = round(data.size * RATE / rate)
@@ -87,6 +91,8 @@ def _to_rate(data: np.ndarray, rate: int) -> np.ndarray:
 def shape_voice(data: np.ndarray, rate: int) -> np.ndarray:
     """espeak-ng's output made a cue sample: 44100 Hz, trimmed to start at sample 0,
     faded out, peaks at -3 dBFS. Float32 in, int16 out."""
+    import numpy as np
+
     data = _to_rate(np.asarray(data, dtype=np.float32), rate)
     peak = float(np.abs(data).max()) if data.size else 0.0
     if peak == 0.0:
@@ -106,6 +112,8 @@ def shape_voice(data: np.ndarray, rate: int) -> np.ndarray:
 
 def synthesize(text: str, out: Path, *, program: str | None = None) -> None:
     """Speak ``text`` into the cue-format WAV ``out`` (atomically)."""
+    import numpy as np
+
     program = program or espeak()
     if program is None:
         raise SoundFileError("espeak-ng is not installed (apt-get install espeak-ng)")

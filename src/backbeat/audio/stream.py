@@ -379,6 +379,9 @@ class StreamPlayer(Loudness):
 
     # --- state ---------------------------------------------------------------------
     def _loudness_changed(self) -> None:
+        if self._runner is None and self._device is None:
+            return  # nothing plays yet: the next schedule reads the loudness (and the
+            # stream stays unopened until the first frame is on screen)
         self.follow_now()
 
     def is_playing(self) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from backbeat.domain.errors import InvalidInput
@@ -22,8 +21,13 @@ def check_in(db: Database, athlete_id: int, *, day: date | None = None, station:
     when = (at or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
     values = dict(athlete_id=athlete_id, class_date=day, checked_in_at=when,
                   station=station, session_id=session_id)
-    dialect = db.engine.dialect.name
-    ins = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(CheckInRow).values(**values)
+    # each dialect's INSERT imported when used (PostgreSQL's is heavy, and a
+    # SQLite gym never needs it)
+    if db.engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    ins = insert(CheckInRow).values(**values)
     stmt = ins.on_conflict_do_nothing(index_elements=["athlete_id", "class_date"]).returning(
         CheckInRow.id)  # a row back: checked in now (rowcount is -1 on some drivers)
     try:

@@ -25,7 +25,6 @@ except ImportError:  # Windows: SQLite's busy wait alone
     fcntl = None
 
 from sqlalchemy import DateTime, bindparam, event, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -153,7 +152,13 @@ def _insert_tap(dialect: str):
         load_kg=_p("p_load"), effort=_p("p_effort"), form=_p("p_form"), tempo=_p("p_tempo"),
         logged_at=_p("p_at", DateTime()), station=_p("p_station"), undone=False,
         replaces_id=_exercise_of("p_replaces"))
-    maker = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect, insert)
+    # each dialect's INSERT imported when used (PostgreSQL's is heavy; a SQLite gym never needs it)
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as maker
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as maker
+    else:
+        maker = insert
     stmt = maker(SetLogRow).values(**values)
     if hasattr(stmt, "on_conflict_do_nothing"):
         stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"])

@@ -86,6 +86,72 @@ def show_problem(message: str) -> None:
 _problem_boxes: set = set()
 
 
+def nobody_can_answer() -> bool:
+    """Offscreen (tests, snapshots, a headless box) there is no one to ask."""
+    import os
+
+    platform = (QGuiApplication.platformName() if QGuiApplication.instance() else
+                os.environ.get("QT_QPA_PLATFORM", ""))
+    return platform in ("offscreen", "minimal") or bool(os.environ.get("BACKBEAT_NO_SETUP"))
+
+
+def setup_due(db) -> bool:
+    """Whether the first start's set-up (ui/first_run.py) is to be asked now: this
+    computer is not set up yet and someone can answer. Asked before the set-up's
+    own module is imported, so a face that is set up never loads it."""
+    from backbeat.store.settings import get_setting
+
+    return not get_setting(db, "setup.done") and not nobody_can_answer()
+
+
+#: Set in the environment, a face prints ``first-frame rss_kb=N`` once its first
+#: frame is painted and quits (the start-up benchmark, benchmarks/bench_startup.py).
+EXIT_AFTER_FIRST_FRAME = "BACKBEAT_EXIT_AFTER_FIRST_FRAME"
+
+
+def first_frame_reported() -> bool:
+    """Whether this run is the start-up benchmark's (see :data:`EXIT_AFTER_FIRST_FRAME`)."""
+    import os
+
+    return bool(os.environ.get(EXIT_AFTER_FIRST_FRAME))
+
+
+def report_first_frame() -> None:
+    """Say the first frame is painted (with this process's memory) and quit."""
+    print(f"first-frame rss_kb={_rss_kb()}", flush=True)
+    QApplication.quit()
+
+
+def exit_after_first_frame(window) -> None:
+    """With :data:`EXIT_AFTER_FIRST_FRAME` set: :func:`report_first_frame` once
+    ``window`` has painted its first frame (children included: the report waits
+    for the event loop's next turn after the window's first paint event)."""
+    if not first_frame_reported():
+        return
+    from PySide6.QtCore import QEvent, QObject
+
+    class _FirstPaint(QObject):
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, report_first_frame)
+            return False
+
+    window._first_paint = _FirstPaint(window)
+    window.installEventFilter(window._first_paint)
+
+
+def _rss_kb() -> int:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return -1
+
+
 #: ``backbeat demo`` on one desk: the kiosk at the size of the tablet it is made
 #: for, at the right, and the TV in 16:9 in what is left of the width; on a
 #: laptop the kiosk shrinks (to 60 %, its smallest scale) so the TV keeps at

@@ -106,9 +106,18 @@ class AudioService(QObject):
         if self._probe_at_warm_up:
             self._probe_at_warm_up = False
             self._player.probe()
+            if self._runner is not None:
+                self.follow(self._runner)
 
     def follow(self, runner: ClassRunner) -> None:
         self._runner = runner
+        if self._probe_at_warm_up:
+            # a stream that opens after the first frame: until then a class that is
+            # not running has nothing to sound, and it is followed at warm_up; one
+            # that runs opens the stream now (its cues are due)
+            if runner.state is RunState.RUNNING:
+                self.warm_up()
+            return
         self._player.follow(runner)
         self._arm(runner)
 

@@ -14,7 +14,6 @@ again.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -296,13 +295,6 @@ class FirstRunWizard(QWizard):
         super().reject()
 
 
-def nobody_can_answer() -> bool:
-    """Offscreen (tests, snapshots, a headless box) there is no one to ask."""
-    platform = (QGuiApplication.platformName() if QGuiApplication.instance() else
-                os.environ.get("QT_QPA_PLATFORM", ""))
-    return platform in ("offscreen", "minimal") or bool(os.environ.get("BACKBEAT_NO_SETUP"))
-
-
 def run_setup(db: Database) -> bool:
     """``backbeat setup``: the set-up, whether or not it ran before. True when finished."""
     from backbeat.ui.application import application
@@ -314,12 +306,11 @@ def run_setup(db: Database) -> bool:
 def first_run_if_needed(db: Database) -> None:
     """Before the TV, kiosk or trainer first opens on this computer: the
     set-up, once. Leaving it early is fine: it is offered again next start."""
-    from backbeat.ui.application import application
+    from backbeat.ui.application import application, setup_due
 
     application()
-    if get_setting(db, "setup.done") or nobody_can_answer():
-        return
-    FirstRunWizard(db).exec()
+    if setup_due(db):
+        FirstRunWizard(db).exec()
 
 
 PAGES = ("screens", "sound", "pin", "measures")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import segno
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter
 
@@ -15,6 +14,8 @@ QUIET_ZONE = 2
 
 @lru_cache(maxsize=8)
 def qr_matrix(text: str) -> tuple[tuple[bool, ...], ...]:
+    import segno  # here: the TV's first frame shows no code
+
     return tuple(tuple(bool(v) for v in row) for row in segno.make(text, error="m").matrix)
 
 

@@ -15,7 +15,7 @@ from backbeat.domain.errors import InvalidInput
 from backbeat.store.db import Database
 from backbeat.store.seed import open_database
 from backbeat.store.stations import station_name
-from backbeat.ui.application import application
+from backbeat.ui.application import application, exit_after_first_frame
 from backbeat.ui.kiosk.window import KioskWindow
 
 VIEWS = ("roster", "checkin", "log", "change", "caution", "pin", "substitute", "double-tap")
@@ -32,6 +32,7 @@ def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None
     link = StationLink(db, name, "kiosk", GymClock())  # refuses a name another kiosk runs under
     window = KioskWindow(db, station=name, locked=not windowed)
     link.start()  # the kiosk's heartbeat and class binding (backbeat status lists it)
+    exit_after_first_frame(window)
     place_kiosk(window, windowed=windowed, screen=screen, beside_tv=beside_tv)
     try:
         return app.exec()

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
 from backbeat.store.db import Database
-from backbeat.ui.application import application
+from backbeat.ui.application import application, exit_after_first_frame
 from backbeat.ui.trainer.context import TrainerContext
 from backbeat.ui.trainer.pin_gate import PinGate
 from backbeat.ui.trainer.window import TrainerWindow
@@ -28,6 +28,7 @@ def run_trainer(db: Database, *, windowed: bool = False) -> int:
     window = open_trainer(TrainerContext(db))
     if window is None:
         return 0
+    exit_after_first_frame(window)
     if windowed:
         window.resize(1440, 900)
         window.show()

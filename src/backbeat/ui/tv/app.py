@@ -13,7 +13,6 @@ from backbeat.engine.clock import FakeClock, MonotonicClock
 from backbeat.engine.gymclock import GymClock
 from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.engine.timeline import WORKING, ClassPlan
-from backbeat.store.board import rest_board
 from backbeat.store.classcache import keep_class, kept_class, kept_for
 from backbeat.store.db import Database, StoreError, database_away
 from backbeat.store.library import load_library
@@ -22,7 +21,13 @@ from backbeat.store.maintenance import BackupKeeper
 from backbeat.store.programs import load_program, program_days
 from backbeat.store.settings import get_setting, set_setting
 from backbeat.store.stations import station_name
-from backbeat.ui.application import application, demo_geometry, place_framed
+from backbeat.ui.application import (
+    application,
+    demo_geometry,
+    first_frame_reported,
+    place_framed,
+    report_first_frame,
+)
 
 
 def class_choices(db: Database) -> list[tuple[str, int]]:
@@ -148,7 +153,7 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
                       status=status, on_resume=take_up,
                       classes=_or(_kept_choices(), lambda: class_choices(db)),
                       make_runner=fresh, on_start=on_start,
-                      board=lambda slug, session, sets: rest_board(db, slug, session_id=session, sets=sets),
+                      board=lambda slug, session, sets: _rest_board(db, slug, session, sets),
                       audio=audio, link=link,
                       # the week's timetable on the gym's clock (never this computer's wall clock)
                       timetable=TimetableSource(name, clock.now_ns, lambda now: tv_timetable(db, now),
@@ -177,13 +182,8 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     frame_log = os.environ.get("BACKBEAT_FRAME_LOG")
     if frame_log:  # the gym benchmark compares TVs frame by frame on the machine's monotonic clock
         window.on_frame = _frame_logger(frame_log, window, link)
-    if os.environ.get("BACKBEAT_EXIT_AFTER_FIRST_FRAME"):
-        # start-up benchmark: report the first painted frame and leave
-        def first_frame() -> None:
-            print(f"first-frame rss_kb={_rss_kb()}", flush=True)
-            app.quit()
-
-        window.screen_widget.on_first_frame = first_frame
+    if first_frame_reported():  # start-up benchmark: report the first painted frame and leave
+        window.screen_widget.on_first_frame = report_first_frame
     code = app.exec()
     warm_up.stop()
     if server is not None:
@@ -191,6 +191,14 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     link.close()
     backups.close()
     return code
+
+
+def _rest_board(db: Database, slug: str, session: int | None, sets: int | None) -> list:
+    """The rest board, on the window's board thread (its store modules are
+    imported there, on first use: the first frame does without them)."""
+    from backbeat.store.board import rest_board
+
+    return rest_board(db, slug, session_id=session, sets=sets)
 
 
 def _kept_choices() -> list[tuple[str, int]]:
@@ -244,17 +252,6 @@ def _offer_position(view) -> float:
     return position_ms(view.resume_offer.timing, at) if at else 0.0
 
 
-def _rss_kb() -> int:
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return -1
-
-
 def snapshot_between(db: Database, *, station: str, now, size: QSize,
                      status: Sequence[str] = ()) -> QImage:
     """The TV ``station`` between classes at ``now`` (a UTC datetime on the gym's
@@ -304,6 +301,7 @@ def snapshot_tv(db: Database, *, program: str, day: int, at_s: float, size: QSiz
     coming = runner.timeline.next_work(seg) if seg.kind not in WORKING else seg
     if coming is not None and coming.exercise:
         # who is checked in, their loads, and their sets in the newest class of this day
+        from backbeat.store.board import rest_board
         from backbeat.store.sessions import latest_session
 
         widget.board = rest_board(db, coming.exercise, flagged=flag,
