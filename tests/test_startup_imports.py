@@ -25,6 +25,16 @@ CHILD = textwrap.dedent("""
         QApplication.quit()
 
     application.report_first_frame = report
+    if sys.argv[1] == "trainer":  # the PIN typed into the gate, as the trainer's tests type it
+        from backbeat.ui.trainer.pin_gate import PinGate
+
+        def typed(gate):
+            gate.show()
+            gate.pin.setText("246813")
+            gate.submit()
+            return gate.result()
+
+        PinGate.exec = typed
     from backbeat.cli import main
     sys.exit(main(sys.argv[1:]))
 """)
@@ -32,15 +42,21 @@ CHILD = textwrap.dedent("""
 #: Heavy and not needed for any face's first frame.
 NEVER = ("pyqtgraph", "reportlab", "aiohttp", "alembic", "segno", "sqlalchemy.dialects.postgresql",
          "backbeat.ui.first_run", "backbeat.remote.server")
-#: The TV's first frame: no sound is rendered (numpy) until the stream opens after it.
-TV_LATER = ("numpy", "backbeat.audio.render")
+#: The trainer's first frame is its first tab (Programs): the other tabs, and
+#: the modules only they use, are built when first shown.
+TRAINER_LATER = ("backbeat.ui.trainer.progress", "backbeat.ui.trainer.charts",
+                 "backbeat.ui.trainer.athletes", "backbeat.ui.trainer.remote_tab",
+                 "backbeat.ui.trainer.history_import", "backbeat.ui.trainer.sheet")
+#: The TV's first frame: no sound is rendered (numpy) until the stream opens after it,
+#: and the rest board is read (on its thread) once the frame is up.
+TV_LATER = ("numpy", "backbeat.audio.render", "backbeat.store.board")
 
 
-def first_frame_modules(tmp_path, *args: str, stdin: str = "") -> set[str]:
+def first_frame_modules(tmp_path, *args: str) -> set[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BACKBEAT_EXIT_AFTER_FIRST_FRAME": "1",
            "BACKBEAT_DATA_DIR": str(tmp_path), "BACKBEAT_DB": f"sqlite:///{tmp_path / 'gym.db'}"}
     proc = subprocess.run([sys.executable, "-c", CHILD, *args], env=env, capture_output=True,
-                          text=True, timeout=120, input=stdin)
+                          text=True, timeout=120)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("modules:")]
     assert proc.returncode == 0 and lines, f"exit {proc.returncode}\n{proc.stderr[-3000:]}"
     return set(lines[0].split()[1:])
@@ -48,9 +64,12 @@ def first_frame_modules(tmp_path, *args: str, stdin: str = "") -> set[str]:
 
 @pytest.fixture
 def gym(tmp_path):
+    from backbeat.store.auth import set_trainer_pin
     from backbeat.store.seed import open_database
 
-    open_database(f"sqlite:///{tmp_path / 'gym.db'}").close()  # made and migrated beforehand
+    db = open_database(f"sqlite:///{tmp_path / 'gym.db'}")  # made and migrated beforehand
+    set_trainer_pin(db, "246813")
+    db.close()
     return tmp_path
 
 
@@ -64,3 +83,10 @@ def test_the_kiosk_paints_its_first_frame_without_the_heavy_modules(gym):
     loaded = first_frame_modules(gym, "kiosk", "--windowed")
     assert "backbeat.ui.kiosk.window" in loaded
     assert not loaded & set(NEVER), sorted(loaded & set(NEVER))
+
+
+def test_the_trainer_past_its_gate_builds_only_the_tab_on_screen(gym):
+    loaded = first_frame_modules(gym, "trainer", "--windowed")
+    assert "backbeat.ui.trainer.program_editor" in loaded  # the Programs tab is on screen
+    later = {*NEVER, *TRAINER_LATER} - {"pyqtgraph"}  # (the Programs tab's preview strip is a plot)
+    assert not loaded & later, sorted(loaded & later)

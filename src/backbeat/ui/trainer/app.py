@@ -52,6 +52,8 @@ def snapshot_trainer(db: Database, *, size: QSize, tab: str | None = None,
     window.show()
     image = QImage(size, QImage.Format.Format_RGB32)
     window.render(image)
+    application().processEvents()  # what the first paint asked for (the preview's strip)
+    window.render(image)
     window.confirm_discard = lambda _what: True
     window.close()
     return image

@@ -1,14 +1,23 @@
-"""The compiled class at a glance: total time, a timeline strip, Start on TV."""
+"""The compiled class at a glance: total time, a timeline strip, Start on TV.
+
+The strip is a pyqtgraph plot (pan along the class, hover names what runs),
+built just after the preview's first paint: pyqtgraph and numpy take longer to
+load than the rest of the trainer's first frame, which shows the title, the
+totals and Start on TV without them.
+"""
 
 from __future__ import annotations
 
-import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from backbeat.engine.timeline import WORKING, SegmentKind, Timeline
 from backbeat.ui import theme
+
+if TYPE_CHECKING:
+    import pyqtgraph as pg
 
 #: What the strip calls each kind of segment, and its colour (a legend names them).
 KINDS = {
@@ -63,6 +72,28 @@ class ClassPreview(QWidget):
         head.addWidget(self.total)
         head.addWidget(self.start)
         layout.addLayout(head)
+        #: the strip's place until the plot is built (:meth:`build_plot`)
+        self.strip = _StripPlace(self)
+        self.strip.setFixedHeight(STRIP_HEIGHT)
+        self.plot: pg.PlotWidget | None = None
+        self.legend = QLabel("   ".join(
+            f'<span style="color:{color.name()}; font-size:16pt">■</span> {label}'
+            for label, color in KINDS.values()))
+        self.block_lines: list = []
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        layout.addWidget(self.strip)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.note)
+        self.timeline: Timeline | None = None
+        self._why_not = ""
+
+    def build_plot(self) -> pg.PlotWidget:
+        """The strip's plot (built once; the class shown so far drawn on it)."""
+        if self.plot is not None:
+            return self.plot
+        import pyqtgraph as pg
+
         self.plot = pg.PlotWidget(background="w")
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.setMenuEnabled(False)
@@ -70,38 +101,28 @@ class ClassPreview(QWidget):
         self.plot.getAxis("left").hide()
         self.plot.setLabel("bottom", "minutes into the class")
         self.plot.setYRange(-0.1, 1.35, padding=0)
-        self.plot.setFixedHeight(120)
+        self.plot.setFixedHeight(STRIP_HEIGHT)
         self.bars: dict[SegmentKind, pg.BarGraphItem] = {}
         for kind, (_label, color) in KINDS.items():
             bar = pg.BarGraphItem(x0=[], width=[], y0=[], height=[], brush=color,
                                   pen=pg.mkPen(color.darker(130)))
             self.plot.addItem(bar)
             self.bars[kind] = bar
-        self.legend = QLabel("   ".join(
-            f'<span style="color:{color.name()}; font-size:16pt">■</span> {label}'
-            for label, color in KINDS.values()))
-        self.block_lines: list = []
         self.hover = pg.TextItem(color="k", anchor=(0, 1))
         self.plot.addItem(self.hover)
         self.plot.scene().sigMouseMoved.connect(self._hovered)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        layout.addWidget(self.plot)
-        layout.addWidget(self.legend)
-        layout.addWidget(self.note)
-        self.timeline: Timeline | None = None
+        self.layout().replaceWidget(self.strip, self.plot)
+        self.strip.hide()
+        self.strip.deleteLater()
+        self._draw_strip()
+        return self.plot
 
     def show_timeline(self, timeline: Timeline | None, why_not: str = "") -> None:
-        self.timeline = timeline
-        for line in self.block_lines:
-            self.plot.removeItem(line)
-        self.block_lines = []
-        self.hover.setText("")
+        self.timeline, self._why_not = timeline, why_not
+        self._draw_strip()
         if timeline is None:
             self.title.setText("Class preview")
             self.total.setText("")
-            for bar in self.bars.values():
-                bar.setOpts(x0=[], width=[], y0=[], height=[])
             self.note.setText(why_not)
             return
         name = timeline.day_name
@@ -110,6 +131,26 @@ class ClassPreview(QWidget):
         work = sum(s.duration_s for s in timeline.segments
                    if s.kind in WORKING)
         self.total.setText(f"{clock(timeline.duration_s)} in all · {clock(work)} under work")
+        blocks = ", ".join(f"{chr(65 + n) if n < 26 else n + 1} {name}"
+                           for n, (name, _s, _e) in enumerate(timeline.blocks()))
+        self.note.setText(f"Blocks: {blocks}")
+
+    def _draw_strip(self) -> None:
+        """The shown class (or none) on the plot, once it is built."""
+        if self.plot is None:
+            return
+        import numpy as np
+        import pyqtgraph as pg
+
+        timeline = self.timeline
+        for line in self.block_lines:
+            self.plot.removeItem(line)
+        self.block_lines = []
+        self.hover.setText("")
+        if timeline is None:
+            for bar in self.bars.values():
+                bar.setOpts(x0=[], width=[], y0=[], height=[])
+            return
         for kind, spans in runs(timeline).items():
             x0 = np.array([s for s, _ in spans], dtype=float)
             width = np.array([w for _, w in spans], dtype=float)
@@ -125,9 +166,6 @@ class ClassPreview(QWidget):
             self.plot.addItem(label)
             self.block_lines += [line, label]
         self.plot.setXRange(0, max(timeline.duration_s / 60, 0.1), padding=0.01)
-        blocks = ", ".join(f"{chr(65 + n) if n < 26 else n + 1} {name}"
-                           for n, (name, _s, _e) in enumerate(timeline.blocks()))
-        self.note.setText(f"Blocks: {blocks}")
 
     def describe_at(self, minutes: float) -> str:
         """What the class is doing at ``minutes`` (the hover text)."""
@@ -139,7 +177,7 @@ class ClassPreview(QWidget):
         return f"{clock(seg.start_s)} {seg.block}: {what} {detail}".strip()
 
     def _hovered(self, pos) -> None:
-        if self.timeline is None:
+        if self.timeline is None or self.plot is None:
             return
         point = self.plot.getPlotItem().vb.mapSceneToView(pos)
         minutes = point.x()
@@ -148,3 +186,25 @@ class ClassPreview(QWidget):
             self.hover.setPos(minutes, 1.33)
         else:
             self.hover.setText("")
+
+
+#: The strip's height in pixels.
+STRIP_HEIGHT = 120
+
+
+class _StripPlace(QWidget):
+    """Where the strip goes: white, as the plot's background; its first paint
+    asks for the plot (on the event loop's next turn, after the first frame)."""
+
+    def __init__(self, preview: ClassPreview):
+        super().__init__()
+        self.preview = preview
+        self.setStyleSheet("background: white;")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._asked = False
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._asked:
+            self._asked = True
+            QTimer.singleShot(0, self.preview, self.preview.build_plot)  # not once it is gone

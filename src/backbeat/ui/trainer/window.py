@@ -3,11 +3,16 @@
 Adding a tab
 ------------
 Every tab is a ``QWidget`` built from a
-:class:`~backbeat.ui.trainer.context.TrainerContext`. To add one, import its
-class here and append a :class:`TabSpec` to :data:`TAB_FACTORIES` below (the
-class, or any callable taking the context)::
+:class:`~backbeat.ui.trainer.context.TrainerContext`. To add one, append a
+:class:`TabSpec` to :data:`TAB_FACTORIES` below with its module and class (or
+any callable taking the context)::
 
-    TabSpec("Athletes", AthletesTab),
+    TabSpec("Athletes", lazy_tab("backbeat.ui.trainer.athletes", "AthletesTab")),
+
+A tab is built the first time it is shown (or asked for with
+:meth:`TrainerWindow.tab`), its module imported then: the window's first frame
+needs only the first tab (the Progress tab's charts, for one, load pyqtgraph's
+plots).
 
 Tab modules import the context from ``ui/trainer/context.py``, never this
 module, so there is no cycle. Tabs appear in list order. At run time,
@@ -29,22 +34,14 @@ setting (units: show loads in kg or lb); connect to the ones you show.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
-from backbeat.ui.trainer.athletes import AthletesTab
-from backbeat.ui.trainer.class_board import ClassBoardTab
 from backbeat.ui.trainer.context import TrainerContext
-from backbeat.ui.trainer.equipment import EquipmentTab
-from backbeat.ui.trainer.library_editor import LibraryEditor
-from backbeat.ui.trainer.program_editor import ProgramEditor
-from backbeat.ui.trainer.progress import ProgressTab
-from backbeat.ui.trainer.remote_tab import RemoteTab
-from backbeat.ui.trainer.settings_tab import SettingsTab
-from backbeat.ui.trainer.timetable import TimetableTab
 
 
 @dataclass(frozen=True)
@@ -57,18 +54,44 @@ class TabSpec:
         return self.factory(context)
 
 
+def lazy_tab(module: str, name: str) -> Callable[[TrainerContext], QWidget]:
+    """A factory that imports ``module`` when the tab is built and calls its ``name``."""
+    def build(context: TrainerContext) -> QWidget:
+        return getattr(importlib.import_module(module), name)(context)
+
+    build.__qualname__ = name
+    return build
+
+
 #: The trainer's tabs, in order. Append yours here (see the module docstring).
 TAB_FACTORIES: list[TabSpec] = [
-    TabSpec("Programs", ProgramEditor),
-    TabSpec("Library", LibraryEditor),
-    TabSpec("Athletes", AthletesTab),
-    TabSpec("Class", ClassBoardTab),
-    TabSpec("Progress", ProgressTab),
-    TabSpec("Equipment", EquipmentTab),
-    TabSpec("Timetable", TimetableTab),
-    TabSpec("Remote", RemoteTab),
-    TabSpec("Settings", SettingsTab),
+    TabSpec("Programs", lazy_tab("backbeat.ui.trainer.program_editor", "ProgramEditor")),
+    TabSpec("Library", lazy_tab("backbeat.ui.trainer.library_editor", "LibraryEditor")),
+    TabSpec("Athletes", lazy_tab("backbeat.ui.trainer.athletes", "AthletesTab")),
+    TabSpec("Class", lazy_tab("backbeat.ui.trainer.class_board", "ClassBoardTab")),
+    TabSpec("Progress", lazy_tab("backbeat.ui.trainer.progress", "ProgressTab")),
+    TabSpec("Equipment", lazy_tab("backbeat.ui.trainer.equipment", "EquipmentTab")),
+    TabSpec("Timetable", lazy_tab("backbeat.ui.trainer.timetable", "TimetableTab")),
+    TabSpec("Remote", lazy_tab("backbeat.ui.trainer.remote_tab", "RemoteTab")),
+    TabSpec("Settings", lazy_tab("backbeat.ui.trainer.settings_tab", "SettingsTab")),
 ]
+
+
+class _Unbuilt(QWidget):
+    """A tab's page until the tab is first shown: then the tab is built into it."""
+
+    def __init__(self, spec: TabSpec, context: TrainerContext):
+        super().__init__()
+        self.spec, self.context = spec, context
+        self.built: QWidget | None = None
+        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+
+    def build(self) -> QWidget:
+        if self.built is None:
+            self.built = self.spec.build(self.context)
+            self.built.setObjectName(self.built.objectName() or f"tab-{self.spec.title.lower()}")
+            self.layout().addWidget(self.built)
+        return self.built
 
 
 class TrainerWindow(QMainWindow):
@@ -82,8 +105,11 @@ class TrainerWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         #: asks before closing with unsaved work; tests replace it
         self.confirm_discard: Callable[[str], bool] = self._ask_discard
-        for spec in TAB_FACTORIES if tabs is None else tabs:
-            self.add_tab(spec.title, spec.build(context))
+        for i, spec in enumerate(TAB_FACTORIES if tabs is None else tabs):
+            page = _Unbuilt(spec, context)
+            if i == 0:
+                page.build()  # the one on screen first
+            self.tabs.addTab(page, spec.title)
         self._menus()
 
     # --- tabs -------------------------------------------------------------------
@@ -92,10 +118,17 @@ class TrainerWindow(QMainWindow):
         widget.setObjectName(widget.objectName() or f"tab-{title.lower()}")
         return self.tabs.addTab(widget, title)
 
+    def _page(self, index: int, *, build: bool = True) -> QWidget | None:
+        """The tab at ``index`` (built now if it was not yet; None if not and not ``build``)."""
+        page = self.tabs.widget(index)
+        if isinstance(page, _Unbuilt):
+            return page.build() if build else page.built
+        return page
+
     def tab(self, title: str) -> QWidget | None:
         for i in range(self.tabs.count()):
             if self.tabs.tabText(i).replace("&", "") == title:
-                return self.tabs.widget(i)
+                return self._page(i)
         return None
 
     def show_tab(self, title: str) -> QWidget:
@@ -103,11 +136,13 @@ class TrainerWindow(QMainWindow):
         if widget is None:
             titles = [self.tabs.tabText(i) for i in range(self.tabs.count())]
             raise KeyError(f"no tab {title!r} (tabs: {', '.join(titles)})")
-        self.tabs.setCurrentWidget(widget)
+        for i in range(self.tabs.count()):
+            if self._page(i, build=False) is widget:
+                self.tabs.setCurrentIndex(i)
         return widget
 
     def _tab_shown(self, index: int) -> None:
-        widget = self.tabs.widget(index)
+        widget = self._page(index)
         hook = getattr(widget, "on_shown", None)
         if callable(hook):
             hook()
@@ -144,8 +179,8 @@ class TrainerWindow(QMainWindow):
     # --- closing ----------------------------------------------------------------
     def unsaved_changes(self) -> list[str]:
         out = []
-        for i in range(self.tabs.count()):
-            hook = getattr(self.tabs.widget(i), "unsaved_changes", None)
+        for i in range(self.tabs.count()):  # a tab never built has nothing unsaved
+            hook = getattr(self._page(i, build=False), "unsaved_changes", None)
             what = hook() if callable(hook) else None
             if what:
                 out.append(f"{self.tabs.tabText(i)}: {what}")

@@ -158,6 +158,7 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
                       # the week's timetable on the gym's clock (never this computer's wall clock)
                       timetable=TimetableSource(name, clock.now_ns, lambda now: tv_timetable(db, now),
                                                 lambda o, what, now: mark_handled(db, o, what, now)))
+    window.board_after_first_frame = True
     link.start()
     if first.class_id is None:
         if resume and first.resume_offer is not None:

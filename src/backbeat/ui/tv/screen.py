@@ -204,6 +204,11 @@ class TvScreen(QWidget):
             callback, self.on_first_frame = self.on_first_frame, None
             callback()
 
+    @property
+    def painted(self) -> bool:
+        """Whether a frame has been painted yet."""
+        return self._painted is not None
+
     def _draw_layer(self, lay: Layout, d: Display) -> QImage:
         image = QImage(self.size(), QImage.Format.Format_RGB32)
         self._draw_into(image, lay, d, None)

@@ -127,6 +127,9 @@ class TvWindow(QMainWindow):
         # the phone remote (ui.tv.remote), when this TV serves it
         self.remote = None
         self.remote_server = None
+        #: ask for the board only once the first frame is painted (``backbeat tv``: the
+        #: board's thread imports the store's modules for it, which would slow that frame)
+        self.board_after_first_frame = False
         self._board_asked = -1e9  # time.monotonic() of the last ask: it is asked again
         # the week's timetable: between classes the next one, started on its minute
         self.timetable = timetable
@@ -403,6 +406,8 @@ class TvWindow(QMainWindow):
         the exercise changes, and every BOARD_REFRESH_S while it stays (a tap at a kiosk
         shows within a second)."""
         if self._board is None or self._board_future is not None:
+            return
+        if self.board_after_first_frame and not self.screen_widget.painted:
             return
         seg = self.runner.now().segment
         nxt = self.runner.timeline.next_work(seg) if seg.kind not in WORKING else seg
