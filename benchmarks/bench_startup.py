@@ -27,7 +27,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from table import RUNS, load, loads, report  # noqa: E402  (benchmarks/ is on sys.path)
+from table import RUNS, load, loads, report, spread  # noqa: E402  (benchmarks/ is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -127,7 +127,8 @@ def measure(runs: int = RUNS) -> tuple[dict[str, list[float]], dict[str, int], l
 
 
 def _spread(values: list[float]) -> str:
-    return f"min {min(values):.3f} / median {statistics.median(values):.3f} / max {max(values):.3f} s"
+    """The README's form: median (min–max)."""
+    return f"median (min–max) {spread(values, '.3f', 's')}"
 
 
 def main() -> bool:
