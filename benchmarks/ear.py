@@ -167,6 +167,7 @@ def tv_child(argv: list[str]) -> int:
     from PySide6.QtCore import QTimer
 
     from backbeat.domain.program import parse_program
+    from backbeat.engine.gymclock import GymClock, Sample
     from backbeat.engine.runner import ClassRunner
     from backbeat.engine.timeline import ClassPlan
     from backbeat.paths import resources_dir
@@ -182,7 +183,12 @@ def tv_child(argv: list[str]) -> int:
         print(json.dumps({"error": f"sound off: {audio.reason}"}))
         return 3
     program = parse_program((resources_dir() / "programs" / "precision-back.json").read_text())
-    runner = ClassRunner(ClassPlan(program, 1, builtin_library()), audio.clock)
+    # the class on the gym's clock read on the device's, as `backbeat tv` runs it (on one
+    # computer the gym's clock is the machine's: store/gymclock.py's sample for SQLite)
+    clock = GymClock(audio.clock)
+    local = audio.clock.now_ns()
+    clock.set_offset(Sample(local, time.time_ns(), local))
+    runner = ClassRunner(ClassPlan(program, 1, builtin_library()), clock)
     window = TvWindow(runner, audio=audio)
     window.confirm_leave = lambda: True
     window.resize(1280, 720)

@@ -322,3 +322,48 @@ def test_the_tv_paints_from_the_device_s_clock(stream, qtbot, sounds):
     assert window.screen_widget.display().elapsed_s == 12
     window.close()
     assert not device.active
+
+
+def _follower(stream):
+    """A follower TV: its runner never seeks, it takes up the class's timing from the
+    store (runner.adopt), so a jump arrives as a new anchor on the same runner."""
+    from backbeat.engine.gymclass import ClassState, Timing
+
+    player, runner, device, mono = stream()
+
+    def leader_at(pos_ms: float) -> None:  # the leader's class, now at pos_ms, running
+        runner.adopt(Timing(ClassState.RUNNING, player.clock.now_ns() - round(pos_ms * 1e6), 0, ()))
+        player.follow(runner)
+    return player, runner, device, leader_at
+
+
+def test_a_follower_joining_mid_class_plays_from_there_not_the_class_so_far(stream):
+    player, runner, device, leader_at = _follower(stream)
+    tl = runner.timeline
+    join = next(s.start_ms for s in tl.segments if s.kind is SegmentKind.WORK and s.start_ms > 200_000)
+    player.follow(runner)  # ready: the schedule of a class not started
+    device.run(0.5)
+    leader_at(join + 600)  # minutes in, inside a set
+    device.run(2.0)
+    started = _started(player)
+    assert started, "nothing heard"
+    assert min(started) >= join + 600  # not the hundreds of cues before it, all at once
+    assert player.mixer.started == len(started) < 10
+
+
+def test_a_follower_jumped_by_the_leader_plays_the_new_step_not_what_lies_between(stream):
+    player, runner, device, leader_at = _follower(stream)
+    tl = runner.timeline
+    step = next(s.step for s in tl.segments if s.kind is SegmentKind.WORK and s.step > 3)
+    target = tl.step_start_ms(step)
+    leader_at(60_000)
+    device.run(1.0)
+    before = len(_started(player))
+    leader_at(target)  # the leader pressed next (several steps, say): a jump forward
+    device.run(0.5)
+    after = _started(player, before)
+    assert target in after  # the step's opening cue, as a reaction
+    assert all(t >= target for t in after)  # nothing of what was skipped
+    leader_at(60_000)  # and back: what was heard before is heard again
+    device.run(1.0)
+    assert any(60_000 <= t < 61_000 for t in _started(player, before + len(after)))

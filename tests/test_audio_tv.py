@@ -224,3 +224,86 @@ def test_run_tv_shows_why_sound_is_off_and_keeps_volume_and_mute(db, qapp, monke
     assert isinstance(seen["player"], kind)
     assert get_setting(db, "audio.muted") is True
     assert get_setting(db, "audio.volume") == pytest.approx(0.8)
+
+
+def test_run_tv_on_the_stream_sounds_the_class_on_the_gym_s_clock(db, qapp, monkeypatch):
+    """The real wiring in `backbeat tv` with the device-clock stream: the class runs
+    on the gym's clock (epoch time, far from the device's), and its cues still land
+    on the device's frames of the instants the screen shows them."""
+    import time
+
+    from backbeat.audio import stream as stream_mod
+    from backbeat.ui.tv.app import run_tv
+
+    devices = []
+
+    class Device:  # a device heard 100 ms after each buffer is handed to it
+        active = True
+
+        def __init__(self, rate, fill, latency=0.1):
+            self.fill, self.out = fill, []
+            devices.append(self)
+
+        def feed(self, buffers):
+            for _ in range(buffers):
+                buf = np.zeros(stream_mod.BLOCK_FRAMES, dtype=np.int16)
+                self.fill(buf, time.monotonic_ns() + 100_000_000, False)
+                self.out.append(buf)
+
+        def close(self):
+            self.active = False
+
+    monkeypatch.setattr(stream_mod, "SoundDeviceOutput", Device)
+    monkeypatch.setenv("BACKBEAT_AUDIO", "stream")
+    seen = {}
+
+    def play_and_listen():
+        window = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, TvWindow) and w.isVisible())
+        player = window.audio.player
+        player._samples = load_sounds(all_cue_sounds())  # what warm_up reads, without speech
+        window.audio.warm_up()
+        QTest.keyClick(window, Qt.Key.Key_Space)
+        deadline = time.monotonic() + 10
+        while window.class_id is None and time.monotonic() < deadline:  # the class is the gym's
+            QTest.qWait(10)
+            window.tick()
+        QTest.keyClick(window, Qt.Key.Key_PageDown)  # on into the first set: a cue a phase
+        window.tick()
+        seen["jumped_ms"] = window.runner.position_ms()
+        seen["landed_ms"] = window.runner.now().segment.start_ms
+        start = time.monotonic()
+        while time.monotonic() - start < 2.5:  # 2.5 s of class, fed as the device asks
+            devices[0].feed(2)
+            QTest.qWait(20)
+            window.tick()
+        seen["history"] = list(player.mixer.history)
+        seen["shown_ms"] = window.runner.position_ms()
+        seen["sound"] = int(np.count_nonzero(np.concatenate(devices[0].out)))
+        seen["frame"], seen["heard"] = player._frame, player.clock.frame_heard_at(time.monotonic_ns())
+        seen["clock_is_gym"] = type(window.runner.clock).__name__
+        seen["anchor"], seen["offset"] = window.runner.anchor_ns(), window.runner.clock.offset_ns
+        window.close()
+        QApplication.instance().quit()
+
+    QTimer.singleShot(0, play_and_listen)
+    assert run_tv(db, program="Precision Back", windowed=True) == 0
+    from PySide6.QtCore import QCoreApplication, QEvent
+    QCoreApplication.removePostedEvents(QCoreApplication.instance(), QEvent.Type.Quit)
+    assert seen["clock_is_gym"] == "GymClock"
+    assert seen["history"], "no cue was started in 2.5 s of class"
+    assert seen["sound"] > 0
+    # each cue started sits on the device frame of the instant the screen's clock
+    # (the gym's, offset from the device's by a wall-clock-sized amount) reaches it
+    (pos_ns, clock_ns), offset = seen["anchor"], seen["offset"]
+    assert abs(offset) > 10**15
+    # (a cue due at the key press itself plays as soon as it can: the price of reacting)
+    # the jump over the get-ready countdown plays none of it (no burst of skipped cues)
+    assert all(t_ms == 0 or t_ms >= seen["landed_ms"] for t_ms, _ in seen["history"]), seen["history"]
+    assert any(t_ms == seen["landed_ms"] for t_ms, _ in seen["history"])  # the set's opening cue
+    placed = [(t_ms, frame) for t_ms, frame in seen["history"] if t_ms >= seen["jumped_ms"] + 500]
+    assert placed, seen["history"]
+    for t_ms, frame in placed:
+        assert t_ms <= seen["shown_ms"] + 200
+        device_ns = clock_ns + t_ms * 1_000_000 - pos_ns - offset
+        assert abs(frame - device_ns * 44_100 / 1e9) <= 1

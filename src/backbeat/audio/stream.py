@@ -32,7 +32,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from backbeat.audio import samples as cue_sounds
@@ -62,6 +62,12 @@ FADE_FRAMES = 220
 #: A cue this late after a new schedule (a key press, a resume) is the price of
 #: reacting; later than this it is a cue the stream missed, and the log says so.
 REACTION_MS = 250
+#: A schedule whose class position, at the frame it takes over, is this far from the
+#: old one's is a jump (next, back, a class taken up mid-way), however it arrived —
+#: a seek here, or a timing read from the store (a follower's, or the leader's own
+#: control coming back): it starts afresh, and the cues jumped over are not played.
+#: Less than a resume's reaction plus the stream's latency, it is the same line.
+JUMP_MS = 1000
 #: After the device was gone, cues missed up to this long ago still play (late);
 #: older ones were due while sound was off and the screen said so.
 CATCH_UP_MS = 1000
@@ -135,6 +141,9 @@ class Schedule:
     volume: float
     line: tuple
     times_ns: Sequence[int] = ()  # each cue's class time in ns, sorted (as the cues)
+    #: the class position when the schedule was made (the key press): a fresh start
+    #: plays from here, cues already due played late
+    from_ns: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -177,13 +186,18 @@ class Mixer:
         if schedule is None:
             self._cut()
             return
-        if old is None or schedule.line != old.line:
+        if old is None or schedule.line != old.line or self._jumped(old, schedule, frame):
             self._cut()
-            self._done_ns = schedule.anchor_pos_ns
+            self._done_ns = schedule.from_ns
         elif not schedule.running:
             self._cut()
         self._switch_pos_ns = (self.position_ns(schedule, frame) if schedule.running
                                else schedule.anchor_pos_ns)
+
+    def _jumped(self, old: Schedule, new: Schedule, frame: int) -> bool:
+        def at(s: Schedule) -> int:
+            return self.position_ns(s, frame) if s.running else s.anchor_pos_ns
+        return abs(at(new) - at(old)) > JUMP_MS * 1_000_000
 
     def catch_up_from(self, frame: int) -> int:
         """After a gap in the stream (the device was gone): cues older than
@@ -449,15 +463,38 @@ class StreamPlayer(Loudness):
                 and current.line == (id(runner), runner.jumps)):
             return  # ran to the end: the final sounds ring out
         pos, clock = runner.anchor_ns()
+        clock = self._on_device(runner, clock)
         cues = self._voiced(runner.timeline.cues)
         times = current.times_ns if current is not None and current.cues is cues else \
             [c.t_ms * 1_000_000 for c in cues]
         new = Schedule(cues=cues, anchor_pos_ns=pos, anchor_clock_ns=clock,
                        running=state is RunState.RUNNING,
                        volume=0.0 if self._muted else self._volume,
-                       line=(id(runner), runner.jumps), times_ns=times)
+                       line=(id(runner), runner.jumps), times_ns=times,
+                       from_ns=self._from_ns(runner))
         if new != current:
             self._pending = new
+
+    @staticmethod
+    def _from_ns(runner: ClassRunner) -> int:
+        """Where a fresh start plays from: the position now, or the start of the segment
+        it is in when that was under REACTION_MS ago (a jump lands on a step's start; a
+        few ms later the step's opening cue still sounds, late by the reaction)."""
+        pos = runner.position_ns()
+        start = runner.timeline.segment_at_ms(pos / 1_000_000).start_ms * 1_000_000
+        return start if 0 <= pos - start < REACTION_MS * 1_000_000 else pos
+
+    def _on_device(self, runner: ClassRunner, clock_ns: int) -> int:
+        """A time on the runner's clock as a time on the device's. The TV's class runs
+        on the gym's clock read on this device's clock (``GymClock(player.clock)``): the
+        two differ by the gym clock's measured offset alone, so a cue sounds when the
+        screen shows it. Another clock is mapped by the difference of the two now."""
+        rc = runner.clock
+        if rc is self.clock:
+            return clock_ns
+        if getattr(rc, "local", None) is self.clock:
+            return clock_ns - rc.offset_ns
+        return clock_ns - (rc.now_ns() - self.clock.now_ns())
 
     # --- the audio thread ------------------------------------------------------------------
     def _fill(self, out: np.ndarray, heard_mono_ns: int, underflow: bool) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication, QImage
 
-from backbeat.engine.clock import FakeClock, MonotonicClock
+from backbeat.engine.clock import FakeClock
 from backbeat.engine.gymclock import GymClock
 from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.engine.timeline import WORKING, ClassPlan
@@ -86,9 +86,10 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     audio = AudioService(volume=float(get_setting(db, "audio.volume")),
                          muted=bool(get_setting(db, "audio.muted")))
     name = station_name("tv", station)
-    # the gym's clock (the database server's, on this computer's monotonic clock):
-    # every TV of the class shows the same instant
-    clock = GymClock(MonotonicClock())
+    # the gym's clock (the database server's) read on the sound device's clock (the
+    # monotonic clock when the sound has none): every TV of the class shows the same
+    # instant, and each paints what its speaker plays
+    clock = GymClock(audio.clock)
     link = StationLink(db, name, "tv", clock)  # refuses a name another TV runs under
     first = link.step()  # what the gym is doing, before the first frame (the store away: nothing)
 

@@ -110,6 +110,7 @@ class TvWindow(QMainWindow):
         self._on_resume = on_resume
         self.screen_widget.resume_offer = resume_offer
         self._last_key: tuple | None = None
+        self._audio_key: tuple | None = None
         # before the class starts, next/back (keyboard or clicker) choose the class
         self.classes = classes or []
         self._make_runner = make_runner
@@ -204,8 +205,12 @@ class TvWindow(QMainWindow):
         if key != self._last_key:
             self._last_key = key
             self.save_now()
-            if self.audio is not None:
-                self.audio.follow(self.runner)
+        # the sound follows the state, and the gym clock's offset when it is measured again
+        # (the stream maps the class's clock onto the device's by it)
+        audio_key = (id(self.runner), key, getattr(self.runner.clock, "offset_ns", 0))
+        if self.audio is not None and audio_key != self._audio_key:
+            self._audio_key = audio_key
+            self.audio.follow(self.runner)
         self._ask_board()
         if self._board_future is not None and self._board_future.done():
             future, self._board_future = self._board_future, None
