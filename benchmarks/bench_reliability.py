@@ -7,7 +7,14 @@
   bytes), each through ``backbeat plan FILE`` and ``backbeat import FILE``:
   bar 0 tracebacks, every refusal exit 2 with a message, nothing written;
 - faults injected and survived: a tapping kiosk process killed with SIGKILL
-  ten times (every tap it confirmed stored, once), a full disk under a tapping kiosk (60 taps:
+  ten times, each kill landing while it taps (every tap it confirmed stored,
+  once); kill -9 of a follower TV and then of the leading TV mid-class (real
+  `backbeat tv` processes: the class goes on, the follower leads; a kiosk
+  tapping into the class all along); the database down at start (a
+  throw-away PostgreSQL stopped: a TV process and a kiosk's sender start
+  without it, taps queued, stored once it is back, the TV leading its class)
+  and mid-class (PostgreSQL stopped for 5 s while the TV runs the class and
+  the kiosk taps); a full disk under a tapping kiosk (60 taps:
   the outbox's disk full, then the spare folder's too, the database itself
   "disk full"), a corrupt database file (``db check`` says so in words,
   ``db restore`` onto it), an older backup restored over newer logs (the
@@ -299,6 +306,183 @@ def _tapper(db_url: str, outbox: str, journal: str, first: str) -> int:
         time.sleep(0.002)
 
 
+class Taps:
+    """A kiosk's sender tapping (every 50 ms, on its own thread) into a class or
+    open gym; every tap it confirmed (saved, duplicate or queued) is kept."""
+
+    def __init__(self, db, outbox: Path, athlete_id: int, session_id: int | None, prefix: str):
+        from backbeat.store.outbox import Outbox, TapSender
+
+        self.athlete_id, self.session_id, self.prefix = athlete_id, session_id, prefix
+        self.confirmed: set[str] = set()
+        self.queued = self.answered = self.sent = 0
+        self._lock = threading.Lock()
+        self.sender = TapSender(db, self._on, outbox=Outbox(outbox), retry_s=0.2,
+                                spare=outbox.with_name(outbox.name + "-spare"))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-taps", daemon=True)
+        self._thread.start()
+
+    def _on(self, r) -> None:
+        if r.op != "log":
+            return
+        with self._lock:
+            self.answered += 1
+            if r.status in ("saved", "duplicate", "queued"):
+                self.confirmed.add(r.key)
+            self.queued += r.status == "queued"
+
+    def _run(self) -> None:
+        from backbeat.domain.setlog import SetEntry
+
+        while not self._stop.wait(0.05):
+            self.sender.send_log(SetEntry(key=f"{self.prefix}-{self.sent}", athlete_id=self.athlete_id,
+                                          exercise="face-pull", reps=8, station="bench",
+                                          session_id=self.session_id))
+            self.sent += 1
+
+    def finish(self, timeout: float = 90.0) -> None:
+        """Stop tapping; wait until every tap is answered and nothing waits."""
+        self._stop.set()
+        self._thread.join()
+        deadline = time.monotonic() + timeout
+        while (self.sender.waiting() or self.answered < self.sent) and time.monotonic() < deadline:
+            self.sender.retry_now()
+            time.sleep(0.2)
+        self.sender.close()
+
+    def lost_and_twice(self, db) -> tuple[int, int]:
+        from sqlalchemy import text
+
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT idempotency_key FROM set_log WHERE idempotency_key "
+                                     "LIKE :p"), {"p": f"{self.prefix}-%"}).scalars().all()
+        return len(self.confirmed - set(rows)), len(rows) - len(set(rows))
+
+
+def _tv_up(tv, predicate, timeout: float = 60.0):
+    try:
+        return tv.wait_for(predicate, timeout=timeout)
+    except RuntimeError:
+        return None
+
+
+def tv_kills(folder: Path) -> dict:
+    """Two real TV processes on one SQLite file share a class while a kiosk taps
+    into it: the follower is killed with SIGKILL (the class goes on, led as
+    before), comes back, then the leader is killed (the follower leads on)."""
+    import bench_gym
+
+    from backbeat.store.athletes import add_athlete
+    from backbeat.store.classes import load_class, start_class
+    from backbeat.store.gymclock import gym_now_ns
+    from backbeat.store.seed import open_database
+
+    url = f"sqlite:///{folder / 'tv.db'}"
+    db = open_database(url)
+    athlete = add_athlete(db, "Ana")
+    tvs = [bench_gym.Tv(url, "tv-a", folder)]
+    result = {"follower_killed_class_on": False, "leader_killed_follower_leads": False,
+              "failover_s": None, "lost": 0, "twice": 0, "confirmed": 0}
+    taps = None
+    try:
+        _tv_up(tvs[0], lambda f: True)
+        class_id = start_class(db, "Precision Back", 1, at_ns=gym_now_ns(db), leader="tv-a")
+        _tv_up(tvs[0], lambda f: f[2] == "running" and f[3] == "leader")
+        tvs.append(bench_gym.Tv(url, "tv-b", folder))
+        _tv_up(tvs[1], lambda f: f[2] == "running" and f[3] == "follower")
+        taps = Taps(db, folder / "outbox-tv", athlete, class_id, "tvkill")
+        time.sleep(1.0)
+        tvs[1].kill()  # the follower, mid-class
+        before = tvs[0].frames()[-1][1]
+        time.sleep(2.0)
+        last = tvs[0].frames()[-1]
+        result["follower_killed_class_on"] = (last[2] == "running" and last[3] == "leader"
+                                              and last[1] - before >= 1500)
+        tvs.append(bench_gym.Tv(url, "tv-b", folder))  # back: it follows again
+        _tv_up(tvs[2], lambda f: f[2] == "running" and f[3] == "follower")
+        time.sleep(0.6)  # a heartbeat of it in the running class
+        tvs[0].kill()  # the leader, mid-class
+        killed = time.monotonic()
+        frame = _tv_up(tvs[2], lambda f: f[2] == "running" and f[3] == "leader", timeout=15)
+        if frame is not None:
+            result["failover_s"] = time.monotonic() - killed
+            result["leader_killed_follower_leads"] = load_class(db, class_id).leader == "tv-b"
+        time.sleep(1.0)
+    finally:
+        if taps is not None:
+            taps.finish()
+            result["lost"], result["twice"] = taps.lost_and_twice(db)
+            result["confirmed"] = len(taps.confirmed)
+        for tv in tvs:
+            tv.stop()
+        db.close()
+    return result
+
+
+def database_down(folder: Path) -> dict:
+    """A throw-away PostgreSQL, down when a TV process and a kiosk's sender start
+    (the TV on the class it kept); taps queue, and are stored once the server is
+    back, the TV leading its class; then the server stops again for 5 s mid-class
+    while the kiosk taps and the TV runs."""
+    import subprocess
+
+    import bench_gym
+    from tests.pg import stoppable_postgres
+
+    from backbeat.store.athletes import add_athlete
+    from backbeat.store.classes import start_class
+    from backbeat.store.db import Database
+    from backbeat.store.gymclock import gym_now_ns
+    from backbeat.store.seed import open_database
+
+    result = {"start_tv_up": False, "start_queued": 0, "start_lost": 0, "start_twice": 0,
+              "start_joined": False, "mid_class_on": False, "mid_lost": 0, "mid_twice": 0,
+              "mid_confirmed": 0}
+    with stoppable_postgres() as server:
+        db = open_database(server.url)
+        athlete = add_athlete(db, "Ana")
+        db.close()
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BACKBEAT_EXIT_AFTER_FIRST_FRAME": "1",
+               "BACKBEAT_DATA_DIR": str(folder / "tv-pg")}
+        subprocess.run([sys.executable, "-m", "backbeat", "--db", server.url, "tv", "--windowed"],
+                       env=env, capture_output=True, timeout=120, check=True)  # keeps its class
+        server.stop()  # the power cut: the server boots last
+        tv = bench_gym.Tv(server.url, "tv-pg", folder)
+        away = Database.unopened(server.url)
+        taps = Taps(away, folder / "outbox-pg", athlete, None, "down-at-start")
+        db = None
+        try:
+            result["start_tv_up"] = _tv_up(tv, lambda f: f[2] == "ready") is not None
+            time.sleep(2.0)
+            result["start_queued"] = taps.queued
+            server.start()
+            db = open_database(server.url)
+            class_id = start_class(db, "Precision Back", 1, at_ns=gym_now_ns(db), leader="tv-pg")
+            result["start_joined"] = _tv_up(tv, lambda f: f[2] == "running" and f[3] == "leader") is not None
+            taps.finish()
+            result["start_lost"], result["start_twice"] = taps.lost_and_twice(db)
+            mid = Taps(away, folder / "outbox-pg", athlete, class_id, "down-mid-class")
+            time.sleep(1.0)
+            server.stop()
+            before = tv.frames()[-1][1]
+            time.sleep(5.0)
+            server.start()
+            time.sleep(3.0)
+            last = tv.frames()[-1]
+            result["mid_class_on"] = (tv.proc.poll() is None and last[2] == "running"
+                                      and last[1] - before >= 7000)
+            mid.finish()
+            result["mid_lost"], result["mid_twice"] = mid.lost_and_twice(db)
+            result["mid_confirmed"] = len(mid.confirmed)
+        finally:
+            tv.stop()
+            away.close()
+            if db is not None:
+                db.close()
+    return result
+
+
 def kill_nine(folder: Path, kills: int = 10) -> dict:
     """A tapping kiosk process SIGKILLed ``kills`` times at random moments, then
     a fresh process delivers whatever was left queued: every confirmed tap must
@@ -316,23 +500,27 @@ def kill_nine(folder: Path, kills: int = 10) -> dict:
     journal, outbox = folder / "confirmed.txt", str(folder / "outbox")
     rng = random.Random(9)
     me = [sys.executable, str(Path(__file__).resolve()), "tapper"]
-    for k in range(kills):
-        proc = subprocess.Popen([*me, url, outbox, str(journal), str(k * 100_000)],
+    landed = tries = 0
+    while landed < kills and tries < kills * 3:  # every one of the kills lands while it taps
+        proc = subprocess.Popen([*me, url, outbox, str(journal), str(tries * 100_000)],
                                 stderr=subprocess.DEVNULL)
+        tries += 1
         size = journal.stat().st_size if journal.exists() else 0
-        deadline = time.monotonic() + 30  # started and tapping (start-up is slow on a busy machine)
+        deadline = time.monotonic() + 60  # started and tapping (start-up is slow on a busy machine)
         while (journal.stat().st_size if journal.exists() else 0) == size and time.monotonic() < deadline:
             time.sleep(0.02)
+        tapping = (journal.stat().st_size if journal.exists() else 0) > size
         time.sleep(rng.uniform(0.2, 1.2))  # then killed at a random moment mid-tap
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        landed += tapping
     subprocess.run([*me, url, outbox, str(journal), "-"], check=True, timeout=120)
     confirmed = set(journal.read_text().split()) if journal.exists() else set()
     with contextlib.closing(sqlite3.connect(folder / "kill.db")) as conn:
         stored = {r[0] for r in conn.execute("SELECT idempotency_key FROM set_log")}
         dupes = conn.execute("SELECT count(*) - count(DISTINCT idempotency_key) FROM set_log").fetchone()[0]
-    return {"kills": kills, "confirmed": len(confirmed), "lost": len(confirmed - stored),
-            "duplicated": dupes}
+    return {"kills": landed, "asked": kills, "confirmed": len(confirmed),
+            "lost": len(confirmed - stored), "duplicated": dupes}
 
 
 def pin_cost(tries: int = 7) -> list[float]:
@@ -364,9 +552,25 @@ def main() -> bool:
               f"{disk['lost']} lost, {disk['tmp_left']} .tmp files left")
         (folder / "kill").mkdir()
         kill = kill_nine(folder / "kill")
-        print(f"  kill -9: a tapping kiosk process killed {kill['kills']} times at random moments: "
+        print(f"  kill -9: a tapping kiosk process killed {kill['kills']} times (of {kill['asked']}) "
+              "at random moments while tapping: "
               f"{kill['confirmed']} taps confirmed, {kill['lost']} lost, "
               f"{kill['duplicated']} stored twice")
+        (folder / "tvs").mkdir()
+        tvk = tv_kills(folder / "tvs")
+        print(f"  kill -9 of TVs mid-class ({_load()}): follower killed, class on "
+              f"{tvk['follower_killed_class_on']}; leader killed, the follower leads "
+              f"{tvk['leader_killed_follower_leads']} after "
+              f"{tvk['failover_s'] if tvk['failover_s'] is None else round(tvk['failover_s'], 1)} s; "
+              f"kiosk taps into the class {tvk['confirmed']} confirmed, {tvk['lost']} lost, "
+              f"{tvk['twice']} stored twice")
+        (folder / "pg").mkdir()
+        down = database_down(folder / "pg")
+        print(f"  database down at start ({_load()}): TV up {down['start_tv_up']}, "
+              f"{down['start_queued']} taps queued, {down['start_lost']} lost, "
+              f"{down['start_twice']} stored twice, TV leads its class once back {down['start_joined']}")
+        print(f"  database down 5 s mid-class: class went on {down['mid_class_on']}, kiosk taps "
+              f"{down['mid_confirmed']} confirmed, {down['mid_lost']} lost, {down['mid_twice']} stored twice")
         (folder / "restore").mkdir()
         rest = corrupt_and_restore(folder / "restore")
         print(f"  corrupt file: told by db check {rest['corrupt_told']}, restored onto it "
@@ -376,16 +580,32 @@ def main() -> bool:
     med = statistics.median(times)
     print(f"  trainer PIN, one offline try: median {med * 1000:.0f} ms "
           f"(min {min(times) * 1000:.0f} – max {max(times) * 1000:.0f}, {len(times)} tries; {_load()})")
-    faults_ok = (disk["lost"] == 0 and disk["answered"] == disk["taps"] and disk["tmp_left"] == 0
-                 and rest["corrupt_told"] and rest["restored_onto_corrupt"] and rest["older_warned"]
-                 and kill["lost"] == 0 and kill["duplicated"] == 0 and kill["confirmed"] > 0)
+    faults = {
+        "kill -9 of a tapping kiosk ×10": kill["lost"] == 0 and kill["duplicated"] == 0
+        and kill["confirmed"] > 0 and kill["kills"] == kill["asked"],
+        "kill -9 of a follower TV": tvk["follower_killed_class_on"],
+        "kill -9 of the leading TV": tvk["leader_killed_follower_leads"]
+        and tvk["lost"] == 0 and tvk["twice"] == 0 and tvk["confirmed"] > 0,
+        "database down at start": down["start_tv_up"] and down["start_joined"]
+        and down["start_queued"] > 0 and down["start_lost"] == 0 and down["start_twice"] == 0,
+        "database down mid-class": down["mid_class_on"] and down["mid_lost"] == 0
+        and down["mid_twice"] == 0 and down["mid_confirmed"] > 0,
+        "disk full": disk["lost"] == 0 and disk["answered"] == disk["taps"] and disk["tmp_left"] == 0,
+        "corrupt file": rest["corrupt_told"] and rest["restored_onto_corrupt"],
+        "restore": rest["older_warned"],
+    }
+    survived = sum(faults.values())
+    for name, ok in faults.items():
+        if not ok:
+            print(f"  NOT SURVIVED: {name}")
+    lost = (kill["lost"] + disk["lost"] + rest["lost"] + tvk["lost"] + down["start_lost"]
+            + down["mid_lost"])
     return report([
         ("bad inputs: tracebacks", f"{bad['tracebacks']} of {bad['tried']}", "0",
          bad["tracebacks"] == 0 and bad["unclear"] == 0 and bad["programs_added"] <= bad["accepted"]),
-        ("faults injected and survived (kill -9 ×10, disk full, corrupt file, restore)",
-         "4 of 4" if faults_ok else "NOT ALL", "4 of 4", faults_ok),
-        ("logs lost (kill -9, disk full, restore)", str(kill["lost"] + disk["lost"] + rest["lost"]),
-         "0", kill["lost"] + disk["lost"] + rest["lost"] == 0),
+        ("faults injected and survived", f"{survived} of {len(faults)}",
+         f"{len(faults)} of {len(faults)}", survived == len(faults)),
+        ("logs lost (every fault)", str(lost), "0", lost == 0),
         ("trainer PIN, offline cost per try (median)", f"{med * 1000:.0f} ms",
          f"≥ {PIN_BAR_S * 1000:.0f} ms", med >= PIN_BAR_S),
     ])

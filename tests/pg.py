@@ -22,8 +22,36 @@ def _bin(name: str) -> str:
     return found
 
 
+class Server:
+    """A running throw-away server that can be stopped (``-m immediate``: as a
+    crash or a power cut) and started again on the same socket and data."""
+
+    def __init__(self, base: Path, prefix: list[str]):
+        self.base, self.prefix = base, prefix
+        self.data, self.sock = base / "data", base / "sock"
+        self.url = f"postgresql+psycopg://backbeat@/postgres?host={self.sock}"
+
+    def _ctl(self, *args: str, check: bool = True) -> None:
+        subprocess.run([*self.prefix, _bin("pg_ctl"), "-D", str(self.data), *args],
+                       check=check, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        self._ctl("-w", "-l", str(self.base / "log"), "-o",
+                  f"-k {self.sock} -c listen_addresses='' -c fsync=off", "start")
+
+    def stop(self) -> None:
+        self._ctl("-m", "immediate", "-w", "stop", check=False)
+
+
 @contextmanager
 def postgres_server():
+    with stoppable_postgres() as server:
+        yield server.url
+
+
+@contextmanager
+def stoppable_postgres():
+    """A fresh server (:class:`Server`), removed afterwards."""
     # Not under pytest's tmp dir: that is private to root, and the server runs as postgres.
     base = Path(tempfile.mkdtemp(prefix="backbeat-pg-"))
     data, sock = base / "data", base / "sock"
@@ -35,11 +63,10 @@ def postgres_server():
         prefix = ["runuser", "-u", "postgres", "--"]
     run = lambda *cmd: subprocess.run([*prefix, *cmd], check=True, capture_output=True, timeout=120)  # noqa: E731
     run(_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "backbeat", "--no-sync")
-    run(_bin("pg_ctl"), "-D", str(data), "-w", "-l", str(base / "log"), "-o",
-        f"-k {sock} -c listen_addresses='' -c fsync=off", "start")
+    server = Server(base, prefix)
+    server.start()
     try:
-        yield f"postgresql+psycopg://backbeat@/postgres?host={sock}"
+        yield server
     finally:
-        subprocess.run([*prefix, _bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, timeout=60)
+        server.stop()
         shutil.rmtree(base, ignore_errors=True)

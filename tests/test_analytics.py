@@ -144,7 +144,7 @@ def test_export_logs_csv_one_athlete_and_dates(db, ana):
     assert rows[0] == {"logged_at": "2026-11-04 18:00:00", "athlete": "Ana", "exercise": "lat-pulldown",
                        "set": "1", "side": "", "reps": "8", "load_kg": "32.5", "effort": "8.0",
                        "form": "5", "tempo": "", "station": "test", "class_session": "",
-                       "replaces": ""}
+                       "replaces": "", "hold_s": ""}
     assert [r["exercise"] for r in rows] == ["lat-pulldown", "band-pull-apart",
                                              "single-arm-dumbbell-row", "single-arm-dumbbell-row"]
     everyone = io.StringIO()

@@ -108,3 +108,28 @@ def test_the_command_exits_2_without_a_traceback(db_url, gym):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "load: 900 kg is more than this gym logs" in done.stderr
+
+
+def test_a_timed_hold_is_logged_in_seconds_and_reps_are_refused_for_it(db, db_url, gym, capsys):
+    before = count_logs(db)
+    assert log(db_url, "Ana", "scapular-retraction-hold", "--reps", "8") == 2
+    assert "is a hold: log the seconds held" in capsys.readouterr().err
+    assert log(db_url, "Ana", "scapular-retraction-hold", "--hold", "900") == 2
+    assert "900 s is not a hold" in capsys.readouterr().err
+    assert log(db_url, "Ana", "face-pull", "--hold", "30") == 2
+    assert "counted in reps, not seconds held" in capsys.readouterr().err
+    assert count_logs(db) == before
+    assert log(db_url, "Ana", "scapular-retraction-hold", "--hold", "40") == 0
+    assert "30 s hold" not in (out := capsys.readouterr().out) and "40 s hold" in out
+    row = recent_logs(db, gym["Ana"].id, "scapular-retraction-hold", limit=1)[0]
+    assert (row.reps, row.hold_s, row.set_number) == (1, 40, 1)
+    import csv
+    import io
+
+    from backbeat.store.history import export_logs
+
+    out = io.StringIO()
+    export_logs(db, out, athlete="Ana")
+    [held] = [r for r in csv.DictReader(io.StringIO(out.getvalue()))
+              if r["exercise"] == "scapular-retraction-hold"]
+    assert held["hold_s"] == "40" and held["reps"] == "1"

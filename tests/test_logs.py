@@ -64,7 +64,7 @@ def test_refusals_speak_the_gyms_words(library):
         check_set(pulldown, reps=8, load_kg=30, side=None, effort=5)
     with pytest.raises(InvalidInput, match="form is rated 1 to 5"):
         check_set(pulldown, reps=8, load_kg=30, side=None, form=6)
-    with pytest.raises(InvalidInput, match="no reps to log"):
+    with pytest.raises(InvalidInput, match="is a hold: log the seconds held, not reps"):
         check_set(library.get("scapular-retraction-hold"), reps=1, load_kg=None, side=None)
     check_set(row, reps=8, load_kg=12, side="left", effort=7.5, form=4)
     check_set(pulldown, reps=8, load_kg=300, side=None)
@@ -321,3 +321,21 @@ def test_class_now_follows_a_program_edited_mid_day(db, sample_program):
 
     save_program(db, program_from_data(doc))
     assert class_now(db).exercise == "single-arm-dumbbell-row"
+
+
+def test_a_hold_is_checked_in_seconds_held_and_a_breath_drill_is_not_a_set(library):
+    from backbeat.domain.setlog import Units, set_words
+
+    hold, drill, row = (library.get(s) for s in ("scapular-retraction-hold", "box-breathing", "face-pull"))
+    check_set(hold, reps=1, load_kg=None, side=None, hold_s=45)
+    for kwargs, field in (({"reps": 1, "hold_s": None}, "hold"), ({"reps": 1, "hold_s": 0}, "hold"),
+                          ({"reps": 1, "hold_s": 601}, "hold"), ({"reps": 3, "hold_s": 30}, "reps")):
+        with pytest.raises(InvalidInput) as refused:
+            check_set(hold, load_kg=None, side=None, **kwargs)
+        assert refused.value.where == field
+    with pytest.raises(InvalidInput, match="counted in reps"):
+        check_set(row, reps=8, load_kg=None, side=None, hold_s=30)
+    with pytest.raises(InvalidInput, match="breath drill"):
+        check_set(drill, reps=1, load_kg=None, side=None)
+    assert set_words(1, None, Units.KG, 30) == "30 s hold"
+    assert set_words(8, 15.0, Units.KG) == "8 × 15 kg"

@@ -3,7 +3,7 @@ swap rules (engine.offer) that make a substitute logged as itself: no database."
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -37,6 +37,22 @@ def test_a_class_set_is_scoped_to_its_session_and_open_gym_to_its_day():
     open_gym = SetScope.of(1, "face-pull", "", None, late)
     assert open_gym.open_gym and open_gym.day == date(2026, 3, 1) and open_gym.side is None
     assert SetScope.of(1, "row", "left", None, late) != SetScope.of(1, "row", "right", None, late)
+
+
+def test_open_gym_days_are_the_gyms_local_days_dst_included():
+    from zoneinfo import ZoneInfo
+
+    from backbeat.domain.setcount import day_span, open_gym_day
+
+    la = ZoneInfo("America/Los_Angeles")
+    evening = datetime(2026, 3, 3, 0, 30, tzinfo=UTC)  # 16:30 on 2 March in Los Angeles
+    assert open_gym_day(evening) == date(2026, 3, 3) and open_gym_day(evening, la) == date(2026, 3, 2)
+    assert SetScope.of(1, "face-pull", None, None, evening, la).day == date(2026, 3, 2)
+    start, end = day_span(date(2026, 3, 2), la)
+    assert (start, end) == (datetime(2026, 3, 2, 8, 0), datetime(2026, 3, 3, 8, 0))
+    start, end = day_span(date(2026, 3, 8), la)  # clocks go forward: a 23-hour day
+    assert end - start == timedelta(hours=23)
+    assert day_span(date(2026, 3, 2)) == (datetime(2026, 3, 2), datetime(2026, 3, 3))
 
 
 def test_double_taps_are_the_same_exercise_and_side_within_20_s():

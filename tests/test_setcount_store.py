@@ -79,6 +79,28 @@ def test_open_gym_counts_per_day_and_apart_from_classes(db):
     assert scope_counts(db, [ana], session_id=None, day=T0.date()) == {(ana, "face-pull", None): 2}
 
 
+def test_open_gym_counts_the_gyms_local_day_not_the_utc_one(db):
+    """A gym in Los Angeles (UTC−8 in March): 15:00 and 16:30 there are one day,
+    though 16:30 is already the next day in UTC; 00:30 there starts the next."""
+    from datetime import date
+
+    from backbeat.store.kiosk import log_view
+    from backbeat.store.library import load_library
+    from backbeat.store.timetable import save_timetable
+
+    save_timetable(db, {"timezone": "America/Los_Angeles", "entries": []})
+    ana = add_athlete(db, "Ana")
+    local_3pm = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+    taps = [_tap(db, ana, at=(local_3pm - T0).total_seconds() + s) for s in (0, 5400, 34200)]
+    assert _numbers(db, taps) == [1, 2, 1]  # 15:00, 16:30 (UTC: 3 March), then 00:30 on 3 March
+    assert scope_counts(db, [ana], session_id=None, day=date(2026, 3, 2)) == {(ana, "face-pull", None): 2}
+    assert scope_counts(db, [ana], session_id=None, day=date(2026, 3, 3)) == {(ana, "face-pull", None): 1}
+    face_pull = load_library(db).get("face-pull")  # the kiosk's count at 16:45 there: 2 so far
+    view = log_view(db, ana, face_pull, session_id=None, at=datetime(2026, 3, 3, 0, 45, tzinfo=UTC))
+    assert view.logged == {None: 2}
+    assert undo_set(db, taps[0]) and _numbers(db, taps[1:]) == [1, 1]  # renumbered in its local day
+
+
 def test_a_substitute_records_what_it_replaces_and_the_csv_says_where_each_set_belongs(db):
     dev = add_athlete(db, "Dev")
     session = _session(db)

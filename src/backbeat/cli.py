@@ -23,8 +23,9 @@ class CliError(Exception):
 
 
 def _open_db(args: argparse.Namespace, *, offline_ok: bool = False):
-    """The database; with ``offline_ok`` (the TV), a server that does not answer
-    gives an unopened database the face runs without until the server is back."""
+    """The database; with ``offline_ok`` (the TV, the kiosk), a server (or a SQLite
+    file's folder) that does not answer gives an unopened database the face runs
+    without until it is back."""
     from backbeat.store.db import Database, StoreError
     from backbeat.store.seed import open_database
 
@@ -183,19 +184,21 @@ def cmd_import_history(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from backbeat.domain.setlog import format_load, parse_load, units_of
+    from backbeat.domain.setlog import parse_load, set_words, units_of
     from backbeat.store.desk import log_for_athlete
     from backbeat.store.settings import get_setting
 
     db = _open_db(args)
     units = units_of(get_setting(db, "units"))
     load = parse_load(args.load, units, "--load") if args.load is not None else None
-    done = log_for_athlete(db, args.athlete, args.exercise, reps=args.reps, load_kg=load,
-                           side=args.side, effort=args.rpe, form=args.form, station=args.station,
-                           units=units, check_in_first=args.check_in)
+    done = log_for_athlete(db, args.athlete, args.exercise,
+                           reps=1 if args.hold is not None else args.reps, hold_s=args.hold,
+                           load_kg=load, side=args.side, effort=args.rpe, form=args.form,
+                           station=args.station, units=units, check_in_first=args.check_in)
     row, cs = done.logged, done.class_set
-    where = f"{cs.program}, day {cs.day}" if cs else "open gym"
-    what = f"{row.reps} × {format_load(row.load_kg, units)}" + (f", {row.side}" if row.side else "")
+    where = (f"{cs.program}, day {cs.day}" if cs else
+             "open gym (the running class's TV is offline)" if done.tv_offline else "open gym")
+    what = set_words(row.reps, row.load_kg, units, row.hold_s) + (f", {row.side}" if row.side else "")
     instead = f" instead of {done.replaces.name}" if done.replaces else ""
     print(f"logged set {row.set_number} of {done.exercise.name}{instead} for {done.athlete.name}: "
           f"{what} ({where})")
@@ -545,8 +548,8 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     from backbeat.store.settings import get_setting
     from backbeat.ui.kiosk.app import run_kiosk
 
-    db = _open_db(args)
-    if not args.beside_tv:
+    db = _open_db(args, offline_ok=True)
+    if not args.beside_tv and not db.offline:
         _first_run(db)
     screen = args.screen if args.screen is not None else get_setting(db, "kiosk.screen")
     return run_kiosk(db, windowed=args.windowed or args.beside_tv, screen=screen,
@@ -713,7 +716,10 @@ def build_parser() -> argparse.ArgumentParser:
                                 "else open gym)")
     p.add_argument("athlete", help="the athlete's name")
     p.add_argument("exercise", help="the exercise's name or slug")
-    p.add_argument("--reps", type=_int_arg("--reps"), required=True)
+    counted = p.add_mutually_exclusive_group(required=True)
+    counted.add_argument("--reps", type=_int_arg("--reps"))
+    counted.add_argument("--hold", type=_int_arg("--hold"), metavar="SECONDS",
+                         help="a timed hold (a substitute such as a scapular hold): seconds held")
     p.add_argument("--load", default=None, help="e.g. 12.5kg or 25lb (a bare number: the gym's units)")
     p.add_argument("--side", choices=["left", "right"], default=None)
     p.add_argument("--rpe", type=_float_arg("--rpe"), default=None, help="effort, 6 to 10")

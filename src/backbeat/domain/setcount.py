@@ -4,7 +4,8 @@ A set's number is the athlete's own: their count of logged, not-undone sets of
 that exercise (and side, for one-side work) within the class, plus one. The
 class's position only proposes *which* exercise; a late starter's first set is
 set 1 whatever the TV shows. With no class running (open gym) sets are counted
-per athlete per day. The numbers of a scope are always 1..k in the order the
+per athlete per day: the gym's local day (a set at 23:30 in the gym is that
+day's, whatever the UTC date), :func:`open_gym_day` and :func:`day_span`. The numbers of a scope are always 1..k in the order the
 sets were made: a set undone, or a tap that waited in a kiosk's outbox and
 arrived after a later one, renumbers the rest (:func:`numbered`).
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
 #: A second tap of the same athlete, exercise and side within this many seconds
@@ -36,14 +37,15 @@ class SetScope:
     exercise: str  # library slug
     side: str | None
     session_id: int | None  # None: open gym
-    day: date | None = None  # open gym only: the UTC day the set was made
+    day: date | None = None  # open gym only: the gym's local day the set was made
 
     @classmethod
     def of(cls, athlete_id: int, exercise: str, side: str | None, session_id: int | None,
-           logged_at: datetime) -> SetScope:
+           logged_at: datetime, zone: tzinfo = UTC) -> SetScope:
+        """The scope of a set made at ``logged_at`` (naive: UTC) in a gym in ``zone``."""
         if session_id is not None:
             return cls(athlete_id, exercise, side or None, session_id)
-        return cls(athlete_id, exercise, side or None, None, _utc(logged_at).date())
+        return cls(athlete_id, exercise, side or None, None, open_gym_day(logged_at, zone))
 
     @property
     def open_gym(self) -> bool:
@@ -52,6 +54,22 @@ class SetScope:
 
 def _utc(when: datetime) -> datetime:
     return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def open_gym_day(at: datetime, zone: tzinfo = UTC) -> date:
+    """The gym's day an open-gym set made at ``at`` (naive: UTC) counts in: its
+    date on the gym's clock face, in the gym's time zone."""
+    return _utc(at).astimezone(zone).date()
+
+
+def day_span(day: date, zone: tzinfo = UTC) -> tuple[datetime, datetime]:
+    """The gym's local ``day`` as [start, end) in naive UTC, as the store keeps
+    ``logged_at`` (23 or 25 hours on a daylight-saving day)."""
+
+    def midnight(d: date) -> datetime:
+        return datetime.combine(d, time.min, tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+    return midnight(day), midnight(day + timedelta(days=1))
 
 
 K = TypeVar("K")
@@ -93,11 +111,12 @@ def double_tap_of(recent: Iterable[RecentTap], exercise: str, side: str | None,
 
 
 def set_caption(own_number: int, sets: int | None, class_set: int | None, *,
-                open_gym: bool, same_exercise: bool = True) -> str:
+                open_gym: bool, same_exercise: bool = True, tv_offline: bool = False) -> str:
     """What the log screen says about the set about to be logged:
-    "Set 2 of 3 for you · the class is on set 3", "Set 1 · open gym"."""
-    if open_gym:
-        return f"Set {own_number} · {OPEN_GYM}"
+    "Set 2 of 3 for you · the class is on set 3", "Set 1 · open gym",
+    "Set 1 · open gym: the class's TV is offline"."""
+    if open_gym or tv_offline:
+        return f"Set {own_number} · {OPEN_GYM}" + (": the class's TV is offline" if tv_offline else "")
     mine = f"Set {own_number} of {sets} for you" if sets else f"Set {own_number} for you"
     if same_exercise and class_set and class_set != own_number:
         return f"{mine} · the class is on set {class_set}"

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import Exercise, Laterality, Library, Side
-from backbeat.domain.program import MAX_LOAD_KG, MAX_REPS
+from backbeat.domain.program import MAX_HOLD_S, MAX_LOAD_KG, MAX_REPS
 from backbeat.domain.tempo import StartPhase
 
 KG_PER_LB = 0.45359237
@@ -67,6 +67,18 @@ def loggable(exercise: Exercise) -> bool:
     return exercise.start is not StartPhase.NONE and not exercise.is_breath_drill
 
 
+def is_hold(exercise: Exercise) -> bool:
+    """A timed hold (no phases to count): logged in seconds held, one hold a set,
+    when it is done as an athlete's substitute (the class's sets are sets of reps)."""
+    return exercise.start is StartPhase.NONE and not exercise.is_breath_drill
+
+
+#: What the kiosk's form opens on for a hold nobody prescribed a time for.
+DEFAULT_HOLD_S = 30
+#: The kiosk's stepper for seconds held moves by this much.
+HOLD_STEP_S = 5
+
+
 def loggable_exercises(library: Library) -> list[str]:
     """Slugs the kiosk offers when no class runs: everything with reps to count."""
     return [ex.slug for ex in library.exercises if loggable(ex)]
@@ -108,6 +120,8 @@ class SetEntry:
     #: a substitute's set: the slug of the exercise it was done instead of
     replaces: str | None = None
     logged_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    #: a timed hold: the seconds held (its ``reps`` is 1, one hold)
+    hold_s: int | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -127,11 +141,21 @@ class SetEntry:
 
 def check_set(exercise: Exercise, *, reps: int, load_kg: float | None, side: str | None,
               effort: float | None = None, form: int | None = None,
-              units: Units = Units.KG) -> None:
-    """Refuse a set that cannot be right, saying why as a coach would."""
+              units: Units = Units.KG, hold_s: int | None = None) -> None:
+    """Refuse a set that cannot be right, saying why as a coach would. A timed hold
+    (:func:`is_hold`) is logged as ``hold_s`` seconds held, one hold (``reps`` 1)."""
     name = exercise.name
-    if not loggable(exercise):
-        raise InvalidInput(f"{name} is a hold or a breath drill: there are no reps to log", "exercise")
+    if is_hold(exercise):
+        if hold_s is None:
+            raise InvalidInput(f"{name} is a hold: log the seconds held, not reps", "hold")
+        if not isinstance(hold_s, int) or isinstance(hold_s, bool) or not 1 <= hold_s <= MAX_HOLD_S:
+            raise InvalidInput(f"{hold_s} s is not a hold: 1 to {MAX_HOLD_S:g} seconds held", "hold")
+        if reps != 1:
+            raise InvalidInput(f"{name} is one hold a set: log it once per hold", "reps")
+    elif hold_s is not None:
+        raise InvalidInput(f"{name} is counted in reps, not seconds held", "hold")
+    elif not loggable(exercise):
+        raise InvalidInput(f"{name} is a breath drill: there are no reps to log", "exercise")
     if not isinstance(reps, int) or reps < 1:
         raise InvalidInput(f"{reps} reps is not a set: tap + to count the reps you did", "reps")
     if reps > MAX_REPS:
@@ -158,6 +182,13 @@ def check_set(exercise: Exercise, *, reps: int, load_kg: float | None, side: str
                            "effort")
     if form is not None and not (isinstance(form, int) and FORM_MIN <= form <= FORM_MAX):
         raise InvalidInput(f"form is rated {FORM_MIN} to {FORM_MAX}, not {form}", "form")
+
+
+def set_words(reps: int, load_kg: float | None, units: Units, hold_s: int | None = None) -> str:
+    """A set as every face says it: "8 × 15 kg", "30 s hold" (loaded: "30 s hold · 5 kg")."""
+    if hold_s is not None:
+        return f"{hold_s} s hold" + (f" · {format_load(load_kg, units)}" if load_kg else "")
+    return f"{reps} × {format_load(load_kg, units)}"
 
 
 def step_load(kg: float | None, steps: int, units: Units, *, big: bool = False) -> float:

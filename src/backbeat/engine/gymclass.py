@@ -188,3 +188,13 @@ def command(timing: Timing, timeline: Timeline, cmd: str, at_ns: int,
 def silent(last_seen_ns: int | None, now_ns: int, limit_s: float = LEADER_SILENT_S) -> bool:
     """A station not heard from for ``limit_s`` (or never) is gone."""
     return last_seen_ns is None or now_ns - last_seen_ns >= limit_s * 1e9
+
+
+def tv_offline(tv_seen_ns: int | None, now_ns: int) -> bool:
+    """A class whose TVs (its leader and followers) have all been silent for
+    :data:`TV_OFFLINE_S`: "TV offline". The class was not stopped, so it still
+    runs (a TV that takes it up resumes it), but it is shown nowhere: a set logged
+    meanwhile is not put in it (nobody can say where the class is; the kiosk and
+    the trainer's desk log it as open gym and say why). A class no TV has shown
+    yet (started from the command line for a TV on its way) is not offline."""
+    return tv_seen_ns is not None and silent(tv_seen_ns, now_ns, TV_OFFLINE_S)

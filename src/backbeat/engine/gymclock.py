@@ -68,6 +68,12 @@ class GymClock:
         with self._lock:
             self._offset_ns, self.rtt_ns = sample.offset_ns, sample.rtt_ns
 
+    def guess_from_wall(self, wall_ns: int) -> None:
+        """No server to measure (a start while it is away): this computer's wall
+        clock is the best guess of the gym's until the first measurement."""
+        with self._lock:
+            self._offset_ns, self.rtt_ns = wall_ns - self.local.now_ns(), None
+
 
 def wall_offset_ms(gym_now_ns: int, wall_now_ns: int) -> float:
     """How far this station's wall clock is from the gym's (positive: the gym is ahead)."""

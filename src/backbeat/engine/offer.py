@@ -54,6 +54,15 @@ class ClassSet:
     exercises: tuple[str, ...]
     #: what runs now when it is not a set to log ("90/90 breathing", "rest"), else ""
     now: str = ""
+    #: every TV of the class silent (engine.gymclass.tv_offline): it runs, sets go to open gym
+    tv_offline: bool = False
+    #: the class time left when it was read (a kiosk that keeps it knows when it is over)
+    left_ms: float | None = None
+
+    @property
+    def logs_to(self) -> int | None:
+        """The class session a set logged now goes into (None: open gym, its TV is offline)."""
+        return None if self.tv_offline else self.session_id
 
     @property
     def load_kg(self) -> float | None:
@@ -116,6 +125,7 @@ def class_set_at(timeline: Timeline, live: LiveClass) -> ClassSet | None:
         reps=p.reps, tempo=str(p.tempo) if p.tempo else None,
         per_side=p.per_side, load=timeline.items[key].load, exercises=tuple(order),
         now="" if is_set(seg) else running_now(seg),
+        left_ms=max(0.0, timeline.duration_ms - live.position_ms),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import update
 
@@ -20,6 +21,7 @@ from backbeat.domain.pin import (
     validate_pin,
     verify_pin,
 )
+from backbeat.store.athletes import PinState
 from backbeat.store.db import Database
 from backbeat.store.models import SettingRow
 from backbeat.store.settings import DEFAULTS, get_setting, set_setting
@@ -59,6 +61,29 @@ def _count_failure(db: Database, now: float) -> int:
         count = int(row.value["v"].get("count", 0)) + 1
         row.value = {"v": {"count": count, "last": now}}
     return count
+
+
+def trainer_pin_state(db: Database) -> PinState | None:
+    """The trainer PIN's hash and back-off so far, as a kiosk checks it on its own
+    thread (and keeps it for a start without the database); None: no PIN set."""
+    stored = get_setting(db, "trainer.pin")
+    if not stored:
+        return None
+    failures = get_setting(db, _FAILURES)
+    count = int(failures.get("count", 0))
+    return PinState(stored, count,
+                    datetime.fromtimestamp(float(failures["last"]), UTC) if count else None)
+
+
+def record_trainer_pin_try(db: Database, ok: bool, at: datetime) -> bool:
+    """Store a trainer PIN try made at a kiosk (sent like a tap, queued while the
+    database is away): a right one clears the back-off, a wrong one is counted as
+    :func:`check_trainer_pin` counts it."""
+    if ok:
+        set_setting(db, _FAILURES, {"count": 0, "last": 0.0})
+    else:
+        _count_failure(db, at.timestamp())
+    return True
 
 
 def check_trainer_pin(db: Database, pin: str, *, now: float | None = None) -> PinCheck:

@@ -8,15 +8,13 @@ written every time the TV loads a class from the database.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 from pathlib import Path
 
 from backbeat.domain.exercise import Library
 from backbeat.domain.names import name_key
 from backbeat.domain.program import Program, program_from_data
 from backbeat.paths import data_dir
+from backbeat.store.kept import keep_json, read_json
 
 CACHE_NAME = "last-class.json"
 
@@ -27,26 +25,17 @@ def cache_path() -> Path:
 
 def keep_class(program: Program, library: Library) -> None:
     """Keep ``program`` and the library for a start without the database (best effort)."""
-    path = cache_path()
-    part = path.with_name(path.name + ".part")
-    doc = {"program": program.to_document(),
-           "library": library.model_dump(mode="json", exclude_defaults=True)}
-    with contextlib.suppress(OSError):
-        fd = os.open(part, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8") as f:
-            json.dump(doc, f, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(part, path)
+    keep_json(cache_path(), {"program": program.to_document(),
+                             "library": library.model_dump(mode="json", exclude_defaults=True)})
 
 
 def kept_class() -> tuple[Program, Library] | None:
     """The kept program and library, or None (never kept, or unreadable)."""
+    doc = read_json(cache_path())
     try:
-        doc = json.loads(cache_path().read_text("utf-8"))
         return (program_from_data(doc["program"], "the kept class"),
                 Library.model_validate(doc["library"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
 
 

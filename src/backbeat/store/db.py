@@ -95,12 +95,18 @@ def _prepare_sqlite_file(path: Path) -> None:
         keep_private(path)
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, *, prepare: bool = True) -> Engine:
     url = url or default_db_url()
     if url.startswith("sqlite"):
         path = sqlite_file(url)
-        if path is not None:
-            _prepare_sqlite_file(path)
+        if path is not None and prepare:
+            try:
+                _prepare_sqlite_file(path)
+            except OSError as exc:  # its folder cannot be made or reached (a share away)
+                error = StoreError(f"cannot open the database {path}: its folder cannot be "
+                                   f"reached ({exc.strerror or exc})")
+                error.unreachable = True
+                raise error from None
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy's BEGIN be a real BEGIN so writers queue on the busy timeout.
@@ -121,7 +127,7 @@ def make_engine(url: str | None = None) -> Engine:
 
 #: The newest migration. Checked against Alembic's own view by a test; kept here
 #: so that opening an up-to-date database does not import Alembic (start-up time).
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 
 
 def alembic_config(engine: Engine):
@@ -243,8 +249,8 @@ class Database:
         except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
             self.engine.dispose()
             error = StoreError(f"cannot open the database {self.describe()}: {_reason(exc)}")
-            error.unreachable = (isinstance(exc, OperationalError)
-                                 and self.engine.dialect.name == "postgresql")
+            error.unreachable = isinstance(exc, OperationalError) and (
+                self.engine.dialect.name == "postgresql" or "unable to open" in str(exc))
             raise error from None
 
     #: True for a station that started while the server was away (see :meth:`unopened`)
@@ -257,7 +263,7 @@ class Database:
         back); its revision was not checked, and nothing is migrated or seeded."""
         db = cls.__new__(cls)
         db.url = url
-        db.engine = make_engine(url)
+        db.engine = make_engine(url, prepare=False)  # a SQLite file is never made here
         db._sessions = sessionmaker(db.engine, expire_on_commit=False)
         db.read_only, db.migrated, db.offline = False, None, True
         return db

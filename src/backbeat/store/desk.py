@@ -76,13 +76,16 @@ class DeskLog:
     exercise: Exercise
     class_set: ClassSet | None
     replaces: Exercise | None
+    #: a class runs but its TV is offline: the set went to open gym
+    tv_offline: bool = False
 
 
 def log_for_athlete(db: Database, athlete_name: str, exercise_text: str, *, reps: int,
                     load_kg: float | None = None, side: str | None = None,
                     effort: float | None = None, form: int | None = None,
                     station: str = "trainer", now: datetime | None = None,
-                    units: Units | None = None, check_in_first: bool = False) -> DeskLog:
+                    units: Units | None = None, check_in_first: bool = False,
+                    hold_s: int | None = None) -> DeskLog:
     """Check and store one set. Nothing is written when anything is refused
     (InvalidInput names the field). An athlete not checked in for the running
     class is refused unless ``check_in_first`` (then checked in, then logged)."""
@@ -91,8 +94,11 @@ def log_for_athlete(db: Database, athlete_name: str, exercise_text: str, *, reps
     exercise = find_exercise(library, exercise_text)
     units = units or units_of(get_setting(db, "units"))
     check_set(exercise, reps=reps, load_kg=load_kg, side=side or None, effort=effort, form=form,
-              units=units)
+              units=units, hold_s=hold_s)
     cs = class_now(db, now=now)
+    offline = cs is not None and cs.tv_offline
+    if offline:
+        cs = None  # the class's TV is offline: nobody can say where it is, the set is open gym
     absent = cs is not None and athlete.id not in checked_in(db)
     if absent and not check_in_first:
         raise InvalidInput(f"{athlete.name} is not checked in for the running class "
@@ -109,7 +115,7 @@ def log_for_athlete(db: Database, athlete_name: str, exercise_text: str, *, reps
         load_kg=load_kg or None, side=side or None, effort=effort, form=form,
         tempo=logged_tempo(exercise, same), session_id=cs.session_id if cs else None,
         station=station, replaces=replaces.slug if replaces else None,
-        logged_at=(now or datetime.now(UTC)).isoformat(),
+        logged_at=(now or datetime.now(UTC)).isoformat(), hold_s=hold_s,
     )
     log_set(db, entry)
-    return DeskLog(athlete, find_log(db, entry.key), exercise, cs, replaces)
+    return DeskLog(athlete, find_log(db, entry.key), exercise, cs, replaces, offline)

@@ -41,7 +41,7 @@ from backbeat.store.models import (
 
 #: Columns of ``backbeat export-logs`` CSV files, in order.
 CSV_COLUMNS = ("logged_at", "athlete", "exercise", "set", "side", "reps", "load_kg", "effort",
-               "form", "tempo", "station", "class_session", "replaces")
+               "form", "tempo", "station", "class_session", "replaces", "hold_s")
 
 
 def _as_date(value: Any) -> date:
@@ -268,7 +268,7 @@ def export_logs(db: Database, out: IO[str], *, athlete: str | None = None,
     q = _range(select(
         SetLogRow.logged_at, AthleteRow.name, ExerciseRow.slug, SetLogRow.set_number,
         SetLogRow.side, SetLogRow.reps, SetLogRow.load_kg, SetLogRow.effort, SetLogRow.form,
-        SetLogRow.tempo, SetLogRow.station, SetLogRow.session_id, replaced.slug,
+        SetLogRow.tempo, SetLogRow.station, SetLogRow.session_id, replaced.slug, SetLogRow.hold_s,
     ).join(AthleteRow, SetLogRow.athlete_id == AthleteRow.id)
      .join(ExerciseRow, SetLogRow.exercise_id == ExerciseRow.id)
      .outerjoin(replaced, SetLogRow.replaces_id == replaced.id)

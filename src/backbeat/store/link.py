@@ -33,11 +33,11 @@ from backbeat.domain.errors import InvalidInput
 from backbeat.engine.gymclass import (
     CLOCK_WARN_S,
     LEADER_SILENT_S,
-    TV_OFFLINE_S,
     ClassState,
     Event,
     Timing,
     silent,
+    tv_offline,
 )
 from backbeat.engine.gymclock import REESTIMATE_S, GymClock, wall_offset_ms
 from backbeat.store.classes import (
@@ -103,6 +103,19 @@ class LinkView:
         return None
 
 
+_NEVER = -(1 << 62)
+
+
+def _shifted(job: tuple, shift_ns: int) -> tuple:
+    """A request made on the guessed clock, on the measured one."""
+    if job[0] == "start":
+        _, program, day, at_ns = job
+        return ("start", program, day, at_ns + shift_ns)
+    if job[0] == "event":
+        return ("event", replace(job[1], at_ns=job[1].at_ns + shift_ns))
+    return job
+
+
 class StationLink:
     def __init__(self, db: Database, name: str, kind: str, clock: GymClock, *,
                  wall: Callable[[], int] = time.time_ns, join: bool = True,
@@ -120,11 +133,14 @@ class StationLink:
         self.previous_class: int | None = None  # the class this station was in when it last ran
         self._previous_seen: int | None = None
         self._registered = not register
-        self._measured_at = -(1 << 62)  # measured at the first step the store answers
+        self._measured_at = _NEVER  # measured at the first step the store answers
         try:  # the store away at start: the TV runs its kept class, and joins later
             measurer(db, clock)
             self._measured_at = clock.local.now_ns()
-            if register:
+        except Exception:
+            clock.guess_from_wall(wall())  # until the server answers (see _first_measure)
+        try:
+            if register and self._measured_at != _NEVER:
                 self.previous_class, self._previous_seen = register_station(
                     db, name, kind, clock.now_ns(), pid=pid)
                 self._registered = True
@@ -248,6 +264,8 @@ class StationLink:
     def step(self, *, final: bool = False) -> LinkView:
         error = None
         try:
+            if self._measured_at == _NEVER:
+                self._first_measure()
             if not self._registered:
                 kind, pid = self._register_args
                 self.previous_class, self._previous_seen = register_station(
@@ -268,6 +286,19 @@ class StationLink:
             error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
         self._publish(error)
         return self.view
+
+    def _first_measure(self) -> None:
+        """The server answers for the first time (the station started while it was
+        away): the gym's clock is measured, and what the screen asked for meanwhile
+        (a class started, paused) moves by what the wall clock's guess was off, so
+        the class the TV ran offline is stored as it ran: the same position now."""
+        before = self.clock.offset_ns
+        self._measure(self.db, self.clock)
+        self._measured_at = self.clock.local.now_ns()
+        shift = self.clock.offset_ns - before
+        if shift:
+            for i in range(len(self._jobs)):
+                self._jobs[i] = _shifted(self._jobs[i], shift)
 
     def _run_jobs(self) -> None:
         while self._jobs:
@@ -390,8 +421,7 @@ class StationLink:
         self._timeline = None
         if info is not None:
             self._timeline = class_timeline(self.db, info.program, info.day, info.timing.extension_map)
-            seen = tv_last_seen(self.db, info.id, info.leader)
-            self._offline = silent(seen, now, TV_OFFLINE_S)
+            self._offline = tv_offline(tv_last_seen(self.db, info.id, info.leader), now)
 
     def _beat(self) -> None:
         now = self.clock.now_ns()

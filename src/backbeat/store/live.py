@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from backbeat.domain.errors import InvalidInput
+from backbeat.engine.gymclass import tv_offline
 from backbeat.engine.offer import ClassSet, class_set_at, live_class
 from backbeat.store.classes import ClassInfo, class_timeline, running_classes
 from backbeat.store.db import Database
 from backbeat.store.gymclock import gym_now_ns
+from backbeat.store.stations import tv_last_seen
 
 
 def class_now(db: Database, *, now_ns: int | None = None, class_id: int | None = None,
@@ -20,6 +23,7 @@ def class_now(db: Database, *, now_ns: int | None = None, class_id: int | None =
     station's wall clock). ``class_id`` picks one of several running classes
     (else the newest); ``info`` is a class already read; ``now`` an instant
     given as a time of day (tests, the command line), else the gym's clock now.
+    Every TV of the class silent: ``tv_offline`` (engine.gymclass), its sets open gym.
     """
     if now_ns is None and now is not None:
         now_ns = round(now.timestamp() * 1e9)
@@ -33,6 +37,9 @@ def class_now(db: Database, *, now_ns: int | None = None, class_id: int | None =
         timeline = class_timeline(db, info.program, info.day, timing.extension_map)
     except InvalidInput:
         return None  # the program was deleted under a running class
-    live = live_class(info.program, info.day, info.id, timing,
-                      gym_now_ns(db) if now_ns is None else now_ns, timeline.duration_ms)
-    return class_set_at(timeline, live) if live is not None else None
+    now_ns = gym_now_ns(db) if now_ns is None else now_ns
+    live = live_class(info.program, info.day, info.id, timing, now_ns, timeline.duration_ms)
+    cs = class_set_at(timeline, live) if live is not None else None
+    if cs is not None and tv_offline(tv_last_seen(db, info.id, info.leader), now_ns):
+        cs = replace(cs, tv_offline=True)
+    return cs

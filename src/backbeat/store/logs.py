@@ -16,7 +16,7 @@ import contextlib
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 try:
@@ -29,11 +29,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from backbeat.domain.errors import InvalidInput
-from backbeat.domain.setcount import SetScope, numbered
+from backbeat.domain.setcount import SetScope, day_span, numbered, open_gym_day
 from backbeat.domain.setlog import SetEntry
 from backbeat.store.db import Database
 from backbeat.store.history import working_set
 from backbeat.store.models import ExerciseRow, SetLogRow
+from backbeat.store.timetable import gym_zone
 
 
 def _sqlite_path(db: Database) -> Path | None:
@@ -149,6 +150,7 @@ def _insert_tap(dialect: str):
     values = dict(
         idempotency_key=_p("p_key"), athlete_id=_p("p_athlete"), exercise_id=_exercise_of("p_exercise"),
         session_id=_p("p_session"), set_number=None, side=_p("p_side"), reps=_p("p_reps"),
+        hold_s=_p("p_hold"),
         load_kg=_p("p_load"), effort=_p("p_effort"), form=_p("p_form"), tempo=_p("p_tempo"),
         logged_at=_p("p_at", DateTime()), station=_p("p_station"), undone=False,
         replaces_id=_exercise_of("p_replaces"))
@@ -179,7 +181,7 @@ def _set_number():
 
 def _scope_where(one_side: bool, in_class: bool) -> list:
     """The WHERE of one :class:`SetScope`: the athlete's not-undone sets of the exercise
-    and side in the class session (open gym: on the UTC day)."""
+    and side in the class session (open gym: on the gym's local day, ``p_day`` to ``p_day_end``)."""
     where = [SetLogRow.athlete_id == _p("p_athlete"), SetLogRow.exercise_id == _p("p_exercise_id"),
              SetLogRow.undone.is_(False),
              SetLogRow.side == _p("p_side") if one_side else SetLogRow.side.is_(None)]
@@ -209,21 +211,21 @@ def _scope_before(one_side: bool, in_class: bool):
             .where(*_scope_where(one_side, in_class), SetLogRow.logged_at < _p("p_from", DateTime())))
 
 
-def _scope_params(scope: SetScope, exercise_id: int) -> dict:
+def _scope_params(scope: SetScope, exercise_id: int, zone: tzinfo) -> dict:
     params = {"p_athlete": scope.athlete_id, "p_exercise_id": exercise_id, "p_side": scope.side,
               "p_session": scope.session_id, "p_day": None, "p_day_end": None}
     if scope.session_id is None:
-        start = datetime.combine(scope.day, datetime.min.time())
-        params.update(p_day=start, p_day_end=start + timedelta(days=1))
+        start, end = day_span(scope.day, zone)
+        params.update(p_day=start, p_day_end=end)
     return params
 
 
-def _renumber(conn, scope: SetScope, exercise_id: int, since: datetime) -> None:
+def _renumber(conn, scope: SetScope, exercise_id: int, since: datetime, zone: tzinfo) -> None:
     """Number the scope's sets 1..k in the order they were made (domain.setcount):
     the sets made before ``since`` (a tap's time) keep theirs, the ones from it on
     are numbered after them."""
     kind = (scope.side is not None, scope.session_id is not None)
-    params = {**_scope_params(scope, exercise_id), "p_from": since}
+    params = {**_scope_params(scope, exercise_id, zone), "p_from": since}
     before = conn.execute(_scope_before(*kind), params).scalar_one()
     rows = conn.execute(_scope_from(*kind), params).all()
     wanted = numbered([r.id for r in rows], after=before)
@@ -237,19 +239,20 @@ def log_set(db: Database, entry: SetEntry) -> bool:
     scope renumbered if it arrived late). True if stored now, False if that tap's key
     was stored before (a retry). Refuses an unknown exercise or athlete."""
     at = entry.logged_at_dt.astimezone(UTC).replace(tzinfo=None)
-    scope = SetScope.of(entry.athlete_id, entry.exercise, entry.side, entry.session_id, at)
+    zone = gym_zone(db)  # open gym counts the gym's local day
+    scope = SetScope.of(entry.athlete_id, entry.exercise, entry.side, entry.session_id, at, zone)
     params = {"p_key": entry.key, "p_athlete": entry.athlete_id, "p_exercise": entry.exercise,
               "p_session": entry.session_id, "p_side": entry.side, "p_reps": entry.reps,
               "p_load": entry.load_kg, "p_effort": entry.effort, "p_form": entry.form,
               "p_tempo": entry.tempo, "p_at": at, "p_station": entry.station,
-              "p_replaces": entry.replaces}
+              "p_replaces": entry.replaces, "p_hold": entry.hold_s}
     stmt = _insert_tap(db.engine.dialect.name)
     with _durable_write(db) as conn:
         try:
             _athlete_turn(conn, db, entry.athlete_id)
             row = conn.execute(stmt, params).first()
             if row is not None:
-                _renumber(conn, scope, row.exercise_id, at)
+                _renumber(conn, scope, row.exercise_id, at, zone)
             conn.commit()
         except IntegrityError as exc:
             conn.rollback()
@@ -279,13 +282,14 @@ def prepare_taps(db: Database) -> None:
     day = {"p_day": datetime(2000, 1, 1), "p_day_end": datetime(2000, 1, 2)}
     tap = {"p_key": "", "p_athlete": 0, "p_exercise": "", "p_session": None, "p_side": None,
            "p_reps": 0, "p_load": None, "p_effort": None, "p_form": None, "p_tempo": None,
-           "p_at": datetime(2000, 1, 1), "p_station": "", "p_replaces": None}
+           "p_at": datetime(2000, 1, 1), "p_station": "", "p_replaces": None, "p_hold": None}
     runs = [(_advisory_lock(), {"p_athlete": 0})] if dialect == "postgresql" else []
     runs += [(_insert_tap(dialect), tap), (_undo_tap(), {"p_key": ""}),
              (_set_number(), [{"p_row": 0, "p_number": 0}]),  # one set renumbered
              (_set_number(), [{"p_row": 0, "p_number": 0}] * 2)]  # several (executemany)
     for kind in SCOPE_KINDS:
         runs += [(_scope_before(*kind), {**nowhere, **day}), (_scope_from(*kind), {**nowhere, **day})]
+    gym_zone(db)  # read now, not on the first tap
     with _durable_write(db) as conn:
         try:
             for stmt, params in runs:
@@ -306,12 +310,13 @@ def undo_set(db: Database, key: str) -> bool:
     """Mark the tapped set undone (kept, not deleted: the history stays honest) and
     renumber the athlete's other sets of it. True if a stored set was found;
     repeating it changes nothing."""
+    zone = gym_zone(db)
     with _durable_write(db) as conn:
         row = conn.execute(_undo_tap(), {"p_key": key}).first()
         if row is not None:
             _athlete_turn(conn, db, row.athlete_id)
-            scope = SetScope.of(row.athlete_id, "", row.side, row.session_id, row.logged_at)
-            _renumber(conn, scope, row.exercise_id, row.logged_at)
+            scope = SetScope.of(row.athlete_id, "", row.side, row.session_id, row.logged_at, zone)
+            _renumber(conn, scope, row.exercise_id, row.logged_at, zone)
         conn.commit()
     return row is not None
 
@@ -319,7 +324,8 @@ def undo_set(db: Database, key: str) -> bool:
 def scope_counts(db: Database, athlete_ids: Iterable[int], *, session_id: int | None,
                  day: date | None = None) -> dict[tuple[int, str, str | None], int]:
     """How many not-undone sets each athlete has logged of each exercise and side in
-    the class session (``session_id`` None: open gym on ``day``, UTC):
+    the class session (``session_id`` None: open gym on ``day``, the gym's local
+    day, today by default):
     ``{(athlete_id, slug, side): n}``. Their next set is n + 1."""
     ids = list(athlete_ids)
     if not ids:
@@ -331,9 +337,10 @@ def scope_counts(db: Database, athlete_ids: Iterable[int], *, session_id: int | 
     if session_id is not None:
         q = q.where(SetLogRow.session_id == session_id)
     else:
-        start = datetime.combine(day or datetime.now(UTC).date(), datetime.min.time())
+        zone = gym_zone(db)
+        start, end = day_span(day or open_gym_day(datetime.now(UTC), zone), zone)
         q = q.where(SetLogRow.session_id.is_(None), SetLogRow.logged_at >= start,
-                    SetLogRow.logged_at < start + timedelta(days=1))
+                    SetLogRow.logged_at < end)
     with db.read() as s:
         return {(a, slug, side): n for a, slug, side, n in s.execute(q)}
 
@@ -353,12 +360,13 @@ class LoggedSet:
     undone: bool = False
     session_id: int | None = None  # None: open gym
     replaces: str | None = None  # a substitute's set: the exercise it was done instead of
+    hold_s: int | None = None  # a timed hold: the seconds held
 
 
 def _logged(r: SetLogRow, slug: str, replaces: str | None) -> LoggedSet:
     return LoggedSet(r.idempotency_key, slug, r.reps, r.load_kg, r.side, r.effort, r.form,
                      r.set_number, r.logged_at.replace(tzinfo=r.logged_at.tzinfo or UTC),
-                     r.station, r.undone, r.session_id, replaces)
+                     r.station, r.undone, r.session_id, replaces, r.hold_s)
 
 
 def _with_slugs(q):

@@ -246,6 +246,8 @@ class SetLogRow(Base):
     # a substitute's set names the exercise it was done instead of
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("exercise.id"))
     reps: Mapped[int] = mapped_column(Integer)
+    # a timed hold (an athlete's substitute): the seconds held; reps is 1
+    hold_s: Mapped[int | None] = mapped_column(Integer)
     load_kg: Mapped[float | None] = mapped_column(Float)
     effort: Mapped[float | None] = mapped_column(Float)
     form: Mapped[int | None] = mapped_column(Integer)

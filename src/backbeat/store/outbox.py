@@ -42,6 +42,7 @@ from backbeat.domain.errors import InvalidInput
 from backbeat.domain.setlog import SetEntry
 from backbeat.paths import data_dir
 from backbeat.store.athletes import record_pin_try
+from backbeat.store.auth import record_trainer_pin_try
 from backbeat.store.checkins import check_in
 from backbeat.store.db import Database, StoreError
 from backbeat.store.logs import log_set, prepare_taps, undo_set, wal_checkpoint
@@ -92,6 +93,9 @@ def read_entry(data: object) -> dict:
                      else isinstance(data.get("ok"), bool))):
             raise UnreadableEntry(f"a {'check-in' if op == 'check_in' else 'PIN try'} without "
                                   "its athlete, time or result")
+    elif op == "trainer_pin":
+        if not (isinstance(data.get("at"), str) and isinstance(data.get("ok"), bool)):
+            raise UnreadableEntry("a trainer PIN try without its time or result")
     elif not isinstance(op, str):
         raise UnreadableEntry("no kind of tap ('op')")
     return data
@@ -199,13 +203,14 @@ class Outbox:
 
 
 class TapOp(StrEnum):
-    """What a result is about (the outbox's files name ``log``, ``undo``, ``check_in``
-    and ``pin``)."""
+    """What a result is about (the outbox's files name ``log``, ``undo``, ``check_in``,
+    ``pin`` and ``trainer_pin``)."""
 
     LOG = "log"
     UNDO = "undo"
     CHECK_IN = "check_in"  # an athlete checked in at this kiosk
     PIN = "pin"  # an athlete's PIN try, right or wrong (the back-off is stored)
+    TRAINER_PIN = "trainer_pin"  # a trainer PIN try at the kiosk's TRAINER corner, likewise
     DELIVER = "deliver"  # taps kept on this kiosk reached the database
     ERROR = "error"  # the sender met a failure of its own and goes on
 
@@ -253,6 +258,8 @@ def apply(db: Database, op: dict) -> bool:
                         at=datetime.fromisoformat(op["at"]))
     if op["op"] == TapOp.PIN:
         return record_pin_try(db, op["athlete_id"], op["ok"], datetime.fromisoformat(op["at"]))
+    if op["op"] == TapOp.TRAINER_PIN:
+        return record_trainer_pin_try(db, op["ok"], datetime.fromisoformat(op["at"]))
     raise InvalidInput(f"unknown kind of tap {op['op']!r}", "outbox")
 
 
@@ -321,6 +328,14 @@ class TapSender:
         restart), queued like a tap while the database is away. Its key."""
         key = uuid.uuid4().hex
         op = {"op": TapOp.PIN.value, "athlete_id": athlete_id, "ok": ok, "at": _now_iso()}
+        self._jobs.put((op, key, time.perf_counter()))
+        return key
+
+    def send_trainer_pin_try(self, ok: bool) -> str:
+        """A trainer PIN try at the kiosk, right or wrong: counted in the database
+        like the trainer desktop's, queued like a tap while it is away. Its key."""
+        key = uuid.uuid4().hex
+        op = {"op": TapOp.TRAINER_PIN.value, "ok": ok, "at": _now_iso()}
         self._jobs.put((op, key, time.perf_counter()))
         return key
 

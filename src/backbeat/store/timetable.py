@@ -12,9 +12,10 @@ time zone, as long as the program's day).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -54,6 +55,27 @@ def get_timetable(db: Database) -> Timetable:
     return Timetable(timezone=local_zone_name()) if value is None else Timetable.model_validate(value)
 
 
+#: How long a station trusts the gym's time zone it read (a tap reads it at most this often).
+ZONE_READ_S = 30.0
+_zones: dict[str, tuple[float, tzinfo]] = {}
+
+
+def gym_zone(db: Database) -> tzinfo:
+    """The gym's time zone (the timetable's): open-gym days are its local days."""
+    now = time.monotonic()
+    read_at, zone = _zones.get(db.url, (-ZONE_READ_S, UTC))
+    if now - read_at >= ZONE_READ_S:
+        zone = get_timetable(db).zone
+        _zones[db.url] = (now, zone)
+    return zone
+
+
+def forget_zone(db: Database) -> None:
+    """The timetable's zone was changed here: read it again at once (other stations
+    within ZONE_READ_S)."""
+    _zones.pop(db.url, None)
+
+
 def parse_timetable(data: dict) -> Timetable:
     return first_refusal(Timetable, data, "timetable")
 
@@ -62,6 +84,7 @@ def save_timetable(db: Database, timetable: Timetable | dict) -> Timetable:
     if isinstance(timetable, dict):
         timetable = parse_timetable(timetable)
     set_setting(db, "timetable", timetable.model_dump(mode="json"))
+    forget_zone(db)
     return timetable
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -34,10 +36,35 @@ def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None
     link.start()  # the kiosk's heartbeat and class binding (backbeat status lists it)
     exit_after_first_frame(window)
     place_kiosk(window, windowed=windowed, screen=screen, beside_tv=beside_tv)
+    if db.offline:
+        print("backbeat: the kiosk shows the roster it kept and keeps every tap until the "
+              "database is back", file=sys.stderr)
+    if os.environ.get("BACKBEAT_EXIT_AFTER_FIRST_FRAME"):
+        _leave_once_shown(app, window)
     try:
         return app.exec()
     finally:
         link.close()
+
+
+def _leave_once_shown(app, window: KioskWindow) -> None:
+    """Start-up checks: once the roster shows (read or kept), say what it shows and leave."""
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(window)
+
+    def check() -> None:
+        if window.view is None and not window.roster.status_label.text():
+            return
+        timer.stop()
+        view = window.view
+        print(f"kiosk-roster athletes={len(view.athletes) if view else 0} "
+              f"kept={view is not None and view.kept_at is not None}", flush=True)
+        window.leave()
+        app.quit()
+
+    timer.timeout.connect(check)
+    timer.start(50)
 
 
 def place_kiosk(window: KioskWindow, *, windowed: bool = False, screen: int | None = None,

@@ -16,10 +16,12 @@ from backbeat.domain.athlete import Athlete, Caution
 from backbeat.domain.equipment import Kind, LoadMenu, warmup_ramp
 from backbeat.domain.exercise import Exercise, Laterality, Side
 from backbeat.domain.setlog import (
+    HOLD_STEP_S,
     LOAD_STEPS,
     Units,
     format_load,
     kg_to_units,
+    set_words,
     step_load,
 )
 from backbeat.store.logs import LoggedSet
@@ -37,6 +39,8 @@ class SetForm:
     side: str | None = None
     effort: float | None = None
     form: int | None = None
+    #: a timed hold: the seconds held (the stepper counts them instead of reps)
+    hold_s: int | None = None
 
 
 class LogPage(QWidget):
@@ -260,7 +264,7 @@ class LogPage(QWidget):
         else:
             when = f"{local:%d %b}"
         parts = [when]
-        parts.append(f"{row.reps} × {format_load(row.load_kg, self.units)}")
+        parts.append(set_words(row.reps, row.load_kg, self.units, row.hold_s))
         if row.side:
             parts.append(row.side[:1].upper())  # L / R: the line fits the panel
         if row.effort is not None:
@@ -273,7 +277,10 @@ class LogPage(QWidget):
 
     # --- steppers ----------------------------------------------------------------------
     def _step_reps(self, steps: int, _big: bool) -> None:
-        self.form.reps = max(0, self.form.reps + steps)
+        if self.form.hold_s is not None:  # a hold: seconds held, in steps of HOLD_STEP_S
+            self.form.hold_s = max(0, self.form.hold_s + steps * HOLD_STEP_S)
+        else:
+            self.form.reps = max(0, self.form.reps + steps)
         self._refresh()
 
     def _step_load(self, steps: int, big: bool) -> None:
@@ -287,7 +294,8 @@ class LogPage(QWidget):
     def _refresh(self) -> None:
         if self.message.kind == "bad":  # the athlete is changing what was refused
             self.message.clear()
-        self.reps_stepper.show_value(str(self.form.reps), "reps")
+        counted = self.form.reps if self.form.hold_s is None else self.form.hold_s
+        self.reps_stepper.show_value(str(counted), "reps" if self.form.hold_s is None else "s held")
         kg = self.form.load_kg
         if kg:
             self.load_stepper.show_value(f"{kg_to_units(kg, self.units):g}", self.units.value)
@@ -295,7 +303,7 @@ class LogPage(QWidget):
             self.load_stepper.show_value("0", f"{self.units.value} · no load")
         self.load_stepper.buttons["down"].setEnabled(bool(kg))
         self.load_stepper.buttons["down_big"].setEnabled(bool(kg))
-        self.reps_stepper.buttons["down"].setEnabled(self.form.reps > 0)
+        self.reps_stepper.buttons["down"].setEnabled(counted > 0)
         self._refresh_build()
 
     def _refresh_build(self) -> None:

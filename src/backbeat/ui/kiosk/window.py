@@ -36,7 +36,16 @@ from backbeat.domain.setcount import (
     next_set_number,
     set_caption,
 )
-from backbeat.domain.setlog import SetEntry, Units, check_set, format_load, loggable_exercises
+from backbeat.domain.setlog import (
+    DEFAULT_HOLD_S,
+    SetEntry,
+    Units,
+    check_set,
+    format_load,
+    is_hold,
+    loggable_exercises,
+    set_words,
+)
 from backbeat.engine.offer import (
     ClassSet,
     Swap,
@@ -49,9 +58,8 @@ from backbeat.engine.offer import (
     swap_line,
 )
 from backbeat.store.athletes import PinState
-from backbeat.store.auth import check_trainer_pin
 from backbeat.store.db import Database
-from backbeat.store.kiosk import LogView, RosterView, log_view, roster_view
+from backbeat.store.kiosk import LogView, RosterView, log_view, roster_or_kept
 from backbeat.store.live import class_now
 from backbeat.store.outbox import Outbox, TapOp, TapResult, TapSender, TapStatus
 from backbeat.ui.kiosk import style
@@ -153,6 +161,7 @@ class KioskWindow(QMainWindow):
         self._pin_for: tuple[str, int | None] | None = None  # ("athlete"|"checkin"|"trainer", id)
         #: PIN tries made here since the last roster read (the store has them too)
         self._pins: dict[int, PinState] = {}
+        self._trainer_state: PinState | None = None  # likewise the trainer PIN's
         self._checked_in_here: set[int] = set()  # sent, maybe not yet in the last read
         self._sending: set[str] = set()  # check-ins and PIN tries not yet reported
         self._in_flight: str | None = None  # key of the tap being committed
@@ -307,12 +316,18 @@ class KioskWindow(QMainWindow):
         if self._roster_reading:
             return
         self._roster_reading = True
-        day = self.today()
-        self._read(lambda: roster_view(self.db, day=day), self._roster_read, self._roster_failed)
+        day, wall = self.today(), self.wall()
+        kept = self.view is None or self.view.kept_at is not None
+        # nothing read yet (a start while the database is away): the roster kept on this computer
+        self._read(lambda: roster_or_kept(self.db, day=day, kept=kept, wall=wall),
+                   self._roster_read, self._roster_failed)
 
     def _roster_read(self, view: RosterView) -> None:
         self._roster_reading = False
-        self._roster_note = ""
+        self._roster_note = "" if view.kept_at is None else (
+            "⚠ The database cannot be reached: this is the roster this kiosk kept "
+            f"({view.kept_at.astimezone().strftime('%d %b %H:%M')}). Log your sets: they are "
+            "kept here and sent when the database is back.")
         self.view = view
         self.units = view.units
         self.log.set_units(view.units)
@@ -321,12 +336,18 @@ class KioskWindow(QMainWindow):
         self.class_set = view.class_set
         self._checked_in_here -= view.checked_in
         self._pins = {}
+        self._trainer_state = None
         self._show_roster_items()
 
     def _roster_failed(self, exc: BaseException) -> None:
         self._roster_reading = False
-        self._roster_note = (f"⚠ The database cannot be reached ({type(exc).__name__}): "
-                             "showing the last roster.")
+        if self.view is None:
+            self.roster.class_label.setText("The database cannot be reached.")
+            self._roster_note = ("⚠ The database cannot be reached and this kiosk has kept no "
+                                 "roster from before: the athletes show as soon as it answers.")
+        else:
+            self._roster_note = (f"⚠ The database cannot be reached ({type(exc).__name__}): "
+                                 "showing the last roster.")
         self._show_status()
 
     def _here(self) -> set[int]:
@@ -342,13 +363,19 @@ class KioskWindow(QMainWindow):
             items = [(a.id, a.name) for a in self.athletes.values() if a.id in here]
             paused = "" if cs.running else " (paused)"
             self.roster.class_label.setText(
+                f"{cs.program} · day {cs.day} — TV offline: sets are logged as open gym until a "
+                "TV shows the class again" if cs.tv_offline else
+                f"{cs.program} · day {cs.day} — the database cannot be reached: sets are kept "
+                "here and logged into this class when it is back" if self.view.kept_at else
                 f"{cs.program} · day {cs.day}{paused} — "
                 + class_line(cs.exercise_name, cs.set_number, cs.sets, cs.now))
             self.roster.check_in_button.show()
             empty = "Nobody has checked in yet: tap CHECK IN, then your name."
         else:
             items = [(a.id, a.name) for a in self.athletes.values()]
-            self.roster.class_label.setText("No class running: everyone can log a set.")
+            self.roster.class_label.setText(
+                "The database cannot be reached: everyone can log a set (open gym)."
+                if self.view.kept_at is not None else "No class running: everyone can log a set.")
             self.roster.check_in_button.hide()
             empty = "No athletes yet: the trainer adds them on the trainer desktop."
         if not items or [k for k, _ in items] != [k for k, _ in self.roster.grid.items]:
@@ -418,10 +445,7 @@ class KioskWindow(QMainWindow):
             return
         purpose, athlete_id = self._pin_for
         if purpose == "trainer":
-            self.pin.reset("Trainer PIN", "Checking…")
-            self._read(lambda: check_trainer_pin(self.db, pin), self._trainer_checked,
-                       lambda exc: self.pin.reset("Trainer PIN", "The database cannot be reached: "
-                                                                 "try again in a moment"))
+            self._trainer_pin_entered(pin)
             return
         athlete = self.athletes[athlete_id]
         state = self._pin_state(athlete_id)
@@ -438,14 +462,35 @@ class KioskWindow(QMainWindow):
                    lambda ok: self._athlete_pin_checked(purpose, athlete, state, ok),
                    pool=self._pin_checker)
 
-    def _trainer_checked(self, result) -> None:
+    def _trainer_pin_entered(self, pin: str) -> None:
+        """The trainer PIN goes the athletes' PINs' way: checked (scrypt) on the PIN
+        thread against the hash the roster read brought (or the kiosk kept), the
+        try sent like a tap, so it is counted in the database, queued while it is away."""
+        state = self._trainer_state or (self.view.trainer if self.view else None)
+        if state is None:
+            self.pin.reset("Trainer PIN", "This kiosk has not read the trainer PIN yet: "
+                                          "try again in a moment")
+            return
+        wait = state.wait_s(self.wall())
+        if wait > 0:
+            self.pin.reset("Trainer PIN", f"Too many wrong PINs: wait {wait:.0f} s")
+            return
+        self.pin.reset("Trainer PIN", "Checking…")
+        self._read(lambda: verify_pin(pin, state.pin_hash),
+                   lambda ok: self._trainer_checked(state, ok), pool=self._pin_checker)
+
+    def _trainer_checked(self, state: PinState, ok: bool) -> None:
+        self._sending.add(self.sender.send_trainer_pin_try(ok))
+        failures = 0 if ok else state.failures + 1
+        self._trainer_state = PinState(state.pin_hash, failures, self.wall() if failures else None)
         if self._pin_for is None or self._pin_for[0] != "trainer":
             return
-        if result.ok:
+        if ok:
             self._pin_for = None
             self.show_trainer()
         else:
-            self.pin.reset("Trainer PIN", result.message)
+            wait = lockout_s(failures)
+            self.pin.reset("Trainer PIN", "Wrong PIN" + (f": wait {wait:.0f} s" if wait else ""))
 
     def _athlete_pin_checked(self, purpose: str, athlete: Athlete, state: PinState,
                              ok: bool) -> None:
@@ -541,11 +586,15 @@ class KioskWindow(QMainWindow):
         exercise = self.exercise = choice.exercise
         cs = self._class_for(slug)
         side = first_side(exercise, None if choice.replaces else cs)
-        if choice.replaces is not None:
-            reps = first_reps(None, choice.reps or exercise.default_reps)
+        if is_hold(exercise):  # a timed hold (a substitute): seconds held, its prescribed number
+            form = SetForm(reps=1, load_kg=choice.load_kg, side=side,
+                           hold_s=choice.reps or DEFAULT_HOLD_S)
         else:
-            reps = first_reps(cs, exercise.default_reps)
-        form = SetForm(reps=reps, load_kg=choice.load_kg, side=side)
+            if choice.replaces is not None:
+                reps = first_reps(None, choice.reps or exercise.default_reps)
+            else:
+                reps = first_reps(cs, exercise.default_reps)
+            form = SetForm(reps=reps, load_kg=choice.load_kg, side=side)
         self._logged = {}
         self._loads = {}
         self.log.open(athlete, exercise, set_text="", prescription=self._line(None),
@@ -569,15 +618,16 @@ class KioskWindow(QMainWindow):
                                  self.units)
 
     def _session(self) -> int | None:
-        return self.class_set.session_id if self.class_set else None
+        """The class session a set goes into (None: open gym; also while the class's TV is offline)."""
+        return self.class_set.logs_to if self.class_set else None
 
     def _read_log_view(self, *, first: bool = False) -> None:
         if self.athlete is None or self.exercise is None:
             return
         sides = ((Side.LEFT.value, Side.RIGHT.value)
                  if self.exercise.laterality is Laterality.UNILATERAL else (None,))
-        athlete_id, exercise, session, day = self.athlete.id, self.exercise, self._session(), \
-            self.wall().date()
+        athlete_id, exercise, session, at = self.athlete.id, self.exercise, self._session(), \
+            self.wall()
         opening = self._opening
 
         def done(view: LogView) -> None:
@@ -590,7 +640,7 @@ class KioskWindow(QMainWindow):
                 self.log.history_labels[0].setText("Last sets: the database cannot be reached")
 
         self._read(lambda: log_view(self.db, athlete_id, exercise, session_id=session,
-                                    sides=sides, day=day), done, failed)
+                                    sides=sides, at=at), done, failed)
 
     def _log_view_read(self, view: LogView, *, first: bool) -> None:
         self._logged = dict(view.logged)
@@ -639,7 +689,8 @@ class KioskWindow(QMainWindow):
         own = next_set_number(self._logged.get(self.log.form.side, 0))
         self.log.set_caption(set_caption(own, cs.sets if cs else None,
                                          cs.set_number if cs else None,
-                                         open_gym=self.class_set is None))
+                                         open_gym=self._session() is None,
+                                         tv_offline=bool(self.class_set and self.class_set.tv_offline)))
 
     def _side_tapped(self, side: str | None) -> None:
         """LEFT or RIGHT tapped: that side's own count and suggested load."""
@@ -657,7 +708,7 @@ class KioskWindow(QMainWindow):
         effort = float(form.effort) if form.effort is not None else None
         try:
             check_set(self.exercise, reps=form.reps, load_kg=form.load_kg, side=form.side,
-                      effort=effort, form=form.form, units=self.units)
+                      effort=effort, form=form.form, units=self.units, hold_s=form.hold_s)
         except InvalidInput as exc:
             self.log.message.show_message("bad", exc.reason[:1].upper() + exc.reason[1:] + ".")
             return
@@ -670,7 +721,7 @@ class KioskWindow(QMainWindow):
                 self.exercise, self._class_for(self.exercise.slug)),
             session_id=self._session(), station=self.station,
             replaces=choice.replaces.slug if choice and choice.replaces else None,
-            logged_at=self.wall().isoformat(),
+            logged_at=self.wall().isoformat(), hold_s=form.hold_s,
         )
         earlier = double_tap_of(self._recent_of(), entry.exercise, entry.side, self.clock())
         if earlier is not None:
@@ -762,7 +813,7 @@ class KioskWindow(QMainWindow):
                 self.log.message.show_message("bad", f"Not saved: {result.message}.")
                 return
             entry = self._last_entry
-            what = f"set {entry.set_number} · {entry.reps} × {format_load(entry.load_kg, self.units)}"
+            what = f"set {entry.set_number} · {set_words(entry.reps, entry.load_kg, self.units, entry.hold_s)}"
             if entry.side:
                 what += f" · {side_word(entry.side)}"
             if result.status is TapStatus.QUEUED:
