@@ -145,6 +145,11 @@ class TvWindow(QMainWindow):
         self._ended_at: int | None = None  # the gym's ns when this TV first showed WELL DONE
         self._manual_until = -1e9  # time.monotonic() until which the coach chooses by hand
         self.ask_choice = 0  # START NOW / SKIP, lit while the TV asks
+        # a class's minute is acted on at its millisecond, not up to a frame after
+        self._tt_timer = QTimer(self)
+        self._tt_timer.setSingleShot(True)
+        self._tt_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._tt_timer.timeout.connect(self.tick)
         self._show_choice()
         # the coach's menu (Esc / F5): which item is lit, and whether the class ran before
         self.menu: int | None = None
@@ -301,6 +306,10 @@ class TvWindow(QMainWindow):
             self._show_between(None)  # no class in the timetable: the TV as before
             return
         self._prepare(b)
+        if b.leads and b.action is Action.WAIT and not self._tt_timer.isActive():
+            left_ms = (round(b.occurrence.at.timestamp()) * 1_000_000_000 - now_ns) / 1e6
+            if 0 < left_ms <= 1000:
+                self._tt_timer.start(math.ceil(left_ms))
         if b.starts:
             self._start_timetabled(b, "started")
             return
@@ -609,6 +618,7 @@ class TvWindow(QMainWindow):
         self._timer.stop()
         self._edge_timer.stop()
         self._save_timer.stop()
+        self._tt_timer.stop()
         if self.audio is not None:
             self.audio.stop()
         self._board_pool.shutdown(wait=False, cancel_futures=True)
