@@ -287,3 +287,59 @@ def test_snapshot_tv_between_classes(qapp, db, db_url, tmp_path, capsys):
     assert len({image.pixel(x, y) for x in range(0, 1280, 8) for y in range(0, 720, 8)}) > 20  # drawn
     assert main(args[:7] + ["--now", "18:00"] + args[9:]) == 2
     assert "--now '18:00' is not a date and time" in capsys.readouterr().err
+
+
+def test_a_class_running_over_a_slot_takes_it_the_timetables_is_not_asked_about_after(qtbot, db):
+    save_timetable(db, Timetable(timezone=BERLIN, entries=(entry(),)))
+    tv = Tv(qtbot, db, _clock_at(local(2026, 12, 1, 17, 55)))
+    tv.key(Qt.Key.Key_PageDown)  # another class, by hand
+    tv.key(Qt.Key.Key_B)
+    assert tv.window.runner.state is RunState.RUNNING
+    tv.advance(300)  # 18:00: the TV is busy with it
+    tv.advance(1)
+    qtbot.waitUntil(lambda: [v["what"] for v in handled(db).values()] == ["another class ran"],
+                    timeout=5000)
+    tv.window.runner.end()
+    tv.window.tick()
+    tv.read()
+    tv.advance(61)
+    assert tv.between.action is Action.WAIT  # next week's, not "should have started at 18:00"
+    assert tv.between.occurrence.at == local(2026, 12, 8, 18, 0)
+
+
+def test_a_tv_following_another_rooms_class_leaves_it_for_its_own_on_the_minute(qtbot, db):
+    save_timetable(db, Timetable(timezone=BERLIN, entries=(
+        entry(room="tv-front"), entry(at="18:10", room="tv-back"))))
+    start = local(2026, 12, 1, 18, 0)
+    base = FakeClock(ns(start) - S)
+
+    def link(name):
+        return StationLink(db, name, "tv", GymClock(base, 0), measurer=lambda d, c: None,
+                           pid=os.getpid() + len(name))
+
+    front_link, back_link = link("tv-front"), link("tv-back")
+    front = Tv(qtbot, db, base, "tv-front", front_link)
+    back = Tv(qtbot, db, base, "tv-back", back_link)
+    base.advance(1)
+    front.window.tick()
+    front_link.step()
+    back_link.step()
+    back.window.tick()
+    assert back_link.view.role == "follower" and back.window.runner.state is RunState.RUNNING
+    base.advance(599)
+    for tv in (front, back):
+        tv.read()
+    front_link.step()
+    back_link.step()
+    back.window.tick()
+    assert back_link.view.role == "follower"  # 18:09:59: still following
+    base.advance(1)
+    back.window.tick()  # 18:10: its own class, led from here, from its beginning
+    assert back.window.runner.timing().anchor_ns == ns(start) + 600 * S
+    back_link.step()
+    front_link.step()
+    classes = {c.leader: c for c in running_classes(db)}
+    assert set(classes) == {"tv-front", "tv-back"} and back_link.view.role == "leader"
+    assert front.window.runner.position_ms() == 600_000  # the front room's class goes on
+    front_link.close()
+    back_link.close()

@@ -143,7 +143,7 @@ class TvWindow(QMainWindow):
         self.between: Between | None = None  # what the timetable says now (None: no timetable)
         self._prepared: tuple[tuple, Future] | None = None  # (occurrence, program, day) → runner
         self._ended_at: int | None = None  # the gym's ns when this TV first showed WELL DONE
-        self._manual_until = -1e9  # time.monotonic() until which the coach chooses by hand
+        self._manual_until = -(1 << 62)  # the gym's ns until which the coach chooses by hand
         self.ask_choice = 0  # START NOW / SKIP, lit while the TV asks
         # a class's minute is acted on at its millisecond, not up to a frame after
         self._tt_timer = QTimer(self)
@@ -285,10 +285,11 @@ class TvWindow(QMainWindow):
                 self._ended_at = tt.now_ns()
         else:
             self._ended_at = None
-        idle = (self.menu is None and time.monotonic() >= self._manual_until
+        idle = (self.menu is None and tt.now_ns() >= self._manual_until
                 and ((self.runner.state is RunState.READY and self.class_id is None)
                      or self.runner.state is RunState.ENDED))
-        if not idle or self._tt_read is None:
+        running = self.runner.state in (RunState.RUNNING, RunState.PAUSED)
+        if not (idle or running) or self._tt_read is None:
             self._show_between(None)
             return
         now_ns = tt.now_ns()
@@ -305,16 +306,41 @@ class TvWindow(QMainWindow):
         if b.occurrence is None:
             self._show_between(None)  # no class in the timetable: the TV as before
             return
+        if running:
+            self._while_running(b, now_ns)
+            return
         self._prepare(b)
-        if b.leads and b.action is Action.WAIT and not self._tt_timer.isActive():
-            left_ms = (round(b.occurrence.at.timestamp()) * 1_000_000_000 - now_ns) / 1e6
-            if 0 < left_ms <= 1000:
-                self._tt_timer.start(math.ceil(left_ms))
+        if b.leads:
+            self._arm(b, now_ns)
         if b.starts:
             self._start_timetabled(b, "started")
             return
         done_showing = self._ended_at is None or now_ns - self._ended_at >= DONE_SHOW_S * 1_000_000_000
         self._show_between(b if done_showing or (b.leads and b.action is not Action.WAIT) else None)
+
+    def _while_running(self, b: Between, now_ns: int) -> None:
+        """A class runs on this TV when its room's class is due. Following another TV's
+        class (another room's): it leaves it for its own self-starting class, on the
+        minute. Leading one (started by hand, or running over): that class took the
+        slot, so the timetable's is not asked about afterwards."""
+        self._show_between(None)
+        if not b.leads:
+            return
+        following = self.link is not None and self.link.view.role == "follower"
+        if following:
+            self._prepare(b)
+            self._arm(b, now_ns)
+            if b.starts:
+                self._start_timetabled(b, "started")
+        elif b.action in (Action.START, Action.READY, Action.ASK):
+            self._handle(b, "another class ran")
+
+    def _arm(self, b: Between, now_ns: int) -> None:
+        """Wake on the class's minute to the millisecond, not on the next repaint."""
+        if b.action is Action.WAIT and not self._tt_timer.isActive():
+            left_ms = (round(b.occurrence.at.timestamp()) * 1_000_000_000 - now_ns) / 1e6
+            if 0 < left_ms <= 1000:
+                self._tt_timer.start(math.ceil(left_ms))
 
     def _show_between(self, b: Between | None) -> None:
         if b is None or b.action is not Action.ASK or b.refusal is not None:
@@ -402,7 +428,7 @@ class TvWindow(QMainWindow):
             if b.can_start:  # the coach starts it now (early, or the one waiting for Start)
                 self._start_timetabled(b, "started")
         elif key in _NEXT or key in _BACK:  # another class, chosen by hand
-            self._manual_until = time.monotonic() + MANUAL_S
+            self._manual_until = self.timetable.now_ns() + MANUAL_S * 1_000_000_000
             self._show_between(None)
             if self.runner.state is RunState.ENDED and self._make_runner is not None:
                 t = self.runner.timeline
@@ -532,8 +558,8 @@ class TvWindow(QMainWindow):
             return
         if self.menu is None and self._between_key(key):
             return
-        if time.monotonic() < self._manual_until:
-            self._manual_until = time.monotonic() + MANUAL_S  # still choosing
+        if self.timetable is not None and self.timetable.now_ns() < self._manual_until:
+            self._manual_until = self.timetable.now_ns() + MANUAL_S * 1_000_000_000  # still choosing
         if self._choosing() and (key in _NEXT or key in _BACK):
             self.choose(1 if key in _NEXT else -1)
             return
