@@ -86,12 +86,33 @@ def texts_of(layout, role: str) -> list[str]:
 
 
 # --- Qt widget screens (kiosk, trainer) ------------------------------------------------------
-def widget_problems(window: QWidget, where: str) -> list[str]:
+#: The kiosk, read at arm's length and tapped with chalky fingers: cap height as a fraction
+#: of the window's height, by the widget's object name (else the floor), and the smallest
+#: button edge at the tablet's size (15 mm at 96 dpi), scaled with the window's height.
+KIOSK_MIN_CAP = {"question": 0.035, "next_set": 0.035, "mistake": 0.03, "log": 0.035}
+KIOSK_FLOOR = 0.019
+KIOSK_TARGET_AT_800 = 57
+
+
+def kiosk_rules(height: int) -> dict:
+    """The kiosk's sizes for :func:`widget_problems` on a window ``height`` px tall."""
+    return {"caps": KIOSK_MIN_CAP, "floor": KIOSK_FLOOR,
+            "target_px": KIOSK_TARGET_AT_800 * max(1.0, height / 800)}
+
+
+def widget_problems(window: QWidget, where: str, *, size=None, caps=None, floor: float = 0.0,
+                    target_px: float = 0.0) -> list[str]:
     """Every visible label, button and tab of ``window``: its whole text fits,
-    nothing cuts it off, and no two of them overlap."""
+    nothing cuts it off, and no two of them overlap. ``size``: the window must be
+    that size (a screen's worth: laid out bigger it would be cut off by the screen).
+    ``caps``/``floor``: each text's cap height, as a fraction of the window's height,
+    by the widget's object name; ``target_px``: the smallest button edge."""
     out = []
     boxes: list[tuple[str, QRect, QWidget]] = []
     full = window.rect()
+    if size is not None and window.size() != size:
+        out.append(f"{where}: the window is {window.width()}x{window.height()}, "
+                   f"its screen {size.width()}x{size.height()} (its contents do not fit)")
     for widget in window.findChildren(QWidget):
         if not widget.isVisibleTo(window) or widget.width() <= 1:
             continue
@@ -126,6 +147,13 @@ def widget_problems(window: QWidget, where: str) -> list[str]:
             continue
         else:
             continue
+        least = (caps or {}).get(widget.objectName(), floor)
+        cap = widget.fontMetrics().capHeight() / window.height()
+        if cap < least - 1e-6:
+            out.append(f"{name}: capitals {cap:.2%} of the height, its role needs {least:.1%}")
+        if isinstance(widget, QAbstractButton) and min(widget.width(), widget.height()) < target_px:
+            out.append(f"{name}: a {widget.width()}x{widget.height()} px target, "
+                       f"a finger needs {target_px:.0f} px")
         rect = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
         if _scrolls(widget, window):
             continue  # in a scroll area: scrolled to, not cut off

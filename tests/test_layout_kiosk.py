@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QAbstractButton
 
 from backbeat.ui.kiosk.app import VIEWS, kiosk_view
-from tests.layout_check import widget_problems
+from tests.layout_check import kiosk_rules, widget_problems
 
 LONG_NAME = "Konstantina Papadopoulous"  # 24 letters
 
@@ -31,7 +32,14 @@ def test_every_kiosk_view_fits(qtbot, size):
                 settle()
                 page = window.stack.currentWidget()
                 where = f"kiosk {view} at {size[0]}x{size[1]}{' in class' if at else ''}"
-                problems += widget_problems(window, where)
+                problems += widget_problems(window, where, size=QSize(*size),
+                                            **kiosk_rules(size[1]))
+                if view == "double-tap":  # the question and its two answers, not LOG SET
+                    log = window.log
+                    assert page is log and log.asking and not log.log_button.isVisible()
+                    assert log.question.isVisible() and log.question.text().endswith(
+                        "is this your next set?")
+                    assert log.next_set_button.isVisible() and log.mistake_button.isVisible()
                 if view == "change":
                     tiles = [t.text() for t in window.picker.grid.tiles]
                     assert tiles and page is window.picker
@@ -49,7 +57,8 @@ def test_the_exercise_picker_shows_whole_names(qtbot):
         for page in range(8):
             settle()
             seen += [t.name for t in grid.tiles]
-            problems = widget_problems(window, f"picker page {page + 1}")
+            problems = widget_problems(window, f"picker page {page + 1}", size=QSize(1280, 800),
+                                        **kiosk_rules(800))
             assert not problems, "\n".join(problems)
             grid.turn(1)
         names = {window.library.get(slug).name for slug, _ in grid.items}
@@ -92,8 +101,30 @@ def test_a_long_name_with_a_long_exercise_fits_the_log_and_the_picker(qtbot, siz
         window.open_log("lat-pulldown")  # the library's longest exercise name
         settle()
         assert LONG_NAME in window.log.athlete_label.text()
-        problems = widget_problems(window, f"log of {LONG_NAME}")
+        problems = widget_problems(window, f"log of {LONG_NAME}", size=QSize(*size),
+                                    **kiosk_rules(size[1]))
         window.show_picker()
         settle()
-        problems += widget_problems(window, f"picker of {LONG_NAME}")
+        problems += widget_problems(window, f"picker of {LONG_NAME}", size=QSize(*size),
+                                     **kiosk_rules(size[1]))
     assert not problems, "\n".join(problems)
+
+
+def test_the_double_tap_question_moves_nothing_a_finger_is_on_its_way_to(qtbot):
+    """The question takes the place of LAST SETS: the steppers and choices stay put."""
+    with kiosk_view(view="double-tap", size=QSize(1280, 800)) as window:
+        settle()
+        log = window.log
+
+        def places() -> dict:
+            return {(b.objectName(), b.text()): b.mapTo(window, b.rect().topLeft()).toTuple()
+                    for b in log.findChildren(QAbstractButton) if b.isVisibleTo(window)
+                    and b not in (log.next_set_button, log.mistake_button)}
+
+        asking = places()
+        assert log.asking and log.question.isVisible()
+        log.end_question()
+        settle()
+        assert not log.question.isVisible() and log.history_labels[0].isVisible()
+        answered = places()
+        assert {k: v for k, v in answered.items() if k[0] != "log"} == asking

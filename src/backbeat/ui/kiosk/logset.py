@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from backbeat.domain.athlete import Athlete, Caution
 from backbeat.domain.equipment import Kind, LoadMenu, warmup_ramp
@@ -148,12 +148,17 @@ class LogPage(QWidget):
             lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             hist_col.addWidget(lab)
         hist_col.addStretch(1)
-        right.addWidget(history, 1)
+        # the double-tap question takes the place of LAST SETS (it names the set it is
+        # about), right over its answers: nothing on the page moves when it comes or goes
+        self.question = Banner()
+        self.question.text_label.setProperty("role", "title")
+        self.question.text_label.setObjectName("question")
+        self.history_or_question = QStackedWidget()
+        self.history_or_question.addWidget(history)
+        self.history_or_question.addWidget(self.question)
+        right.addWidget(self.history_or_question, 1)
         main.addLayout(right, 10)
         outer.addLayout(main, 1)
-
-        self.question = Banner()  # the double-tap question, the width of the screen
-        outer.addWidget(self.question)
         bottom = QHBoxLayout()
         bottom.setSpacing(16)
         self.message = Banner()
@@ -234,6 +239,7 @@ class LogPage(QWidget):
     def ask(self, question: str) -> None:
         """The double-tap question: the LOG button gives way to two answers."""
         self.message.clear()
+        self.history_or_question.setCurrentWidget(self.question)
         self.question.show_message("caution", question)
         self.log_button.hide()
         self.undo_button.hide()
@@ -242,6 +248,7 @@ class LogPage(QWidget):
 
     def end_question(self) -> None:
         self.question.clear()
+        self.history_or_question.setCurrentIndex(0)  # LAST SETS again
         self.next_set_button.hide()
         self.mistake_button.hide()
         self.log_button.show()
