@@ -4,15 +4,17 @@ Nothing here counts time: each frame asks the runner where the class is,
 lays :func:`backbeat.engine.display.describe` of it out
 (:func:`backbeat.ui.tv.scenes.lay_out`: every text with its role, box and
 size) and paints that. What stays still — the texts, plates and fixed shapes —
-is drawn once into a cached layer when the layout changes (about once a
-second); each frame then repaints only the moving shapes (the ring, the
-breathing disc, the rest bar), over the layer.
+is drawn once into a cached layer, at the screen's own pixel density, and
+patched where the layout changes (about once a second); each frame then
+repaints only where the moving shapes (the ring, the breathing disc, the rest
+bar) changed, over the layer, for the display its region was measured for.
 """
 
 from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
@@ -24,6 +26,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPixmap,
+    QPolygonF,
     QRegion,
 )
 from PySide6.QtWidgets import QWidget
@@ -33,30 +36,38 @@ from backbeat.engine.runner import ClassRunner, RunState
 from backbeat.paths import media_path
 from backbeat.ui import theme
 from backbeat.ui.qr import paint_qr
-from backbeat.ui.tv.layout import Layout, Shape, TextBox, mmss
+from backbeat.ui.tv.layout import Layout, Shape, TextBox, metrics, mmss
 from backbeat.ui.tv.scenes import MENU_ITEMS, Scene, lay_out
 
 
 class _TextImages:
-    """Rendered text, kept up to a byte budget (least recently used out first)."""
+    """Rendered text, kept up to a byte budget (least recently used out first). Texts
+    with digits in them (the clock, the countdowns: a new one every second, seldom
+    needed again) have a budget of their own, so they never push out the words (the
+    phase words, names and cues a class shows again and again)."""
 
     BUDGET_BYTES = 48 * 1024 * 1024
+    DIGITS_BUDGET_BYTES = 16 * 1024 * 1024
 
     def __init__(self) -> None:
-        self._images: OrderedDict[tuple, QImage] = OrderedDict()
-        self._bytes = 0
+        self._pools = {False: _Pool(self.BUDGET_BYTES), True: _Pool(self.DIGITS_BUDGET_BYTES)}
+        self.made = 0  # texts rendered (not found in the cache)
 
-    def get(self, text: str, px: int, bold: bool, color: QColor) -> QImage:
-        key = (text, px, bold, color.rgba())
-        image = self._images.get(key)
+    def get(self, text: str, px: int, bold: bool, color: QColor, dpr: float = 1.0) -> QImage:
+        key = (text, px, bold, color.rgba(), dpr)
+        pool = self._pools[any(c.isdigit() for c in text)]
+        image = pool.get(key)
         if image is not None:
-            self._images.move_to_end(key)
             return image
+        self.made += 1
         font = theme.font(px, bold)
         metrics = QFontMetricsF(font)
         width = max(1, int(metrics.horizontalAdvance(text) + 2))
         height = max(1, int(metrics.height() + 1))
-        image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+        # drawn at the screen's pixel density: a 4K TV at 200 % gets 4K glyphs, not 1080p ones
+        image = QImage(math.ceil(width * dpr), math.ceil(height * dpr),
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(dpr)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
@@ -64,12 +75,30 @@ class _TextImages:
         painter.setPen(color)
         painter.drawText(QPointF(0, metrics.ascent()), text)
         painter.end()
+        pool.put(key, image)
+        return image
+
+
+class _Pool:
+    """Images by key up to a byte budget, the least recently used out first."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._images: OrderedDict[tuple, QImage] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: tuple) -> QImage | None:
+        image = self._images.get(key)
+        if image is not None:
+            self._images.move_to_end(key)
+        return image
+
+    def put(self, key: tuple, image: QImage) -> None:
         self._images[key] = image
         self._bytes += image.sizeInBytes()
-        while self._bytes > self.BUDGET_BYTES and len(self._images) > 1:
+        while self._bytes > self.budget and len(self._images) > 1:
             _, old = self._images.popitem(last=False)
             self._bytes -= old.sizeInBytes()
-        return image
 
 
 _TEXT_CACHE = _TextImages()
@@ -115,6 +144,11 @@ class TvScreen(QWidget):
         self.remote_pairing: tuple[str, str] | None = None  # (page address with code, code)
         self.between = None  # domain.timetable.Between: no class here, the timetable's next one
         self.ask_choice = 0  # the lit answer while the TV asks about a missed class
+        self._pending: Display | None = None  # what dirty_region measured: the next frame paints it
+        #: How often the still layer was drawn whole, patched, and the scene laid out: a
+        #: running set draws its layer once, patches it when a text changes (about once a
+        #: second) and lays out once a second (the layout check in the tests reads these).
+        self.counts = {"layer": 0, "patch": 0, "lay_out": 0}
 
     def display(self) -> Display:
         return describe(self.runner.now(), self.runner.timeline)
@@ -148,6 +182,7 @@ class TvScreen(QWidget):
         if key != self._layout_key or self._layout is None:
             self._layout = lay_out(scene)
             self._layout_key = key
+            self.counts["lay_out"] += 1
         return self._layout
 
     def dirty_region(self) -> QRegion:
@@ -155,9 +190,9 @@ class TvScreen(QWidget):
         last painted frame, and where the layout changed (a second, a word, a state):
         only the texts, plates and shapes that differ, not the whole screen."""
         full = QRegion(self.rect())
-        d = self.display()
+        d = self._pending = self.display()
         lay = self.layout(d)
-        if self._layer is None or self._layer.size() != self.size() or self._painted is None:
+        if not self._layer_fits() or self._painted is None:
             return full
         u = lay.u
         region = QRegion()
@@ -174,14 +209,17 @@ class TvScreen(QWidget):
 
     # --- painting ---------------------------------------------------------------
     def paintEvent(self, event) -> None:
-        d = self.display()
+        # the display the repaint region was measured for (a moment ago, this tick), so
+        # the region covers exactly what changes; a paint nobody measured asks the clock
+        d, self._pending = self._pending or self.display(), None
         self.last_display = d
         lay = self.layout(d)
-        if self._layer is None or self._layer.size() != self.size():
+        if not self._layer_fits():
             self._layer = self._draw_layer(lay, d)
         elif self._layer_key != self._layout_key:
             changed = _difference(self._layer_layout, lay)
             self._draw_into(self._layer, lay, d, changed)
+            self.counts["patch"] += 1
             if not event.region().contains(changed.boundingRect()):
                 self.update(changed)  # painted for another reason: show the change too
         self._layer_key, self._layer_layout = self._layout_key, lay
@@ -189,7 +227,13 @@ class TvScreen(QWidget):
         p = QPainter(self)
         p.setClipRegion(region)
         bounds = region.boundingRect()
-        p.drawImage(bounds, self._layer, bounds)
+        dpr = self._layer.devicePixelRatio()
+        if dpr == 1.0:
+            p.drawImage(bounds, self._layer, bounds)
+        else:  # the layer's own pixels, one to one with the screen's
+            p.drawImage(QRectF(bounds), self._layer,
+                        QRectF(bounds.x() * dpr, bounds.y() * dpr, bounds.width() * dpr,
+                               bounds.height() * dpr))
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         for shape in lay.shapes:
             if shape.moves and region.intersects(_grow(shape.rect, lay.u).toAlignedRect()):
@@ -197,7 +241,7 @@ class TvScreen(QWidget):
         for item in lay.texts:
             if item.over_shape and region.intersects(item.rect.toAlignedRect()):
                 color = theme.BACKGROUND if _disc_behind_digits(d) else item.color
-                _draw_text(p, item, color)
+                _draw_text(p, item, color, dpr)
         p.end()
         self._painted = d
         if self.on_first_frame is not None:
@@ -209,9 +253,18 @@ class TvScreen(QWidget):
         """Whether a frame has been painted yet."""
         return self._painted is not None
 
+    def _layer_fits(self) -> bool:
+        """The still layer is there, for this size and pixel density."""
+        return (self._layer is not None
+                and self._layer.deviceIndependentSize().toSize() == self.size()
+                and self._layer.devicePixelRatio() == self.devicePixelRatioF())
+
     def _draw_layer(self, lay: Layout, d: Display) -> QImage:
-        image = QImage(self.size(), QImage.Format.Format_RGB32)
+        dpr = self.devicePixelRatioF()
+        image = QImage(self.size() * dpr, QImage.Format.Format_RGB32)
+        image.setDevicePixelRatio(dpr)
         self._draw_into(image, lay, d, None)
+        self.counts["layer"] += 1
         return image
 
     def _draw_into(self, image: QImage, lay: Layout, d: Display, region: QRegion | None) -> None:
@@ -222,20 +275,28 @@ class TvScreen(QWidget):
             p.setClipRegion(region)
             p.fillRect(region.boundingRect(), theme.BACKGROUND)
         else:
-            p.fillRect(image.rect(), theme.BACKGROUND)
+            p.fillRect(QRect(0, 0, lay.width, lay.height), theme.BACKGROUND)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         u = lay.u
+
+        def touched(rect: QRectF) -> bool:  # what lies outside the region is clipped away anyway
+            return region is None or region.intersects(rect.toAlignedRect())
+
         for plate in lay.plates:
+            edge = 0.35 * u + 2
+            if not touched(plate.rect.adjusted(-edge, -edge, edge, edge)):
+                continue
             p.setPen(QPen(plate.border, 0.35 * u) if plate.border else Qt.PenStyle.NoPen)
             p.setBrush(plate.color)
             p.drawRoundedRect(plate.rect, plate.radius, plate.radius)
         for shape in lay.shapes:
-            self._still(p, shape, d, u)
+            if touched(_grow(shape.rect, u)):
+                self._still(p, shape, d, u)
         for item in lay.texts:
             if not item.over_shape and (region is None
                                         or region.intersects(item.rect.toAlignedRect())):
-                _draw_text(p, item, item.color)
+                _draw_text(p, item, item.color, image.devicePixelRatio())
         p.end()
 
     # --- shapes -----------------------------------------------------------------
@@ -299,20 +360,34 @@ class TvScreen(QWidget):
 def _arc_path(r: QRectF, stroke: float, left: float) -> QPainterPath:
     """The ring's coloured part: from 12 o'clock anticlockwise over ``left`` of the turn,
     with its corners on whole degrees, so the part that stays from one frame to the
-    next is drawn with the very same edges."""
+    next is drawn with the very same edges (the corners are worked out once a ring)."""
     span = 360.0 * left
-    angles = [float(a) for a in range(0, int(span))] + [span]
+    outer_pts, inner_pts = _ring_corners(r.x(), r.y(), r.width(), r.height(), stroke)
+    whole = int(span)
     c, outer, inner = r.center(), r.width() / 2 + stroke / 2, r.width() / 2 - stroke / 2
+    rad = math.radians(90 + span)
+    cos, sin = math.cos(rad), math.sin(rad)
+    end_out = QPointF(c.x() + outer * cos, c.y() - outer * sin)
+    end_in = QPointF(c.x() + inner * cos, c.y() - inner * sin)
+    points = [*outer_pts[:whole], end_out, end_in, *reversed(inner_pts[:whole])]
     path = QPainterPath()
-    for i, a in enumerate(angles):
-        rad = math.radians(90 + a)
-        point = QPointF(c.x() + outer * math.cos(rad), c.y() - outer * math.sin(rad))
-        path.moveTo(point) if i == 0 else path.lineTo(point)
-    for a in reversed(angles):
-        rad = math.radians(90 + a)
-        path.lineTo(QPointF(c.x() + inner * math.cos(rad), c.y() - inner * math.sin(rad)))
+    path.addPolygon(QPolygonF(points))
     path.closeSubpath()
     return path
+
+
+@lru_cache(maxsize=16)
+def _ring_corners(x: float, y: float, w: float, h: float, stroke: float
+                  ) -> tuple[tuple[QPointF, ...], tuple[QPointF, ...]]:
+    """The ring's outer and inner corners on each whole degree from 12 o'clock."""
+    r = QRectF(x, y, w, h)
+    c, outer, inner = r.center(), r.width() / 2 + stroke / 2, r.width() / 2 - stroke / 2
+    outs, ins = [], []
+    for a in range(360):
+        rad = math.radians(90 + float(a))
+        outs.append(QPointF(c.x() + outer * math.cos(rad), c.y() - outer * math.sin(rad)))
+        ins.append(QPointF(c.x() + inner * math.cos(rad), c.y() - inner * math.sin(rad)))
+    return tuple(outs), tuple(ins)
 
 
 def _pieces(lay: Layout) -> dict[tuple, QRectF]:
@@ -379,13 +454,7 @@ def _changed(shape: Shape, before: Display, now: Display, u: float) -> QRegion:
         if r0 == r1:
             return QRegion()
         c = r.center()
-        outer = QRectF(c.x() - r1 - edge, c.y() - r1 - edge, 2 * (r1 + edge), 2 * (r1 + edge))
-        region = QRegion(outer.toAlignedRect(), QRegion.RegionType.Ellipse)
-        inner_r = r0 - edge - 1
-        if inner_r > 4:
-            inner = QRectF(c.x() - inner_r, c.y() - inner_r, 2 * inner_r, 2 * inner_r)
-            region -= QRegion(inner.toAlignedRect(), QRegion.RegionType.Ellipse)
-        return region
+        return _annulus(c.x(), c.y(), r0 - edge - 1, r1 + edge, max(8, round(u * 0.75)))
     if shape.kind == "bar":
         x0, x1 = sorted(r.x() + r.width() * (1.0 - p) for p in (before.progress, now.progress))
         if x0 == x1:
@@ -394,18 +463,43 @@ def _changed(shape: Shape, before: Display, now: Display, u: float) -> QRegion:
     return QRegion(_grow(r, u).toAlignedRect())  # media: its frame may change any time
 
 
+def _annulus(cx: float, cy: float, r_in: float, r_out: float, band: int) -> QRegion:
+    """Every pixel between two circles (and a few more): a rectangle or two a band of
+    rows ``band`` tall — a region of a hundred-odd rectangles, not one a row."""
+    rects = []
+    y, end = math.floor(cy - r_out), math.ceil(cy + r_out) + 1
+    while y < end:
+        y1 = min(end, y + band)
+        far = max(abs(y - cy), abs(y1 - cy))  # the band's rows farthest from and nearest to the centre
+        near = 0.0 if y <= cy <= y1 else min(abs(y - cy), abs(y1 - cy))
+        xo = math.sqrt(max(0.0, r_out * r_out - near * near))
+        left, width = math.floor(cx - xo), math.ceil(cx + xo) - math.floor(cx - xo) + 1
+        if r_in > far:  # the inner circle spans the band: its two sides
+            xi = math.sqrt(r_in * r_in - far * far)
+            side = math.ceil(xo - xi) + 2
+            rects.append(QRect(left, y, side, y1 - y))
+            rects.append(QRect(left + width - side, y, side, y1 - y))
+        else:
+            rects.append(QRect(left, y, width, y1 - y))
+        y = y1
+    region = QRegion()
+    for rect in rects:
+        region += rect
+    return region
+
+
 def _grow(rect: QRectF, u: float) -> QRectF:
     """A moving shape's rect with room for its stroke (the ring's pen is centred on it)."""
     return rect.adjusted(-1.6 * u, -1.6 * u, 1.6 * u, 1.6 * u)
 
 
-def _draw_text(p: QPainter, item: TextBox, color: QColor) -> None:
+def _draw_text(p: QPainter, item: TextBox, color: QColor, dpr: float = 1.0) -> None:
     # Large glyphs are drawn as paths; a cached image of each line is blitted instead
     # (texts change at a reading pace, frames at 60 Hz).
     line_h = item.line_height
     for i, line in enumerate(item.lines):
-        image = _TEXT_CACHE.get(line, item.px, item.bold, color)
-        lw = QFontMetricsF(theme.font(item.px, item.bold)).horizontalAdvance(line)
+        image = _TEXT_CACHE.get(line, item.px, item.bold, color, dpr)
+        lw = metrics(item.px, item.bold).horizontalAdvance(line)
         if item.align == "center":
             x = item.rect.x() + (item.rect.width() - lw) / 2
         elif item.align == "right":

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QRegion, QScreen
 from PySide6.QtWidgets import QMainWindow
 
 from backbeat.domain.timetable import Action, Between, between, from_ns
@@ -173,6 +173,7 @@ class TvWindow(QMainWindow):
         self._edge_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._edge_timer.timeout.connect(self._at_edge)
         self._edge_for: tuple | None = None
+        self._region = QRegion()  # what the last tick asked to be repainted
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(SAVE_EVERY_MS)
         self._save_timer.timeout.connect(self.save_now)
@@ -232,8 +233,9 @@ class TvWindow(QMainWindow):
         if self.remote_server is not None:
             code = self.remote_server.pairing.current().code
             self.screen_widget.remote_pairing = (self.remote_server.pairing_url(code), code)
-        # only what moves, unless a text or the state changed (then everything)
-        self.screen_widget.update(self.screen_widget.dirty_region())
+        # only what moves, and where a text or the state changed
+        self._region = self.screen_widget.dirty_region()
+        self.screen_widget.update(self._region)
         edge = (now.segment.index, now.epoch)
         if (now.state is RunState.RUNNING and now.segment_left_ms < 2 * REPAINT_MS
                 and edge != self._edge_for):
@@ -242,7 +244,9 @@ class TvWindow(QMainWindow):
 
     def _at_edge(self) -> None:
         self.tick()
-        self.screen_widget.repaint()  # now, not when the event loop next gets round to it
+        # now, not when the event loop next gets round to it; what changed, not the whole
+        # screen (a 4K frame blitted whole costs more than the frame's budget)
+        self.screen_widget.repaint(self._region)
 
     def _follow_link(self) -> None:
         """Take up the shared class as the store has it (read off this thread by the link)."""
