@@ -454,7 +454,7 @@ def _changed(shape: Shape, before: Display, now: Display, u: float) -> QRegion:
         if r0 == r1:
             return QRegion()
         c = r.center()
-        return _annulus(c.x(), c.y(), r0 - edge - 1, r1 + edge, max(8, round(u * 0.75)))
+        return _annulus(c.x(), c.y(), r0 - edge - 1, r1 + edge, max(24, round(1.5 * u)))
     if shape.kind == "bar":
         x0, x1 = sorted(r.x() + r.width() * (1.0 - p) for p in (before.progress, now.progress))
         if x0 == x1:
