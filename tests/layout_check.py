@@ -130,8 +130,12 @@ def widget_problems(window: QWidget, where: str, *, size=None, caps=None, floor:
                 for word in text.split():
                     if m.horizontalAdvance(word) > cr.width() + 1:
                         out.append(f"{name}: the word {word!r} is wider than its box")
-            elif widget.sizeHint().width() > widget.width() + 1:  # rich text measured as shown
-                out.append(f"{name}: needs {widget.sizeHint().width()} px, has {widget.width()}")
+            else:
+                if widget.sizeHint().width() > widget.width() + 1:  # rich text measured as shown
+                    out.append(f"{name}: needs {widget.sizeHint().width()} px, has {widget.width()}")
+                if m.height() > cr.height() + 1:
+                    out.append(f"{name}: its letters need {m.height()} px of height, it has "
+                               f"{cr.height()}")
         elif isinstance(widget, QAbstractButton):
             text = widget.text()
             if not text:

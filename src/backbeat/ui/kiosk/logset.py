@@ -30,6 +30,43 @@ from backbeat.ui.kiosk.widgets import Banner, ChoiceRow, Stepper, button, label
 HISTORY_ROWS = 4
 
 
+class _History(QFrame):
+    """LAST SETS: the rows that fit its height whole (the newest first); the others
+    are left out, never squeezed under their letters (a long caution above it leaves
+    less room)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setProperty("role", "panel")
+        # it takes the room the page has left, whatever its rows would like
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(16, 10, 16, 10)
+        col.setSpacing(2)
+        self.caption = label("LAST SETS", "caption")
+        col.addWidget(self.caption)
+        self.rows = [label("", "history") for _ in range(HISTORY_ROWS)]
+        for lab in self.rows:  # long lines are cut, never widen the screen
+            lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            col.addWidget(lab)
+        col.addStretch(1)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        col = self.layout()
+        margins = col.contentsMargins()
+        room = self.height() - margins.top() - margins.bottom() - self.caption.sizeHint().height()
+        for i, lab in enumerate(self.rows):
+            need = lab.sizeHint().height() + col.spacing()
+            show = (i == 0 or bool(lab.text())) and room >= need
+            lab.setVisible(show)
+            if show:
+                room -= need
+
+
 @dataclass
 class SetForm:
     """What the athlete is about to log (load in kg)."""
@@ -137,17 +174,8 @@ class LogPage(QWidget):
         self.form_row.changed.connect(lambda v: setattr(self.form, "form", v))
         right.addWidget(self.effort_row)
         right.addWidget(self.form_row)
-        history = QFrame()
-        history.setProperty("role", "panel")
-        hist_col = QVBoxLayout(history)
-        hist_col.setContentsMargins(16, 10, 16, 10)
-        hist_col.setSpacing(2)
-        hist_col.addWidget(label("LAST SETS", "caption"))
-        self.history_labels = [label("", "history") for _ in range(HISTORY_ROWS)]
-        for lab in self.history_labels:  # long lines are cut, never widen the screen
-            lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            hist_col.addWidget(lab)
-        hist_col.addStretch(1)
+        history = _History()
+        self.history_labels = history.rows
         # the double-tap question takes the place of LAST SETS (it names the set it is
         # about), right over its answers: nothing on the page moves when it comes or goes
         self.question = Banner()
@@ -262,6 +290,7 @@ class LogPage(QWidget):
             lab.setText(self.describe(row, today) if row else "")
         if not rows:
             self.history_labels[0].setText("No sets logged yet")
+        self.history_or_question.widget(0).fit()
 
     def describe(self, row: LoggedSet, today) -> str:
         local = row.logged_at.astimezone()
