@@ -111,6 +111,7 @@ class TvWindow(QMainWindow):
         self.screen_widget.resume_offer = resume_offer
         self._last_key: tuple | None = None
         self._audio_key: tuple | None = None
+        self._start_sent = False  # this TV asked the store to start a class it has no id of yet
         # before the class starts, next/back (keyboard or clicker) choose the class
         self.classes = classes or []
         self._make_runner = make_runner
@@ -256,6 +257,7 @@ class TvWindow(QMainWindow):
         if view.class_id is not None and view.timing is not None:
             if view.class_id != self.class_id:
                 self.class_id = self.session_id = view.class_id
+                self._start_sent = False
                 self._stop_sent = view.timing.state is ClassState.ENDED
                 self.resume_offer = self.screen_widget.resume_offer = None
                 t = self.runner.timeline
@@ -521,8 +523,10 @@ class TvWindow(QMainWindow):
             name = "stop"
         starting = r.state is RunState.READY and name == "resume" and self.class_id is None
         event = apply_command(r, name, seconds)
-        if self.link is not None and self.class_id is not None:
-            self.link.record(event)  # every other screen takes it from the store
+        if self.link is not None and (self.class_id is not None or self._start_sent):
+            # every other screen takes it from the store; one pressed before the store has
+            # the class this TV started follows the start in the link's queue, not lost
+            self.link.record(event)
         if name == "resume":
             declined, self.resume_offer = self.resume_offer, None
             self.screen_widget.resume_offer = None
@@ -530,6 +534,7 @@ class TvWindow(QMainWindow):
                 self.link.decline(declined["info"])  # started afresh: the interrupted class stops
         if starting and self._on_start is not None:
             self.session_id = self._on_start(r)
+            self._start_sent = self.link is not None
         self._show_choice()
         self.tick()
 
