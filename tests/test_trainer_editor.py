@@ -27,7 +27,10 @@ def editor(qtbot, db):
     qtbot.addWidget(widget)
     widget.resize(1400, 900)
     widget.show()
-    return widget
+    yield widget
+    worker = widget.speech._worker  # a save makes its spoken names with espeak-ng, off the GUI thread:
+    if worker is not None:  # slow on a busy machine, and not this test's leak
+        worker.join(60)
 
 
 def type_into(qtbot, field, text):
