@@ -22,6 +22,7 @@ KNOBS = {
     "BENCH_EAR_S": "audio: class seconds played into the paced sink per run (default 30)",
     "BENCH_REAL_S": "tv: length of the real-clock drift run in seconds (default 600)",
     "BENCH_KIOSK_RUNS": "kiosk: paced latency runs (default: BENCH_RUNS)",
+    "BENCH_GYM_MINUTES": "gym: minutes of the follower-vs-leader phase measure (default 10)",
 }
 
 

@@ -149,6 +149,46 @@ def test_three_stations_claiming_at_once_give_one_leader(backend, db, request):
     append_event(database, class_id, Event("stop", T0 + S), station="test")
 
 
+def test_on_postgres_a_notification_wakes_a_follower_and_a_kiosk_long_before_the_poll(pg_db):
+    """LISTEN/NOTIFY is what brings a pause: with the poll (and the heartbeat, which
+    also steps the link) 30 s apart, a pause still reaches both links within 2 s."""
+    from backbeat.store.gymclock import measure
+
+    clock = GymClock()
+    measure(pg_db, clock)
+    leader = StationLink(pg_db, "tv-lead-notify", "tv", clock).start()  # beats: the lead stays
+    leader.start_class("Precision Back", 1, clock.now_ns())
+    slow = {"poll_s": 30.0, "heartbeat_s": 30.0}
+    links = [leader]
+    try:
+        _until(lambda: leader.view.role == "leader")
+        follower = StationLink(pg_db, "tv-follow-notify", "tv", GymClock(), **slow).start()
+        links.append(follower)
+        kiosk = StationLink(pg_db, "kiosk-notify", "kiosk", GymClock(), **slow).start()
+        links.append(kiosk)
+        class_id = leader.view.class_id
+        _until(lambda: follower.view.role == "follower" and kiosk.view.class_id == class_id)
+        for cmd, state in (("pause", ClassState.PAUSED), ("resume", ClassState.RUNNING)) * 2:
+            send_command(pg_db, cmd, clock, station="test", class_id=class_id)
+            sent = time.monotonic()
+            _until(lambda s=state: all(v.timing is not None and v.timing.state is s
+                                       for v in (follower.view, kiosk.view)), timeout=2.0)
+            assert time.monotonic() - sent < 2.0
+        assert follower.view.role == "follower"
+    finally:
+        for link in reversed(links):
+            link.close()
+        for info in running_classes(pg_db):
+            append_event(pg_db, info.id, Event("stop", clock.now_ns()), station="test")
+
+
+def _until(predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
 def test_a_tv_started_after_its_leader_died_offers_to_resume(gym):
     a = gym.station("tv-1")
     a.start_class("Precision Back", 1, gym.base.now_ns())
@@ -176,7 +216,7 @@ def test_the_database_away_leaves_the_class_running_and_the_follower_not_in_step
     def away(*_a, **_k):
         raise OSError("server closed the connection")
 
-    monkeypatch.setattr(link_module, "class_revisions", away)
+    monkeypatch.setattr(link_module, "changed_classes", away)
     gym.advance(5)
     vb = b.step()
     assert not vb.in_step and vb.error and vb.role == "follower"

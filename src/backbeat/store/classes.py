@@ -123,6 +123,24 @@ def class_revisions(db: Database) -> dict[int, tuple[int, str | None]]:
             .where(ClassSessionRow.state != ClassState.ENDED.value))}
 
 
+def changed_classes(db: Database, known: dict[int, tuple[int, str | None]]
+                    ) -> tuple[dict[int, tuple[int, str | None]], list[ClassInfo]]:
+    """One read (one connection, one transaction): each class not stopped with its
+    revision and leader, and in full (row and events) those not as ``known``."""
+    with db.read() as s:
+        revisions = {r.id: (r.revision, r.leader) for r in s.execute(
+            select(ClassSessionRow.id, ClassSessionRow.revision, ClassSessionRow.leader)
+            .where(ClassSessionRow.state != ClassState.ENDED.value))}
+        moved = [c for c, seen in revisions.items() if known.get(c) != seen]
+        if not moved:
+            return revisions, []
+        rows = s.execute(select(ClassSessionRow, ProgramRow.name)
+                         .join(ProgramRow, ProgramRow.id == ClassSessionRow.program_id)
+                         .where(ClassSessionRow.id.in_(moved), ClassSessionRow.start_ns.is_not(None))
+                         .order_by(ClassSessionRow.id)).all()
+        return revisions, [_info(s, row, name) for row, name in rows]
+
+
 class Conflict(RuntimeError):
     """Another station appended first: read again and retry."""
 

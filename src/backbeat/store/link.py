@@ -14,10 +14,13 @@ background thread, so no frame ever waits for the store. Each :meth:`step`:
    compare-and-set in the store: of several claimants exactly one wins); a
    leader that finds another station leading follows.
 
-On PostgreSQL a listener thread waits on ``LISTEN backbeat_class`` and wakes
-the step at once; the poll (``POLL_S``) is the safety net for a missed
-notification. On SQLite the poll is short. The rules it applies are
-``engine/gymclass.py``'s.
+On PostgreSQL a listener thread (its own connection, in autocommit) waits on
+``LISTEN backbeat_class`` and wakes the step at once; the step reads the
+classes in one transaction and publishes what changed before anything else
+(who leads, the TVs' heartbeats, its own heartbeat, the clock), so a pause is
+on the screens a few round trips after its commit. The poll (``POLL_S``) is
+the safety net for a missed notification. On SQLite the poll is short. The
+rules it applies are ``engine/gymclass.py``'s.
 """
 
 from __future__ import annotations
@@ -44,8 +47,8 @@ from backbeat.store.classes import (
     CHANNEL,
     ClassInfo,
     append_event,
+    changed_classes,
     claim_lead,
-    class_revisions,
     class_timeline,
     load_class,
     start_class,
@@ -218,9 +221,11 @@ class StationLink:
 
     def _run(self) -> None:
         while not self._stop:
+            # cleared before the step, not after the wait: a wake that comes while the
+            # step runs (or just as the wait times out) brings the next step at once
+            self._wake.clear()
             self.step()
             self._wake.wait(min(self.poll_s, self.heartbeat_s))
-            self._wake.clear()
 
     def _listen(self) -> None:
         """PostgreSQL: wake the step on every class change (reconnecting when the server returns)."""
@@ -233,8 +238,8 @@ class StationLink:
                 with psycopg.connect(conninfo, autocommit=True, connect_timeout=3) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self._wake.set()  # anything missed while not listening
-                    while not self._stop:
-                        for _ in conn.notifies(timeout=0.5, stop_after=1):
+                    while not self._stop:  # back every 0.5 s to see whether to stop
+                        for _ in conn.notifies(timeout=0.5):
                             self._wake.set()
             except Exception:  # the server is away: the poll carries on; listen again soon
                 if not self._stop:
@@ -274,11 +279,12 @@ class StationLink:
             self._run_jobs()
             if final:
                 return self.view
+            self._poll()
+            self._publish(None)  # before the heartbeat and the clock: they can wait
             now_local = self.clock.local.now_ns()
             if now_local - self._measured_at >= self.reestimate_s * 1e9:
                 self._measure(self.db, self.clock)
                 self._measured_at = now_local
-            self._poll()
             if self.clock.now_ns() - self._beat_at >= self.heartbeat_s * 1e9:
                 self._beat()
         except Exception as exc:  # the store is away: the screen runs on from the last anchor
@@ -341,13 +347,10 @@ class StationLink:
 
     def _running(self) -> list[ClassInfo]:
         """Every class not stopped; events are read again only for a class that changed."""
-        revisions = class_revisions(self.db)
-        for class_id, (revision, leader) in revisions.items():
-            cached = self._cache.get(class_id)
-            if cached is None or (cached.revision, cached.leader) != (revision, leader):
-                info = load_class(self.db, class_id)
-                if info is not None:
-                    self._cache[class_id] = info
+        revisions, moved = changed_classes(
+            self.db, {c: (info.revision, info.leader) for c, info in self._cache.items()})
+        for info in moved:
+            self._cache[info.id] = info
         for class_id in [c for c in self._cache if c not in revisions]:
             del self._cache[class_id]
         return [self._cache[c] for c in sorted(revisions) if c in self._cache]
@@ -357,10 +360,14 @@ class StationLink:
         running = self._running()
         if self._reachable_since is None:
             self._reachable_since = now
-        if self.class_id is not None:
+        self._classes = tuple(running)
+        if self.class_id is not None and self.kind == "tv":
+            was = self._info
             info = next((c for c in running if c.id == self.class_id), None) or load_class(self.db, self.class_id)
             self._info = info
-            if info is not None and self.kind == "tv" and info.state != ClassState.ENDED.value:
+            if info is not None and info.state != ClassState.ENDED.value:
+                if was is not None and (was.id, was.leader) == (info.id, info.leader):
+                    self._publish(None)  # a pause, a step: on the screen now; who leads is read next
                 self._lead_or_follow(info, now)
             if info is None or info.state == ClassState.ENDED.value:
                 self.role = None
@@ -368,7 +375,6 @@ class StationLink:
                     self.class_id = self._info = None  # a new class started: free to join it
         if self.class_id is None and self.kind == "tv" and self.join and not self._jobs:
             self._join(running, now)
-        self._classes = tuple(running)
         self._offline = False
         if self.kind == "kiosk":
             self._kiosk_class(running, now)
@@ -418,10 +424,17 @@ class StationLink:
         self.class_id = self.bound if self.bound is not None else (ids[0] if len(ids) == 1 else None)
         info = next((c for c in running if c.id == self.class_id), None)
         self._info = info
-        self._timeline = None
-        if info is not None:
-            self._timeline = class_timeline(self.db, info.program, info.day, info.timing.extension_map)
-            self._offline = tv_offline(tv_last_seen(self.db, info.id, info.leader), now)
+        if info is None:
+            self._timeline = self._timeline_for = None
+            return
+        placed = (info.id, info.program, info.day, tuple(sorted(info.timing.extension_map.items())))
+        if placed == self._timeline_for:
+            self._offline = self._was_offline
+            self._publish(None)  # the timeline it has still fits: the change is shown now
+        # the compiled day (its cache asks whether the program was edited), then the TVs
+        self._timeline = class_timeline(self.db, info.program, info.day, info.timing.extension_map)
+        self._timeline_for = placed
+        self._offline = self._was_offline = tv_offline(tv_last_seen(self.db, info.id, info.leader), now)
 
     def _beat(self) -> None:
         now = self.clock.now_ns()
@@ -441,6 +454,8 @@ class StationLink:
     _offer_at: int | None = None
     _classes: tuple[ClassInfo, ...] = ()
     _offline = False
+    _was_offline = False
+    _timeline_for: tuple | None = None
 
     def _publish(self, error: str | None) -> None:
         info = self._info if self.class_id is not None else None
