@@ -34,24 +34,23 @@ def _gym(tmp: Path):
     from backbeat.domain.pin import hash_pin
     from backbeat.engine.timeline import ClassPlan
     from backbeat.store.athletes import add_athlete, list_athletes
+    from backbeat.store.classes import start_class
     from backbeat.store.demo import check_in_demo_athletes, ensure_demo
     from backbeat.store.library import load_library
-    from backbeat.store.live import save_live_state
     from backbeat.store.programs import load_program
     from backbeat.store.seed import open_database
-    from backbeat.store.sessions import start_session
 
     db = open_database(f"sqlite:///{tmp / 'stall.db'}")
     ensure_demo(db, weeks=2)
     check_in_demo_athletes(db)
     add_athlete(db, "Zoe", pin_hash=hash_pin("2468"))
-    session = start_session(db, "Precision Back", 2)
     timeline = ClassPlan(load_program(db, "Precision Back"), 2, load_library(db)).timeline()
     seg = next(s for s in timeline.segments
                if s.exercise == "weighted-hyperextension" and s.kind == "work")
     rest = next(s for s in timeline.segments[seg.index:] if s.kind == "rest")
-    save_live_state(db, "tv", {"program": "Precision Back", "day": 2, "position_ms": seg.start_ms,
-                               "state": "paused", "extensions": {}, "session_id": session}, 0)
+    # the TV's class, paused on the hyperextension (a stored class is its class session)
+    session = start_class(db, "Precision Back", 2, at_ns=time.time_ns(), leader="tv",
+                          position_ms=seg.start_ms, paused=True)
     return db, {a.name: a.id for a in list_athletes(db)}, session, timeline, rest
 
 

@@ -388,15 +388,16 @@ class TapSender:
                 job = None
             if job is StopIteration:
                 return
+            clear = False  # nothing waits on this kiosk (so a tap need not look again)
             try:
-                self._deliver_queued()
+                clear = self._deliver_queued()
             except Exception as exc:  # the sender must outlive any one failure
                 self.on_result(TapResult(TapOp.DELIVER, "", TapStatus.DELIVERED, f"{type(exc).__name__}: {exc}",
                                          pending=self.waiting()))
             if job is not None:
                 op, key, tapped = job
                 try:
-                    self._send(op, key, tapped)
+                    self._send(op, key, tapped, clear=clear)
                 except Exception as exc:  # still answered, and still kept
                     self._queue(op, key, tapped, f"not saved yet ({type(exc).__name__}: {exc})")
 
@@ -431,8 +432,8 @@ class TapSender:
                                          pending=self.waiting(), count=sent))
         return self.waiting() == 0
 
-    def _send(self, op: dict, key: str, tapped: float) -> None:
-        if self.waiting():  # older taps wait: this one queues behind them
+    def _send(self, op: dict, key: str, tapped: float, *, clear: bool = False) -> None:
+        if not clear and self.waiting():  # older taps wait: this one queues behind them
             self._queue(op, key, tapped, "earlier taps are still waiting for the database")
             return
         try:
