@@ -119,12 +119,6 @@ class Replay:
         self.w._last_touch = self.clock()
 
     # --- the operations ----------------------------------------------------------------
-    def touch(self) -> None:
-        """A finger on the screen (the taps here are calls, not presses: the kiosk's
-        idle return, 45 s after the last press, would otherwise come mid-tap at the
-        first tick of the real timer after a long wait)."""
-        self.w._last_touch = self.clock()
-
     def check_in(self, name: str) -> None:
         self.touch()
         w, aid = self.w, self.ids[name]
