@@ -158,3 +158,12 @@ def test_the_trainer_logs_a_forgotten_set_and_sees_where_each_set_belongs(db, ta
     widget.log_reps.setText("-1")
     assert not widget.log_set() and "reps" in widget.message.text()
     assert count_logs(db) == before and widget.sets.rowCount() == 2
+    # a timed hold (done as a substitute) is logged in seconds held
+    widget.log_exercise.setCurrentIndex(widget.log_exercise.findData("scapular-retraction-hold"))
+    assert widget.log_reps_caption.text() == "Seconds held"
+    widget.log_reps.setText("40")
+    assert widget.log_set()
+    cells = [widget.sets.item(0, c).text() for c in range(widget.sets.columnCount())]
+    assert cells[1] == "Scapular retraction hold" and cells[4] == "40 s hold"
+    widget.log_exercise.setCurrentIndex(widget.log_exercise.findData("face-pull"))
+    assert widget.log_reps_caption.text() == "Reps"

@@ -44,10 +44,11 @@ from backbeat.domain.screening import MOBILITY_TESTS, Findings, Mobility
 from backbeat.domain.setcount import OPEN_GYM
 from backbeat.domain.setlog import (
     Units,
-    format_load,
+    is_hold,
     kg_to_units,
     loggable_exercises,
     parse_load,
+    set_words,
     units_of,
     units_to_kg,
 )
@@ -283,6 +284,8 @@ class AthletesTab(QWidget):
         self.log_exercise = QComboBox()
         self.log_reps = QLineEdit("8")
         self.log_reps.setMaximumWidth(60)
+        self.log_reps_caption = QLabel("Reps")  # a timed hold: "Seconds held"
+        self.log_exercise.currentIndexChanged.connect(self._log_counted)
         self.log_load = QLineEdit()
         self.log_load.setPlaceholderText("e.g. 12.5kg or 25lb")
         self.log_side = QComboBox()
@@ -294,10 +297,10 @@ class AthletesTab(QWidget):
         self.log_check_in = QCheckBox("check in for the class")
         self.log_button = QPushButton("Log set")
         self.log_button.clicked.connect(self.log_set)
-        for caption, widget in (("Exercise", self.log_exercise), ("Reps", self.log_reps),
+        for caption, widget in (("Exercise", self.log_exercise), (self.log_reps_caption, self.log_reps),
                                 ("Load", self.log_load), ("Side", self.log_side),
                                 ("RPE", self.log_rpe), ("Form", self.log_form)):
-            row.addWidget(QLabel(caption))
+            row.addWidget(caption if isinstance(caption, QLabel) else QLabel(caption))
             row.addWidget(widget, 2 if widget is self.log_exercise else 0)
         row.addWidget(self.log_check_in)
         row.addWidget(self.log_button)
@@ -426,6 +429,9 @@ class AthletesTab(QWidget):
         if self.log_exercise.count() == 0:
             for slug in loggable_exercises(self.library):
                 self.log_exercise.addItem(self.library.get(slug).name, slug)
+            for ex in self.library.exercises:  # timed holds, done as substitutes: seconds held
+                if is_hold(ex):
+                    self.log_exercise.addItem(f"{ex.name} (hold)", ex.slug)
         rows = latest_logs(self.context.db, self.athlete.id) if self.athlete else []
         units = units_of(get_setting(self.context.db, "units"))
         self.sets.setRowCount(len(rows))
@@ -433,13 +439,22 @@ class AthletesTab(QWidget):
             replaced = self.library.get(x.replaces) if x.replaces else None
             cells = [f"{x.logged_at.astimezone():%d %b %H:%M}", self._name(x.exercise),
                      str(x.set_number or ""), x.side or "",
-                     f"{x.reps} × {format_load(x.load_kg, units)}",
+                     set_words(x.reps, x.load_kg, units, x.hold_s),
                      "" if x.effort is None else f"{x.effort:g}",
                      "" if x.form is None else str(x.form),
                      f"class #{x.session_id}" if x.session_id else OPEN_GYM, x.station,
                      replaced.name if replaced else (x.replaces or "")]
             for c, text in enumerate(cells):
                 self.sets.setItem(r, c, QTableWidgetItem(text))
+
+    def _logging_hold(self) -> bool:
+        slug = self.log_exercise.currentData()
+        exercise = self.library.get(slug) if slug else None
+        return exercise is not None and is_hold(exercise)
+
+    def _log_counted(self) -> None:
+        """A timed hold is logged in seconds held: the field says so."""
+        self.log_reps_caption.setText("Seconds held" if self._logging_hold() else "Reps")
 
     def log_set(self) -> bool:
         """Log a set for the athlete as a kiosk tap would be: numbered, checked, into
@@ -449,12 +464,15 @@ class AthletesTab(QWidget):
         db = self.context.db
         try:
             units = units_of(get_setting(db, "units"))
+            hold = self._logging_hold()
             try:
                 reps = int(self.log_reps.text().strip())
             except ValueError:
-                raise InvalidInput(f"{self.log_reps.text()!r} is not a whole number", "reps") from None
+                raise InvalidInput(f"{self.log_reps.text()!r} is not a whole number",
+                                   "hold" if hold else "reps") from None
             done = log_for_athlete(
-                db, self.athlete.name, self.log_exercise.currentData(), reps=reps,
+                db, self.athlete.name, self.log_exercise.currentData(),
+                reps=1 if hold else reps, hold_s=reps if hold else None,
                 load_kg=parse_load(self.log_load.text(), units), units=units,
                 side=self.log_side.currentText() or None,
                 effort=float(self.log_rpe.currentText()) if self.log_rpe.currentText() else None,
@@ -464,7 +482,7 @@ class AthletesTab(QWidget):
             self._say(f"Not logged — {exc}", problem=True)
             return False
         where = (f"{done.class_set.program}, day {done.class_set.day}" if done.class_set
-                 else OPEN_GYM)
+                 else f"{OPEN_GYM}: the running class's TV is offline" if done.tv_offline else OPEN_GYM)
         self._say(f"Logged set {done.logged.set_number} of {done.exercise.name} for "
                   f"{self.athlete.name} ({where}).")
         self._show_sets()
