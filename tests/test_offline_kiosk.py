@@ -123,9 +123,10 @@ def test_the_kept_roster_keeps_flags_substitutions_and_only_todays_check_ins(db)
 
 
 def _kiosk_process(tmp_path, url):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BACKBEAT_EXIT_AFTER_FIRST_FRAME": "1",
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BACKBEAT_EXIT_AFTER_ROSTER": "1",
            "BACKBEAT_DATA_DIR": str(tmp_path / "data"), "BACKBEAT_NO_SETUP": "1"}
     env.pop("BACKBEAT_DB", None)
+    env.pop("BACKBEAT_EXIT_AFTER_FIRST_FRAME", None)
     return subprocess.run([sys.executable, "-m", "backbeat", "--db", url, "kiosk", "--windowed"],
                           env=env, capture_output=True, text=True, timeout=120)
 

@@ -39,7 +39,7 @@ def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None
     if db.offline:
         print("backbeat: the kiosk shows the roster it kept and keeps every tap until the "
               "database is back", file=sys.stderr)
-    if os.environ.get("BACKBEAT_EXIT_AFTER_FIRST_FRAME"):
+    if os.environ.get("BACKBEAT_EXIT_AFTER_ROSTER"):  # start-up checks (tests)
         _leave_once_shown(app, window)
     try:
         return app.exec()
