@@ -52,6 +52,10 @@ BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view pin --size 1280
 BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view double-tap --size 1280x800 --out $out/kiosk-double-tap-1280x800.png
 BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view substitute --at 546 --day 2 --size 1280x800 --out $out/kiosk-substitute-1280x800.png
 BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view roster --at 20 --size 1280x800 --out $out/kiosk-roster-now-breathing-1280x800.png
+BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view choose-class --size 1280x800 --out $out/kiosk-choose-class-1280x800.png
+BACKBEAT_DATA_DIR="$kt" .venv/bin/backbeat snapshot kiosk --view tv-offline --at 1000 --size 1280x800 --out $out/kiosk-tv-offline-1280x800.png
+# one class on two TVs and a kiosk at one instant (the README's gym section)
+BACKBEAT_DATA_DIR="$kt" .venv/bin/python scripts/gym_screens.py $out/gym-two-tvs-kiosk.png
 rm -rf "$kt"
 # the first-start set-up, page by page (and the number a screen shows)
 st=$(mktemp -d)

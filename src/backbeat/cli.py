@@ -761,8 +761,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="trainer: read the trainer PIN from standard input (needed once one is set)")
     p.add_argument("--view", default="roster",
                    choices=["roster", "checkin", "log", "change", "caution", "pin", "substitute",
-                            "double-tap"],
-                   help="kiosk: the screen to show, on the demo gym (--at S: a class runs at S)")
+                            "double-tap", "choose-class", "tv-offline"],
+                   help="kiosk: the screen to show, on the demo gym (--at S: a class runs at S, led "
+                        "by the TV tv-front; choose-class: two classes, one each TV)")
     p.add_argument("--out", required=True)
 
     p = command("kiosk", cmd_kiosk, "the athletes' kiosk: fullscreen, leaving needs the trainer PIN")

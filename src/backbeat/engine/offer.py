@@ -95,6 +95,15 @@ def live_class(program: str, day: int, class_id: int | None, timing: Timing, now
                      extensions=timing.extension_map)
 
 
+def class_set_now(program: str, day: int, class_id: int | None, timing: Timing,
+                  timeline: Timeline, now_ns: int) -> ClassSet | None:
+    """The set a class offers at gym-clock instant ``now_ns`` (None: it has ended, or
+    the day has nothing to log): what the store's ``class_now`` and a kiosk's link
+    both answer with."""
+    live = live_class(program, day, class_id, timing, now_ns, timeline.duration_ms)
+    return class_set_at(timeline, live) if live is not None else None
+
+
 def class_set_at(timeline: Timeline, live: LiveClass) -> ClassSet | None:
     """The set the kiosk offers while the class is at ``live.position_ms``: the
     latest set done or under way (athletes log in the rest after it), else the

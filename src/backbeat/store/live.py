@@ -8,7 +8,7 @@ from datetime import datetime
 
 from backbeat.domain.errors import InvalidInput
 from backbeat.engine.gymclass import tv_offline
-from backbeat.engine.offer import ClassSet, class_set_at, live_class
+from backbeat.engine.offer import ClassSet, class_set_now
 from backbeat.store.classes import ClassInfo, class_timeline, running_classes
 from backbeat.store.db import Database
 from backbeat.store.gymclock import gym_now_ns
@@ -38,8 +38,7 @@ def class_now(db: Database, *, now_ns: int | None = None, class_id: int | None =
     except InvalidInput:
         return None  # the program was deleted under a running class
     now_ns = gym_now_ns(db) if now_ns is None else now_ns
-    live = live_class(info.program, info.day, info.id, timing, now_ns, timeline.duration_ms)
-    cs = class_set_at(timeline, live) if live is not None else None
+    cs = class_set_now(info.program, info.day, info.id, timing, timeline, now_ns)
     if cs is not None and tv_offline(tv_last_seen(db, info.id, info.leader), now_ns):
         cs = replace(cs, tv_offline=True)
     return cs

@@ -20,7 +20,8 @@ from backbeat.store.stations import station_name
 from backbeat.ui.application import application, exit_after_first_frame
 from backbeat.ui.kiosk.window import KioskWindow
 
-VIEWS = ("roster", "checkin", "log", "change", "caution", "pin", "substitute", "double-tap")
+VIEWS = ("roster", "checkin", "log", "change", "caution", "pin", "substitute", "double-tap",
+         "choose-class", "tv-offline")
 
 
 def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None,
@@ -32,8 +33,8 @@ def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None
     app = application()
     name = station_name("kiosk", station)
     link = StationLink(db, name, "kiosk", GymClock())  # refuses a name another kiosk runs under
-    window = KioskWindow(db, station=name, locked=not windowed)
-    link.start()  # the kiosk's heartbeat and class binding (backbeat status lists it)
+    window = KioskWindow(db, station=name, locked=not windowed, link=link)
+    link.start()  # the kiosk's class, heartbeat and choice of class, off the GUI thread
     exit_after_first_frame(window)
     place_kiosk(window, windowed=windowed, screen=screen, beside_tv=beside_tv)
     if db.offline:
@@ -92,14 +93,20 @@ def kiosk_view(*, view: str, size: QSize, at_s: float | None = None,
                program: str = "Precision Back", day: int = 1,
                extra_athletes: tuple[str, ...] = ()) -> Iterator[KioskWindow]:
     """The kiosk on the demo gym (in a throw-away database), showing ``view``, laid
-    out at ``size``; closed afterwards. ``at_s``: a class is running on the TV at
-    that class time (else none runs). ``extra_athletes`` join the demo gym (and
-    check in when a class runs)."""
+    out at ``size``; closed afterwards. ``at_s``: a class is running, led by the TV
+    ``tv-front``, at that class time (else none runs; ``choose-class``: a second
+    one led by ``tv-back`` too, ``tv-offline``: its TV silent). ``extra_athletes``
+    join the demo gym (and check in when a class runs). The kiosk's station link
+    reads the gym once, on this thread (a snapshot has no frames to keep)."""
+    from backbeat.engine.gymclass import TV_OFFLINE_S
+    from backbeat.engine.gymclock import GymClock
     from backbeat.store.athletes import add_athlete, list_athletes
     from backbeat.store.checkins import check_in
     from backbeat.store.classes import start_class
     from backbeat.store.demo import ensure_demo
+    from backbeat.store.link import StationLink
     from backbeat.store.outbox import Outbox
+    from backbeat.store.stations import heartbeat, register_station
 
     app = application()
     if view not in VIEWS:
@@ -110,14 +117,26 @@ def kiosk_view(*, view: str, size: QSize, at_s: float | None = None,
         for name in extra_athletes:
             add_athlete(db, name)
         athletes = {a.name: a for a in list_athletes(db)}
+        if view == "choose-class" and at_s is None:
+            at_s = 0.0
+        now = time.time_ns()  # SQLite: the gym's clock is this machine's
         if at_s is not None:
-            start_class(db, program, day, at_ns=time.time_ns(), leader=None,  # SQLite: this machine's clock
-                        position_ms=at_s * 1000, paused=True)
+            rooms = [("tv-front", day)] + ([("tv-back", day % 2 + 1)] if view == "choose-class" else [])
+            for tv, room_day in rooms:
+                class_id = start_class(db, program, room_day, at_ns=now, leader=tv,
+                                       position_ms=at_s * 1000, paused=True)
+                register_station(db, tv, "tv", now)
+                # a TV that beat just now, or (tv-offline) longer ago than a kiosk waits
+                seen = now - round((TV_OFFLINE_S + 1) * 1e9) if view == "tv-offline" else now
+                heartbeat(db, tv, seen, role="leader", class_id=class_id, state="paused",
+                          position_s=at_s, clock_offset_ms=0.0)
             for name in ("Ana", "Ben", "Chloé", "Dev", "Farah", "Hana", *extra_athletes):
                 check_in(db, athletes[name].id, station="snapshot")
+        link = StationLink(db, "snapshot", "kiosk", GymClock())
         window = KioskWindow(db, station="snapshot", outbox=Outbox(Path(tmp) / "outbox"),
-                             locked=False)
+                             locked=False, link=link)
         try:
+            link.step()
             window.resize(size)
             window.apply_scale(size.width(), size.height())
             _show_view(app, window, view, athletes)
@@ -125,7 +144,9 @@ def kiosk_view(*, view: str, size: QSize, at_s: float | None = None,
             app.processEvents()
             yield window
         finally:
+            settle(app, window)  # nothing still reading from the file about to go
             window.leave()
+            link.close()
             db.close()
 
 
@@ -150,7 +171,9 @@ def _show_view(app, window: KioskWindow, view: str, athletes: dict) -> None:
             window.exercise_chosen(slug)
             settle(app, window)
 
-    if view == "checkin":
+    if view == "choose-class":
+        window.show_choose_class()
+    elif view == "checkin":
         window.show_check_in()
     elif view in ("log", "change", "double-tap"):
         open_log("Ana", "single-arm-dumbbell-row")

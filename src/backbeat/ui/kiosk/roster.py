@@ -13,6 +13,7 @@ class RosterPage(QWidget):
 
     athlete_tapped = Signal(object)
     check_in_tapped = Signal()
+    class_tapped = Signal()
     trainer_tapped = Signal()
 
     def __init__(self):
@@ -35,6 +36,10 @@ class RosterPage(QWidget):
         self.check_in_button = button("CHECK IN", "primary", self.check_in_tapped.emit,
                                       name="check_in")
         self.check_in_button.setMinimumWidth(300)
+        # two classes running (two rooms): this kiosk's class, chosen again
+        self.class_button = button("CHOOSE CLASS", "", self.class_tapped.emit, name="choose_class")
+        self.class_button.hide()
+        top.addWidget(self.class_button)
         top.addWidget(self.check_in_button)
         col.addLayout(top)
         self.grid = TileGrid(columns=4, rows=3)
@@ -92,6 +97,17 @@ class PickerPage(_ChooserPage):
         # two wide columns: the longest names fit on two lines at full size
         super().__init__("What are you logging?", columns=2, rows=4, banner=False)
         self.grid.chosen.connect(self.exercise_tapped.emit)
+
+
+class ClassPage(_ChooserPage):
+    """CHOOSE CLASS: two classes running (two rooms), which one this kiosk logs into."""
+
+    class_tapped = Signal(object)
+
+    def __init__(self):
+        super().__init__("Choose this kiosk's class", columns=2, rows=2,
+                         banner=False)
+        self.grid.chosen.connect(self.class_tapped.emit)
 
 
 class TrainerPage(QWidget):

@@ -10,15 +10,25 @@ only when the sender reports the set durably stored (or durably queued). Both
 threads hand their news to a queue the GUI thread drains. Time comes from an
 injected monotonic clock: the timers only look at it (undo window, double
 taps, idle return, roster refresh), so tests drive it without waiting.
+
+With a station link (``backbeat kiosk``), the class comes from the link, never
+from a read here: the link's thread reads the kiosk's class and its compiled day
+and, when that changes, posts a wake to this thread (a queued signal), which
+computes the set from them on the gym's clock. The roster names the class
+(program, day, leading TV), says "TV offline" when its TVs have all been silent
+for 5 s (logging goes on), and with two classes running asks once, on CHOOSE
+CLASS, which one this kiosk is in (the choice is kept on its station).
 """
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -49,6 +59,7 @@ from backbeat.domain.setlog import (
 from backbeat.engine.offer import (
     ClassSet,
     Swap,
+    class_set_now,
     first_reps,
     first_side,
     logged_tempo,
@@ -64,7 +75,7 @@ from backbeat.store.live import class_now
 from backbeat.store.outbox import Outbox, TapOp, TapResult, TapSender, TapStatus
 from backbeat.ui.kiosk import style
 from backbeat.ui.kiosk.logset import LogPage, SetForm, side_word
-from backbeat.ui.kiosk.roster import CheckInPage, PickerPage, RosterPage, TrainerPage
+from backbeat.ui.kiosk.roster import CheckInPage, ClassPage, PickerPage, RosterPage, TrainerPage
 from backbeat.ui.kiosk.widgets import PinPad
 
 #: How long UNDO stays offered after a set is confirmed.
@@ -88,6 +99,7 @@ class _Bridge(QObject):
     lost if a wake-up is)."""
 
     wake = Signal()
+    linked = Signal()  # the station link has news (emitted on the link's thread)
 
 
 class KioskWindow(QMainWindow):
@@ -95,7 +107,7 @@ class KioskWindow(QMainWindow):
                  clock: Callable[[], float] = time.monotonic,
                  today: Callable[[], date] = date.today,
                  wall: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 outbox: Outbox | None = None, locked: bool = True):
+                 outbox: Outbox | None = None, locked: bool = True, link=None):
         super().__init__()
         self.setWindowTitle("Backbeat — kiosk")
         self.db = db
@@ -128,12 +140,14 @@ class KioskWindow(QMainWindow):
         self.picker = PickerPage()
         self.log = LogPage(self.units)
         self.trainer = TrainerPage()
+        self.choose: ClassPage | None = None  # CHOOSE CLASS, made the first time it is shown
         for page in (self.roster, self.checkin, self.pin, self.picker, self.log, self.trainer):
             self.stack.addWidget(page)
 
         self.roster.athlete_tapped.connect(self.athlete_tapped)
         self.roster.check_in_tapped.connect(self.show_check_in)
         self.roster.trainer_tapped.connect(self.trainer_tapped)
+        self.roster.class_tapped.connect(self.show_choose_class)
         self.checkin.athlete_tapped.connect(self.check_in_tapped)
         self.checkin.back_tapped.connect(self.show_roster)
         self.pin.entered.connect(self._pin_entered)
@@ -181,6 +195,14 @@ class KioskWindow(QMainWindow):
         self._asking: SetEntry | None = None  # a double tap waiting for its answer
         self._opening = 0  # which athlete/exercise opening is current (late reads are dropped)
         self._loads: dict[str | None, float | None] = {}  # suggested loads by side
+        # the gym's class, from the station link (store.link.StationLink), if any
+        self.link = link
+        self.linked = None  # the link's last LinkView taken in on this thread
+        self._asked: frozenset[int] = frozenset()  # the classes CHOOSE CLASS was shown for
+        self._chosen: int | None = None  # tapped on CHOOSE CLASS, not yet in the link's view
+        if link is not None:
+            self.bridge.linked.connect(self._link_changed)
+            link.on_change = self._link_news
 
         QApplication.instance().installEventFilter(self)
         self._timer = QTimer(self)
@@ -211,6 +233,8 @@ class KioskWindow(QMainWindow):
             event.ignore()
             return
         self._closed = True
+        if self.link is not None:
+            self.link.on_change = None
         self._timer.stop()
         QApplication.instance().removeEventFilter(self)
         self.sender.close()
@@ -333,7 +357,9 @@ class KioskWindow(QMainWindow):
         self.log.set_units(view.units)
         self.library = view.library
         self.athletes = view.athletes
-        self.class_set = view.class_set
+        # the link's class while it reads the store; else the roster's (one kept while away)
+        linked = self.link is not None and self.linked is not None and self.linked.in_step
+        self.class_set = self._linked_class_set() if linked else view.class_set
         self._checked_in_here -= view.checked_in
         self._pins = {}
         self._trainer_state = None
@@ -358,17 +384,19 @@ class KioskWindow(QMainWindow):
         if self.view is None:
             self._show_status()
             return
-        if cs is not None:
+        linked = self.linked
+        self.roster.class_button.setVisible(linked is not None and len(linked.classes) > 1)
+        if cs is None and linked is not None and self._linked_class() is None and len(linked.classes) > 1:
+            items = [(a.id, a.name) for a in self.athletes.values()]
+            self.roster.class_label.setText(
+                f"{len(linked.classes)} classes are running: tap CHOOSE CLASS to say which this "
+                "kiosk is in. Until then sets are logged as open gym.")
+            self.roster.check_in_button.hide()
+            empty = "No athletes yet: the trainer adds them on the trainer desktop."
+        elif cs is not None:
             here = self._here()
             items = [(a.id, a.name) for a in self.athletes.values() if a.id in here]
-            paused = "" if cs.running else " (paused)"
-            self.roster.class_label.setText(
-                f"{cs.program} · day {cs.day} — TV offline: sets are logged as open gym until a "
-                "TV shows the class again" if cs.tv_offline else
-                f"{cs.program} · day {cs.day} — the database cannot be reached: sets are kept "
-                "here and logged into this class when it is back" if self.view.kept_at else
-                f"{cs.program} · day {cs.day}{paused} — "
-                + class_line(cs.exercise_name, cs.set_number, cs.sets, cs.now))
+            self.roster.class_label.setText(self._class_words(cs))
             self.roster.check_in_button.show()
             empty = "Nobody has checked in yet: tap CHECK IN, then your name."
         else:
@@ -381,6 +409,98 @@ class KioskWindow(QMainWindow):
         if not items or [k for k, _ in items] != [k for k, _ in self.roster.grid.items]:
             self.roster.grid.set_items(items, empty)  # rebuilt only when the roster changed
         self._show_status()
+
+    # --- the class, from the station link ---------------------------------------------------
+    def _link_news(self) -> None:
+        """The link's thread: what the kiosk shows of the gym changed. Posted to this
+        window's thread (a queued signal), never handled here."""
+        if not self._closed:
+            with contextlib.suppress(RuntimeError):  # the window went just now: nobody to tell
+                self.bridge.linked.emit()
+
+    def _linked_class(self):
+        """The class this kiosk logs into (None: none runs, or two and none chosen)."""
+        view = self.linked
+        if view is None or view.class_id is None:
+            return None
+        return next((c for c in view.classes if c.id == view.class_id), None)
+
+    def _linked_class_set(self) -> ClassSet | None:
+        """Where the link's class is now on the gym's clock (no database read)."""
+        view = self.linked
+        timeline = view.extra.get("timeline") if view is not None else None
+        if view is None or view.class_id is None or view.timing is None or timeline is None:
+            return None
+        cs = class_set_now(view.program, view.day, view.class_id, view.timing, timeline,
+                           self.link.clock.now_ns())
+        # every TV of the class silent: the class runs on, its sets go to open gym (ClassSet.logs_to)
+        return replace(cs, tv_offline=True) if cs is not None and view.tv_offline else cs
+
+    def _link_changed(self) -> None:
+        if self._closed or self.link is None:
+            return
+        view = self.linked = self.link.view
+        if view.class_id is not None and view.class_id == self._chosen:
+            self._chosen = None
+        self.class_set = self._linked_class_set()
+        running = frozenset(c.id for c in view.classes)
+        current = self.stack.currentWidget()
+        if len(running) > 1 and view.class_id is None and self._chosen is None:
+            if current is self.roster and running != self._asked:
+                self.show_choose_class()  # asked once for these classes; CHOOSE CLASS asks again
+                return
+            if current is self.choose:
+                self._fill_choose_class()
+        elif current is self.choose and len(running) <= 1:
+            self.show_roster()
+            return
+        if current is self.roster:
+            self._show_roster_items()
+
+    def _class_words(self, cs: ClassSet) -> str:
+        """The roster's class line: program, day, the leading TV (or "TV offline"), what runs."""
+        if cs.tv_offline:
+            return (f"{cs.program} · day {cs.day} — TV offline: sets are logged as open gym until a "
+                    "TV shows the class again")
+        if self.view is not None and self.view.kept_at and not (self.linked and self.linked.in_step):
+            return (f"{cs.program} · day {cs.day} — the database cannot be reached: sets are kept "
+                    "here and logged into this class when it is back")
+        paused = "" if cs.running else " (paused)"
+        info = self._linked_class()
+        where = "" if info is None else f" · TV {info.leader or 'none yet'}"
+        return (f"{cs.program} · day {cs.day}{paused}{where} — "
+                + class_line(cs.exercise_name, cs.set_number, cs.sets, cs.now))
+
+    def show_choose_class(self) -> None:
+        """CHOOSE CLASS: one big tile per running class."""
+        view = self.linked
+        self._asked = frozenset(c.id for c in view.classes) if view is not None else frozenset()
+        if self.choose is None:
+            self.choose = ClassPage()
+            self.choose.class_tapped.connect(self.class_chosen)
+            self.choose.back_tapped.connect(self.show_roster)
+            self.stack.addWidget(self.choose)
+        self._fill_choose_class()
+        self.stack.setCurrentWidget(self.choose)
+
+    def _fill_choose_class(self) -> None:
+        view = self.linked
+        assert self.choose is not None
+        items = [(c.id, f"{c.program}, day {c.day} · TV {c.leader or 'none yet'}")
+                 for c in (view.classes if view is not None else ())]
+        if [k for k, _ in items] != [k for k, _ in self.choose.grid.items]:
+            self.choose.grid.set_items(items, "No class is running.")
+
+    def class_chosen(self, class_id: int) -> None:
+        """A class tapped on CHOOSE CLASS: the link binds to it (kept on the station)."""
+        if self.link is None:
+            return
+        self._chosen = class_id
+        self.link.bind(class_id)
+        self.show_roster()
+        info = next((c for c in self.linked.classes if c.id == class_id), None) if self.linked else None
+        if info is not None and self.class_set is None:
+            self.roster.class_label.setText(f"{info.program} · day {info.day} · TV {info.leader}: joining…")
 
     def show_roster(self) -> None:
         self.athlete = None
@@ -536,6 +656,9 @@ class KioskWindow(QMainWindow):
         def failed(_exc: BaseException) -> None:  # the database is away: the last read stands
             done(self.class_set)
 
+        if self.link is not None:  # the link has the class already: nothing to read
+            done(self._linked_class_set())
+            return
         self._read(fresh, done, failed)
 
     def show_picker(self) -> None:
@@ -912,4 +1035,9 @@ class KioskWindow(QMainWindow):
             self.show_roster()
         elif current is self.roster and now - self._last_refresh >= ROSTER_REFRESH_S:
             self.refresh()
+        if self.link is not None and current is self.roster and self.view is not None:
+            cs = self._linked_class_set()  # the class moves on: its line follows (no read)
+            if cs != self.class_set:
+                self.class_set = cs
+                self._show_roster_items()
 
