@@ -495,16 +495,24 @@ def test_a_double_tap_asks_next_set_or_mistake_and_logs_nothing_twice(qtbot, db,
     assert not w.log.asking and count_logs(db, undone=False) == before + 2
 
 
-def test_a_substitute_is_logged_as_itself_with_its_own_prescription(qtbot, db, gym, make_kiosk):
+def _dev_at_the_hyperextension(qtbot, db, make_kiosk, *, set_no: int):
+    """A class session on day 2 at the hyperextension's set ``set_no``; Dev (disc history)
+    checks in and taps his name. Returns (session, kiosk)."""
     from backbeat.store.sessions import start_session
 
     session = start_session(db, "Precision Back", 2)
-    class_at(db, "weighted-hyperextension", day=2, set_no=2)
+    class_at(db, "weighted-hyperextension", day=2, set_no=set_no)
     save_live_state(db, "tv", {**_live(db), "session_id": session}, 0)
     w = make_kiosk()
     tap(qtbot, w.roster.check_in_button)
     tap_tile(qtbot, w.checkin.grid, "Dev")
     tap_tile(qtbot, w.roster.grid, "Dev")
+    return session, w
+
+
+def test_a_substitute_is_logged_as_itself_with_its_own_prescription(qtbot, db, gym, make_kiosk):
+
+    session, w = _dev_at_the_hyperextension(qtbot, db, make_kiosk, set_no=2)
     assert w.exercise.slug == "bird-dog"
     # the trainer's prescription for the swap (10 reps, 2-1-2-2), not the hyperextension's 8 × 5 kg
     assert w.log.form.reps == 10 and w.log.form.load_kg is None
@@ -663,17 +671,10 @@ def test_a_timed_hold_substitute_is_logged_in_seconds_held(qtbot, db, gym, make_
     """The trainer gives Dev a scapular hold (30 s prescribed as its number) instead of
     the hyperextension: the kiosk counts seconds held, and the log says so."""
     from backbeat.store.athletes import set_substitution
-    from backbeat.store.sessions import start_session
 
     set_substitution(db, gym["Dev"].id, "weighted-hyperextension", "scapular-retraction-hold",
                      reps=30)
-    session = start_session(db, "Precision Back", 2)
-    class_at(db, "weighted-hyperextension", day=2, set_no=1)
-    save_live_state(db, "tv", {**_live(db), "session_id": session}, 0)
-    w = make_kiosk()
-    tap(qtbot, w.roster.check_in_button)
-    tap_tile(qtbot, w.checkin.grid, "Dev")
-    tap_tile(qtbot, w.roster.grid, "Dev")
+    session, w = _dev_at_the_hyperextension(qtbot, db, make_kiosk, set_no=1)
     assert w.exercise.slug == "scapular-retraction-hold"
     assert w.log.form.hold_s == 30 and "s held" in w.log.reps_stepper.unit_label.text()
     tap(qtbot, w.log.reps_stepper.buttons["up"])  # seconds in steps of 5

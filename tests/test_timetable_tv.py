@@ -234,18 +234,22 @@ def test_next_on_the_next_class_screen_chooses_another_class_by_hand(qtbot, db):
     assert tv.window.runner.state is RunState.RUNNING and tv.window.runner.timeline.day == 2
 
 
-def test_two_tvs_only_the_rooms_station_starts_the_class_and_the_other_follows(qtbot, db):
-    save_timetable(db, Timetable(timezone=BERLIN, entries=(entry(room="tv-front"),)))
-    start = local(2026, 12, 1, 18, 0)
-    base = FakeClock(ns(start) - 2 * S)
-
+def _two_tvs(qtbot, db, base):
+    """tv-front and tv-back, each with its station link on the fake gym clock ``base``."""
     def link(name):
         return StationLink(db, name, "tv", GymClock(base, 0), measurer=lambda d, c: None,
                            pid=os.getpid() + len(name))
 
     front_link, back_link = link("tv-front"), link("tv-back")
-    front = Tv(qtbot, db, base, "tv-front", front_link)
-    back = Tv(qtbot, db, base, "tv-back", back_link)
+    return (Tv(qtbot, db, base, "tv-front", front_link), Tv(qtbot, db, base, "tv-back", back_link),
+            front_link, back_link)
+
+def test_two_tvs_only_the_rooms_station_starts_the_class_and_the_other_follows(qtbot, db):
+    save_timetable(db, Timetable(timezone=BERLIN, entries=(entry(room="tv-front"),)))
+    start = local(2026, 12, 1, 18, 0)
+    base = FakeClock(ns(start) - 2 * S)
+
+    front, back, front_link, back_link = _two_tvs(qtbot, db, base)
     assert back.between.occurrence.entry.room == "tv-front" and not back.between.leads
     lay = back.window.screen_widget.layout()
     assert any("LED BY TV-FRONT" in t for t in texts_of(lay, "label"))
@@ -313,13 +317,7 @@ def test_a_tv_following_another_rooms_class_leaves_it_for_its_own_on_the_minute(
     start = local(2026, 12, 1, 18, 0)
     base = FakeClock(ns(start) - S)
 
-    def link(name):
-        return StationLink(db, name, "tv", GymClock(base, 0), measurer=lambda d, c: None,
-                           pid=os.getpid() + len(name))
-
-    front_link, back_link = link("tv-front"), link("tv-back")
-    front = Tv(qtbot, db, base, "tv-front", front_link)
-    back = Tv(qtbot, db, base, "tv-back", back_link)
+    front, back, front_link, back_link = _two_tvs(qtbot, db, base)
     base.advance(1)
     front.window.tick()
     front_link.step()

@@ -461,9 +461,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
         image = snapshot_kiosk(view=args.view, size=QSize(w, h), at_s=args.at or None,
                                program=args.program, day=args.day)
-        if not image.save(args.out):
-            raise CliError(f"cannot write {args.out}", EXIT_ERROR)
-        print(f"wrote {args.out} ({w}x{h}, kiosk {args.view}, demo gym)")
+        _write_png(image, args.out, f"{w}x{h}, kiosk {args.view}, demo gym")
         return EXIT_OK
     db = _open_db(args)
     if args.screen == "trainer":
@@ -476,9 +474,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
                                      program=args.program, day=args.day)
         except KeyError as exc:
             raise CliError(str(exc.args[0])) from None
-        if not image.save(args.out):
-            raise CliError(f"cannot write {args.out}", EXIT_ERROR)
-        print(f"wrote {args.out} ({w}x{h}, trainer)")
+        _write_png(image, args.out, f"{w}x{h}, trainer")
         return EXIT_OK
     if args.screen != "tv":
         raise CliError(f"snapshot of {args.screen!r} is not available yet; try 'tv'")
@@ -491,10 +487,15 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         remote = (f"http://192.168.1.20:8088/#pair={args.remote_code}", args.remote_code)
     image = snapshot_tv(db, program=args.program, day=args.day, at_s=args.at,
                         size=QSize(w, h), paused=args.paused, remote=remote, flag=args.flag)
-    if not image.save(args.out):
-        raise CliError(f"cannot write {args.out}", EXIT_ERROR)
-    print(f"wrote {args.out} ({w}x{h}, class time {args.at:g} s)")
+    _write_png(image, args.out, f"{w}x{h}, class time {args.at:g} s")
     return EXIT_OK
+
+
+def _write_png(image, out: str, what: str) -> None:
+    """Save a snapshot, or say it could not be written; then say what was written."""
+    if not image.save(out):
+        raise CliError(f"cannot write {out}", EXIT_ERROR)
+    print(f"wrote {out} ({what})")
 
 
 def _snapshot_between(args: argparse.Namespace, db, w: int, h: int) -> int:
@@ -522,9 +523,7 @@ def _snapshot_between(args: argparse.Namespace, db, w: int, h: int) -> int:
         image = snapshot_between(db, station=station, now=now, size=QSize(w, h))
     except LookupError as exc:
         raise CliError(str(exc.args[0])) from None
-    if not image.save(args.out):
-        raise CliError(f"cannot write {args.out}", EXIT_ERROR)
-    print(f"wrote {args.out} ({w}x{h}, {station} between classes at {now:%Y-%m-%d %H:%M} UTC)")
+    _write_png(image, args.out, f"{w}x{h}, {station} between classes at {now:%Y-%m-%d %H:%M} UTC")
     return EXIT_OK
 
 
