@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from backbeat.domain.timetable import (
     ASK_WINDOW_S,
+    EARLY_START_S,
     START_GRACE_S,
     Action,
     Entry,
@@ -20,6 +21,7 @@ from backbeat.domain.timetable import (
     next_class,
     next_program_day,
     occurrences,
+    started_as,
 )
 
 BERLIN = "Europe/Berlin"
@@ -89,6 +91,48 @@ def test_a_class_missed_while_every_tv_was_off_is_asked_about_not_started_late()
     # asked (or declined) once: not again
     assert decide(tt, "tv-main", start + timedelta(minutes=13),
                   {late.occurrence.key}).action is Action.WAIT
+
+
+def test_a_class_started_by_hand_stands_for_the_timetable_s_class_of_its_program_and_room():
+    tt = Timetable(timezone=BERLIN, entries=(entry(), entry(at="19:00", program="Hinge Basics"),
+                                             entry(room="tv-annex", program="Hinge Basics")))
+    six = utc(2026, 12, 1, 17)  # Tuesday 18:00 in Berlin
+    early = started_as(tt, "tv-main", "precision back", six - timedelta(minutes=10))
+    assert early is not None and early.at == six and early.entry.program == "Precision Back"
+    assert started_as(tt, "TV-Main", "Precision Back", six + timedelta(minutes=20)).at == six
+    # too early, too late, another program, another room, or already handled: not that class
+    assert started_as(tt, "tv-main", "Precision Back", six - timedelta(seconds=EARLY_START_S + 1)) is None
+    assert started_as(tt, "tv-main", "Precision Back", six + timedelta(seconds=ASK_WINDOW_S + 1)) is None
+    assert started_as(tt, "tv-main", "Deadlift Day", six) is None
+    assert started_as(tt, "tv-annex", "Precision Back", six) is None
+    assert started_as(tt, "tv-main", "Precision Back", six, {early.key}) is None
+    # the room's 19:00 class of another program is its own
+    hinge = started_as(tt, "tv-main", "Hinge Basics", six + timedelta(minutes=45))
+    assert hinge.at == six + timedelta(hours=1)
+
+
+def test_a_class_started_early_from_the_cli_is_not_started_again_at_its_minute(db):
+    """``backbeat class start`` (or the remote) at 17:50 for the room's 18:00 class:
+    at 18:00 the room's TV, idle again, neither starts a second copy nor asks."""
+    from backbeat.domain.timetable import between
+    from backbeat.store.classes import start_class
+    from backbeat.store.seed import seed_if_empty
+    from backbeat.store.timetable import handled, resolve, save_timetable
+
+    seed_if_empty(db)
+    tt = save_timetable(db, Timetable(timezone=BERLIN, entries=(entry(),)))
+    six = utc(2026, 12, 1, 17)
+    assert between(tt, "tv-main", six, frozenset(handled(db)), resolve(db, tt.entries)).starts
+    start_class(db, "Precision Back", 1, at_ns=int((six - timedelta(minutes=10)).timestamp() * 1e9),
+                leader="tv-main")
+    done = handled(db)
+    assert [v["what"] for v in done.values()] == ["started"]
+    at_six = between(tt, "tv-main", six, frozenset(done), resolve(db, tt.entries))
+    assert not at_six.starts and at_six.action is Action.WAIT
+    assert at_six.occurrence.at == six + timedelta(days=7)
+    # the same program started in another room is not the timetable's class
+    start_class(db, "Precision Back", 1, at_ns=int(six.timestamp() * 1e9), leader="tv-annex")
+    assert handled(db) == done
 
 
 def test_the_dst_day_self_start_happens_at_the_local_minute():

@@ -30,6 +30,10 @@ start time, the countdown, the coach and who is checked in.
 
 A class is recognised as handled (started, declined or asked about) by its
 occurrence key, the entry and the local date, so it is decided once.
+:func:`started_as` is which class of the timetable a class started by hand
+stands for (the same program in the same room, from :data:`EARLY_START_S`
+before its minute to :data:`ASK_WINDOW_S` after), so a class the coach
+started early from the phone is not started again at its minute.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from backbeat.domain.names import name_key
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: A self-starting class starts if its TV sees its start within this many seconds.
 START_GRACE_S = 60
@@ -50,6 +56,9 @@ START_GRACE_S = 60
 ASK_WINDOW_S = 2 * 3600
 #: How far ahead the TV looks for the next class.
 LOOKAHEAD_DAYS = 8
+#: A class of the timetable's program started this long before its minute, in its
+#: room, from anywhere (the remote, ``backbeat class start``, a kiosk), is that class.
+EARLY_START_S = 30 * 60
 
 
 def _new_key() -> str:
@@ -219,6 +228,19 @@ def decide(tt: Timetable, room: str, now: datetime, handled: set[str] | frozense
     if upcoming is None:
         return Decision(Action.NOTHING)
     return Decision(Action.WAIT, upcoming, (upcoming.at - now).total_seconds())
+
+
+def started_as(tt: Timetable, room: str, program: str, now: datetime,
+               handled: set[str] | frozenset[str] | Mapping[str, object] = frozenset()) -> Occurrence | None:
+    """The class of the timetable that a class of ``program`` started in ``room`` at
+    ``now`` (the gym's clock) is: one of that program in that room, not yet handled,
+    whose minute is at most :data:`EARLY_START_S` ahead or :data:`ASK_WINDOW_S` past;
+    the nearest to ``now`` when there are several. None: a class outside the timetable."""
+    key = name_key(program)
+    found = [o for o in occurrences(tt, now - timedelta(seconds=ASK_WINDOW_S),
+                                    now + timedelta(seconds=EARLY_START_S, microseconds=1), room=room)
+             if o.key not in handled and name_key(o.entry.program) == key]
+    return min(found, key=lambda o: abs((o.at - now).total_seconds()), default=None)
 
 
 #: What an entry runs: (program as stored, day), or the words why nothing can start.

@@ -12,6 +12,7 @@ PostgreSQL every change is announced with ``NOTIFY backbeat_class``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -37,6 +38,8 @@ from backbeat.store.programs import find_program_row, list_programs, load_progra
 
 #: The PostgreSQL channel every class change is announced on.
 CHANNEL = "backbeat_class"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,21 @@ def start_class(db: Database, program: str, day: int, *, at_ns: int, leader: str
         if paused:
             s.add(ClassEventRow(class_id=row.id, seq=1, kind="pause", at_ns=at_ns, data={}, station=station))
         _notify(s, row.id)
-        return row.id
+        class_id, name = row.id, found.name
+    _claim_timetable(db, name, leader or station, at_ns)
+    return class_id
+
+
+def _claim_timetable(db: Database, program: str, room: str, at_ns: int) -> None:
+    """The timetable's class this start stands for is handled (started early from the
+    remote or the CLI, it is not started again at its minute). The class runs whatever
+    the timetable setting holds: a timetable that cannot be read is logged, not raised."""
+    from backbeat.store.timetable import claim_started
+
+    try:
+        claim_started(db, program, room, datetime.fromtimestamp(at_ns / 1e9, UTC))
+    except (InvalidInput, ValueError) as exc:
+        log.warning("class %s started; the timetable could not be read to mark it: %s", program, exc)
 
 
 def _info(s, row: ClassSessionRow, program: str) -> ClassInfo:

@@ -29,6 +29,7 @@ from backbeat.domain.timetable import (
     Resolution,
     Timetable,
     next_program_day,
+    started_as,
 )
 from backbeat.store.db import Database
 from backbeat.store.models import AthleteRow, CheckInRow, ClassSessionRow, DayRow, ProgramRow
@@ -99,6 +100,19 @@ def mark_handled(db: Database, occurrence: Occurrence, what: str, now: datetime)
     cutoff = now - timedelta(days=KEEP_HANDLED_DAYS)
     done = {k: v for k, v in done.items() if datetime.fromisoformat(v["at"]) >= cutoff}
     set_setting(db, "timetable.handled", done)
+
+
+def claim_started(db: Database, program: str, room: str, now: datetime) -> Occurrence | None:
+    """A class of ``program`` was started in ``room`` at ``now`` (the gym's clock): the
+    timetable's class it stands for (:func:`domain.timetable.started_as`) is handled
+    as started, so no TV starts or asks about it again. Returns that class, if any."""
+    if not room:
+        return None
+    tt = get_timetable(db)
+    occurrence = started_as(tt, room, program, now, handled(db))
+    if occurrence is not None:
+        mark_handled(db, occurrence, "started", now)
+    return occurrence
 
 
 def class_of(db: Database, entry: Entry) -> tuple[str, int]:
