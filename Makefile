@@ -19,13 +19,15 @@ $(VENV)/bin/python:
 $(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
 	@bash scripts/system-deps.sh runtime
 	$(PY) -m pip install --quiet -e .
+	@$(PY) -m pip uninstall --quiet -y simpleaudio 2>/dev/null || true  # 1.0.4 crashes (see audio/player.py)
 	@if command -v cc >/dev/null 2>&1; then \
-	  $(PY) -m pip install --quiet 'simpleaudio>=1.0.4' || echo "simpleaudio did not build: the sound backend needs it or sounddevice (see packaging/README.md)"; \
+	  $(PY) -m pip install --quiet 'simpleaudio-patched>=1.0.5' || echo "simpleaudio did not build: the sound backend needs it or sounddevice (see packaging/README.md)"; \
 	else echo "no C compiler: simpleaudio not built (bash scripts/system-deps.sh simpleaudio adds one)"; fi
 	@touch $(RUN_STAMP)
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	@bash scripts/system-deps.sh runtime simpleaudio test
+	@$(PY) -m pip uninstall --quiet -y simpleaudio 2>/dev/null || true  # 1.0.4 crashes (see audio/player.py)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 

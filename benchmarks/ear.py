@@ -273,7 +273,8 @@ class RunResult:
 
 
 def run_tv(sink: Sink, start_s: float, seconds: float, stalls: list, backend: str) -> dict:
-    env = dict(sink.env, BACKBEAT_AUDIO=backend, QT_QPA_PLATFORM="offscreen")
+    env = dict(sink.env, BACKBEAT_AUDIO=backend, QT_QPA_PLATFORM="offscreen",
+               PYTHONFAULTHANDLER="1")  # a crash says where
     proc = subprocess.run([sys.executable, str(Path(__file__)), "--tv-child", str(start_s),
                            str(seconds), json.dumps(stalls)], env=env, capture_output=True,
                           text=True, timeout=seconds + SETTLE_S + 90)

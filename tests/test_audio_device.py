@@ -57,3 +57,53 @@ def test_a_missing_sound_device_is_reported_not_raised(tmp_path):
     assert result["available"] is False
     assert result["reason"] == "no sound device found"
     assert "PCM" in result["detail"]
+
+
+# simpleaudio's playback threads end each buffer by freeing its bookkeeping; 1.0.4 did it
+# with PyMem_Free and no GIL, which corrupts the heap (the TV segfaulted minutes in).
+# Python's debug allocator (-X dev) stops the process at the first such free.
+BUFFERS_TO_THE_END = """
+import sys, time
+import simpleaudio
+from backbeat.audio.player import SimpleaudioBackend
+SimpleaudioBackend()  # this build is accepted
+tone = bytes(2 * 441) * 3  # 30 ms each
+plays = [simpleaudio.play_buffer(tone, 1, 2, 44100) for _ in range(6)]
+junk = []
+deadline = time.monotonic() + 20
+while any(p.is_playing() for p in plays) and time.monotonic() < deadline:
+    junk = [str(i) for i in range(200)]  # the GUI thread's allocations, meanwhile
+plays[0].stop()
+time.sleep(0.2)
+print("played", sum(not p.is_playing() for p in plays))
+"""
+
+
+def test_simpleaudio_buffers_play_to_their_end_without_freeing_off_the_gil(tmp_path):
+    from backbeat.audio.check import alsa_capture_env
+
+    env, _ = alsa_capture_env(tmp_path)
+    proc = subprocess.run([sys.executable, "-X", "dev", "-c", BUFFERS_TO_THE_END], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["played", "6"]
+
+
+def test_a_simpleaudio_build_that_frees_off_the_gil_is_refused(tmp_path, monkeypatch):
+    from backbeat.audio import player
+
+    old = tmp_path / "old.so"
+    old.write_bytes(b"\x7fELF...\x00PyMem_Malloc\x00PyMem_Free\x00PyBuffer_Release\x00")
+    patched = tmp_path / "patched.so"
+    patched.write_bytes(b"\x7fELF...\x00PyMem_RawMalloc\x00PyMem_RawFree\x00PyBuffer_Release\x00")
+    assert player.frees_without_the_gil(str(old))
+    assert not player.frees_without_the_gil(str(patched))
+    assert not player.frees_without_the_gil(str(tmp_path / "missing.so"))
+    import simpleaudio
+
+    monkeypatch.setattr(simpleaudio._simpleaudio, "__file__", str(old))
+    cue_player = player.CuePlayer()
+    assert not cue_player.available
+    assert "simpleaudio" in cue_player.reason and "crash" in cue_player.reason
+    monkeypatch.setattr(simpleaudio._simpleaudio, "__file__", str(patched))
+    assert player.CuePlayer().available

@@ -57,7 +57,7 @@ def test_the_sdist_carries_resources_sounds_and_the_license(built):
     assert required and not [r for r in required if r.startswith(("simpleaudio", "PySide6 ", "PySide6>",
                                                                    "PySide6-Addons", "pyside6"))]
     assert any(r.startswith("PySide6-Essentials") for r in required)
-    assert 'simpleaudio>=1.0.4; extra == "simpleaudio"' in metadata
+    assert 'simpleaudio-patched>=1.0.5; extra == "simpleaudio"' in metadata
 
 
 @pytest.mark.slow

@@ -102,6 +102,10 @@ class SimpleaudioBackend:
         except ImportError as exc:
             raise AudioUnavailable("the sound library (simpleaudio) is not installed",
                                    str(exc), retry=False) from None
+        extension = getattr(getattr(simpleaudio, "_simpleaudio", None), "__file__", None)
+        if extension is not None and frees_without_the_gil(extension):
+            raise AudioUnavailable("the sound library (simpleaudio 1.0.4) would crash the TV: "
+                                   "install simpleaudio-patched", extension, retry=False)
         self._sa = simpleaudio
 
     def play(self, buffer: np.ndarray | bytes, rate: int) -> Playback:
@@ -110,6 +114,23 @@ class SimpleaudioBackend:
         except Exception as exc:  # simpleaudio raises its own error type per platform
             detail = _short(exc)
             raise AudioUnavailable(device_reason(detail), detail) from None
+
+
+def frees_without_the_gil(extension: str) -> bool:
+    """Whether a simpleaudio build frees Python-allocator memory from its playback
+    threads. simpleaudio 1.0.4 takes each buffer's bookkeeping from ``PyMem_Malloc``
+    and, when the buffer has played, its own thread hands it to ``PyMem_Free``
+    without the GIL; Python's small-object allocator is not thread-safe, so that
+    free races the GUI thread's allocations and corrupts the heap — the TV segfaults
+    some time later (``python -X dev`` stops at the first such free).
+    simpleaudio-patched uses ``PyMem_RawMalloc``/``PyMem_RawFree``, which need no
+    GIL. The extension names the allocator functions it links against."""
+    try:
+        with open(extension, "rb") as f:
+            binary = f.read()
+    except OSError:
+        return False
+    return b"PyMem_Free\x00" in binary or b"PyMem_Malloc\x00" in binary
 
 
 def _still_playing(playback: Playback) -> bool:
