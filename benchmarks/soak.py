@@ -317,6 +317,4 @@ if __name__ == "__main__":
         sys.exit(_tv_child(*sys.argv[2:4]))
     if len(sys.argv) > 1 and sys.argv[1] == "kiosk":
         sys.exit(_kiosk_child(*sys.argv[2:6]))
-    ok = main()
-    sys.stdout.flush()
-    os._exit(0 if ok else 1)
+    sys.exit(0 if main() else 1)
