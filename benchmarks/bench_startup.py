@@ -6,7 +6,7 @@ window started in the same run:
 - first TV frame (`backbeat tv --windowed`) ≤ 2.5× the bare window (medians);
 - first kiosk frame (`backbeat kiosk --windowed`) ≤ 3× the bare window;
 - the trainer's first frame past the PIN gate (`backbeat trainer --windowed`,
-  the PIN typed into the gate as the tests type it) ≤ 1 s;
+  the PIN typed into the gate on its first turn of the event loop) ≤ 1 s;
 - TV process memory at its first frame ≤ 200 MB;
 - for comparison (no bar): the bare window with SQLAlchemy's ORM imported
   first — what any face pays that opens the database before its first frame.
@@ -52,16 +52,19 @@ window.show()
 app.exec()
 """
 
-#: ``backbeat trainer``, the PIN typed into the gate as the tests type it.
+#: ``backbeat trainer``, the PIN typed and submitted on the gate's first turn of
+#: the event loop (the gate shows before the database is open, so the PIN may
+#: come before the hash it is checked against: the gate's own exec() then runs
+#: until the PIN is checked and the gate closes, and all of that is timed).
 TRAINER_PIN = "246813"
 TRAINER = f"""
 import sys
+from PySide6.QtCore import QTimer
 from backbeat.ui.trainer.pin_gate import PinGate
+shown = PinGate.exec
 def typed(gate):
-    gate.show()
-    gate.pin.setText({TRAINER_PIN!r})
-    gate.submit()
-    return gate.result()
+    QTimer.singleShot(0, lambda: (gate.pin.setText({TRAINER_PIN!r}), gate.submit()))
+    return shown(gate)
 PinGate.exec = typed
 from backbeat.cli import main
 sys.exit(main(["trainer", "--windowed"]))

@@ -568,11 +568,11 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 
 
 def cmd_trainer(args: argparse.Namespace) -> int:
+    from backbeat.ui.application import setup_due
     from backbeat.ui.trainer.app import run_trainer
 
-    db = _open_db(args)
-    _first_run(db)
-    return run_trainer(db, windowed=args.windowed)
+    return run_trainer(lambda: _open_db(args), windowed=args.windowed, setup=_first_run,
+                       setup_due=setup_due)
 
 
 def _int_arg(flag: str) -> Callable[[str], int]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 
-from backbeat.store.db import Database
+if TYPE_CHECKING:  # the gate is shown before the store is imported (ui/trainer/app.py)
+    from backbeat.store.db import Database
 
 
 class TrainerEvents(QObject):

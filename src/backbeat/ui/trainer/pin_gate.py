@@ -2,6 +2,11 @@
 
 Wrong PINs back off (store.auth keeps the count in the database, so quitting
 does not reset it); while locked out the field is disabled and says how long.
+
+At start the gate shows before the database is open (``PinGate()`` with no
+context; ui/trainer/app.py opens it on a worker thread): a PIN typed before the
+database arrives is checked when it does (:meth:`PinGate.arrived`). The store
+is imported then, not with this module.
 """
 
 from __future__ import annotations
@@ -19,8 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backbeat.domain.errors import InvalidInput
-from backbeat.store.auth import check_trainer_pin, has_trainer_pin, set_trainer_pin
 from backbeat.ui import theme
 
 #: How often the lockout countdown is redrawn. It reads the clock; it counts nothing.
@@ -42,13 +45,20 @@ def _pin_field(placeholder: str) -> QLineEdit:
 class PinGate(QDialog):
     """Asks for the trainer PIN, or has it set when there is none yet.
 
-    ``accept()`` only after a right PIN (or a new PIN saved)."""
+    ``accept()`` only after a right PIN (or a new PIN saved). Without a context
+    the gate waits for one (:meth:`arrived`): it asks for the PIN meanwhile and
+    keeps one submitted early until the context is there to check it."""
 
-    def __init__(self, context, parent: QWidget | None = None):
+    def __init__(self, context=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
-        self.db = context.db
-        self.first_run = not has_trainer_pin(self.db)
+        self.db = None if context is None else context.db
+        self.first_run = False
+        if context is not None:
+            from backbeat.store.auth import has_trainer_pin
+
+            self.first_run = not has_trainer_pin(self.db)
+        self.submitted_early = False
         self.locked_until = 0.0
         self.setWindowTitle("Backbeat — trainer")
         self.setMinimumWidth(420)
@@ -60,17 +70,14 @@ class PinGate(QDialog):
         font.setBold(True)
         self.heading.setFont(font)
         layout.addWidget(self.heading)
-        form = QFormLayout()
+        self.form = QFormLayout()
         self.pin = _pin_field("6 to 8 digits")
         self.repeat = _pin_field("the same again")
+        self.heading.setText("Trainer PIN")
+        self.form.addRow("PIN", self.pin)
         if self.first_run:
-            self.heading.setText("Set the trainer PIN. It protects programs, athletes and logs.")
-            form.addRow("New PIN", self.pin)
-            form.addRow("Repeat", self.repeat)
-        else:
-            self.heading.setText("Trainer PIN")
-            form.addRow("PIN", self.pin)
-        layout.addLayout(form)
+            self._ask_for_a_new_pin()
+        layout.addLayout(self.form)
         self.message = QLabel()
         self.message.setObjectName("pin-message")
         self.message.setWordWrap(True)
@@ -86,13 +93,42 @@ class PinGate(QDialog):
         self._countdown.timeout.connect(self.refresh)
         self.pin.setFocus()
 
+    def _ask_for_a_new_pin(self) -> None:
+        self.heading.setText("Set the trainer PIN. It protects programs, athletes and logs.")
+        self.form.labelForField(self.pin).setText("New PIN")
+        self.form.addRow("Repeat", self.repeat)
+
+    def arrived(self, context) -> None:
+        """The store is open: a PIN submitted before it came is checked now; with
+        no trainer PIN set yet the gate asks for a new one (typed twice)."""
+        from backbeat.store.auth import has_trainer_pin
+
+        self.context, self.db = context, context.db
+        self.first_run = not has_trainer_pin(self.db)
+        if self.first_run:
+            self._ask_for_a_new_pin()
+            self.submitted_early = False
+            self._say("")
+            self.repeat.setFocus()
+        elif self.submitted_early:
+            self.submitted_early = False
+            self._say("")
+            self._check()
+
     def submit(self) -> None:
+        if self.context is None:
+            self.submitted_early = True
+            self._say("Opening the gym's database…")
+            return
         if self.first_run:
             self._set_first_pin()
         else:
             self._check()
 
     def _set_first_pin(self) -> None:
+        from backbeat.domain.errors import InvalidInput
+        from backbeat.store.auth import set_trainer_pin
+
         if self.pin.text() != self.repeat.text():
             self._say("The two PINs differ: type the same PIN twice.")
             self.repeat.clear()
@@ -105,6 +141,8 @@ class PinGate(QDialog):
         self.accept()
 
     def _check(self) -> None:
+        from backbeat.store.auth import check_trainer_pin
+
         if self.context.clock() < self.locked_until:
             self.refresh()
             return
@@ -165,6 +203,9 @@ class ChangePinDialog(QDialog):
         layout.addWidget(buttons)
 
     def submit(self) -> None:
+        from backbeat.domain.errors import InvalidInput
+        from backbeat.store.auth import set_trainer_pin
+
         if self.new.text() != self.repeat.text():
             self.message.setText("The two new PINs differ: type the same PIN twice.")
             return
