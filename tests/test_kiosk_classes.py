@@ -33,13 +33,13 @@ KIOSK = "kiosk-rack-1"
 class Rooms:
     """Two classes, each led by its TV, on one fake gym clock the kiosk's link reads."""
 
-    def __init__(self, db, *, rooms=(("tv-front", 1), ("tv-back", 2))):
+    def __init__(self, db, *, rooms=(("tv-front", 1), ("tv-back", 2)), t0: int = T0):
         self.db = db
-        self.base = FakeClock(T0)
+        self.base = FakeClock(t0)
         self.ids = {}
         for tv, day in rooms:
-            self.ids[tv] = start_class(db, "Precision Back", day, at_ns=T0, leader=tv)
-            register_station(db, tv, "tv", T0, pid=4000 + day)
+            self.ids[tv] = start_class(db, "Precision Back", day, at_ns=t0, leader=tv)
+            register_station(db, tv, "tv", t0, pid=4000 + day)
         self.beat()
 
     def beat(self) -> None:
@@ -224,3 +224,33 @@ def test_with_a_running_link_nothing_on_the_gui_thread_reads_and_a_pause_is_post
         for info in running_classes(db):
             append_event(db, info.id, Event("stop", time.time_ns()), station="test")
     assert not on_gui, on_gui
+
+
+def test_the_kiosk_dates_sets_and_check_ins_on_the_gym_s_clock_and_day(qtbot, db, gym, kiosk):
+    """This computer's wall clock is not the gym's: a set is logged at the gym's time
+    (the database server's, through the link) and a check-in counts for the gym's day
+    in the timetable's zone — 00:30 in Berlin is already tomorrow there."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from backbeat.domain.timetable import Timetable
+    from backbeat.store.checkins import checked_in
+    from backbeat.store.timetable import save_timetable
+
+    save_timetable(db, Timetable(timezone="Europe/Berlin"))
+    gym_now = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)  # 00:30 on 2 December in Berlin
+    link = Rooms(db, rooms=(("tv-front", 1),), t0=int(gym_now.timestamp()) * S).link()
+    w = kiosk(link)
+    step(qtbot, w, link)
+    assert w.today() == date(2026, 12, 2)
+    tap(qtbot, w.roster.check_in_button)
+    tap_tile(qtbot, w.checkin.grid, "Ana")
+    qtbot.waitUntil(settled(w, lambda: "Ana" in [t.text() for t in w.roster.grid.tiles]), timeout=10_000)
+    ana = w.view.athletes and next(a.id for a in w.view.athletes.values() if a.name == "Ana")
+    assert ana in checked_in(db, day=date(2026, 12, 2))
+    assert ana not in checked_in(db, day=date(2026, 12, 1))
+    tap_tile(qtbot, w.roster.grid, "Ana")
+    assert w.stack.currentWidget() is w.log
+    press_log(qtbot, w)
+    logged = find_log(db, w._last_entry.key).logged_at
+    logged = logged if logged.tzinfo else logged.replace(tzinfo=UTC)
+    assert abs(logged - gym_now) < timedelta(seconds=5)

@@ -56,6 +56,16 @@ def _utc(when: datetime) -> datetime:
     return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def zone_named(name: str) -> tzinfo:
+    """The time zone of that IANA name, as a station keeps it (UTC for one it does not know)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return UTC if name == "UTC" else ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
 def open_gym_day(at: datetime, zone: tzinfo = UTC) -> date:
     """The gym's day an open-gym set made at ``at`` (naive: UTC) counts in: its
     date on the gym's clock face, in the gym's time zone."""

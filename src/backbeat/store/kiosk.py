@@ -50,6 +50,8 @@ class RosterView:
     #: None: read from the database now; else when the roster shown was kept
     #: (the database cannot be reached)
     kept_at: datetime | None = None
+    #: the gym's time zone (the timetable's, an IANA name): the kiosk's day is the gym's
+    zone: str = "UTC"
 
     @property
     def trainer_pin(self) -> bool:
@@ -66,6 +68,7 @@ def roster_view(db: Database, *, day: date | None = None,
         checked_in=frozenset(checked_in(db, day=day)),
         class_set=class_now(db, now=now),
         trainer=trainer_pin_state(db),
+        zone=str(gym_zone(db)),
     )
 
 
@@ -116,6 +119,7 @@ def keep_roster(view: RosterView, *, day: date | None = None, at: datetime | Non
         "checked_in": sorted(view.checked_in),
         "trainer": _pin_doc(view.trainer) if view.trainer else None,
         "class": _class_doc(view.class_set),
+        "zone": view.zone,
     }
     path = roster_path()
     # a running class's time left shrinks with every read while its end stays put
@@ -181,7 +185,8 @@ def kept_roster(day: date | None = None, *, now: datetime | None = None) -> Rost
             athletes=athletes, pins=pins,
             checked_in=frozenset(doc["checked_in"]) if doc["day"] == today else frozenset(),
             class_set=_class_of(doc["class"], kept_at, now or datetime.now(UTC)),
-            trainer=_pin_of(doc["trainer"]) if doc["trainer"] else None, kept_at=kept_at)
+            trainer=_pin_of(doc["trainer"]) if doc["trainer"] else None, kept_at=kept_at,
+            zone=str(doc.get("zone", "UTC")))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
 

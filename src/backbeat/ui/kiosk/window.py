@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
@@ -45,6 +45,7 @@ from backbeat.domain.setcount import (
     double_tap_of,
     next_set_number,
     set_caption,
+    zone_named,
 )
 from backbeat.domain.setlog import (
     DEFAULT_HOLD_S,
@@ -102,19 +103,27 @@ class _Bridge(QObject):
     linked = Signal()  # the station link has news (emitted on the link's thread)
 
 
+def _gym_wall(clock) -> Callable[[], datetime]:
+    """Now on the gym's clock (``GymClock``: epoch ns of the database server)."""
+    return lambda: datetime.fromtimestamp(clock.now_ns() / 1e9, UTC)
+
+
 class KioskWindow(QMainWindow):
     def __init__(self, db: Database, *, station: str = "kiosk",
                  clock: Callable[[], float] = time.monotonic,
-                 today: Callable[[], date] = date.today,
-                 wall: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 today: Callable[[], date] | None = None,
+                 wall: Callable[[], datetime] | None = None,
                  outbox: Outbox | None = None, locked: bool = True, link=None):
         super().__init__()
         self.setWindowTitle("Backbeat — kiosk")
         self.db = db
         self.station = station
         self.clock = clock
-        self.today = today
-        self.wall = wall
+        # the gym's time and day (the database server's clock, the timetable's zone), not
+        # this computer's: a set logged here is dated as every station dates it
+        self.zone: tzinfo = UTC  # the gym's, with each roster read
+        self.wall = wall or (_gym_wall(link.clock) if link is not None else lambda: datetime.now(UTC))
+        self.today = today or (lambda: self.wall().astimezone(self.zone).date())
         self.locked = locked
         self._may_close = not locked
         # units and the library come with the first roster read; until then kg and none
@@ -353,6 +362,7 @@ class KioskWindow(QMainWindow):
             f"({view.kept_at.astimezone().strftime('%d %b %H:%M')}). Log your sets: they are "
             "kept here and sent when the database is back.")
         self.view = view
+        self.zone = zone_named(view.zone)
         self.units = view.units
         self.log.set_units(view.units)
         self.library = view.library
