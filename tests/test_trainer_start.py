@@ -148,3 +148,22 @@ def test_a_set_up_due_gives_way_to_the_set_up_and_the_gate_is_asked_again(qtbot,
     assert app.run_trainer(lambda: db, windowed=True, setup=set_up.append,
                            setup_due=lambda _db: True) == 0
     assert set_up == [db] and gates == [db]  # the set-up first, then the gate on the same database
+
+
+def test_the_pin_is_checked_on_its_own_thread_and_its_answer_comes_back(gate, db, qtbot):
+    """As `backbeat trainer` checks it: scrypt off the GUI thread, the window built meanwhile."""
+    set_trainer_pin(db, "246813")
+    gate.check_elsewhere = True
+    checking = []
+    gate.checking.connect(lambda: checking.append(gate.result()))
+    gate.arrived(TrainerContext(db))
+    gate.pin.setText("135791")
+    gate.submit()
+    assert checking == [0] and "Checking" in gate.message.text()  # asked, not answered yet
+    qtbot.waitUntil(lambda: "Wrong PIN" in gate.message.text())
+    assert gate.result() != PinGate.DialogCode.Accepted
+    assert get_setting(db, "trainer.pin_failures")["count"] == 1
+    gate.pin.setText("246813")
+    gate.submit()
+    qtbot.waitUntil(lambda: gate.result() == PinGate.DialogCode.Accepted)
+    assert get_setting(db, "trainer.pin_failures")["count"] == 0

@@ -96,7 +96,8 @@ def check_trainer_pin(db: Database, pin: str, *, now: float | None = None) -> Pi
     if wait > 0:
         return PinCheck(False, wait_s=wait, message=f"too many wrong PINs: wait {wait:.0f} s")
     if verify_pin(pin, stored):
-        set_setting(db, _FAILURES, {"count": 0, "last": 0.0})
+        if failures["count"]:
+            set_setting(db, _FAILURES, {"count": 0, "last": 0.0})
         return PinCheck(True)
     count = _count_failure(db, now)
     wait = lockout_s(count)

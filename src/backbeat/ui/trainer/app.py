@@ -2,8 +2,9 @@
 
 At start the PIN gate is on screen before the store (SQLAlchemy, the models,
 pydantic) is imported: the database is opened on a worker thread while the PIN
-is typed, and the trainer window's modules are imported there next, while the
-PIN is checked (scrypt lets the other thread run)."""
+is typed, and the trainer window's modules are imported there next. The PIN is
+checked on a thread of its own (scrypt, which lets other threads run) while the
+window is built, hidden: it is shown only once the PIN is right."""
 
 from __future__ import annotations
 
@@ -87,6 +88,17 @@ def run_trainer(open_db: Callable[[], Database], *, windowed: bool = False,
     opening.thread.start()  # before Qt's own start-up: the two overlap
     app = application()
     gate = opening.gate = PinGate()
+    gate.check_elsewhere = True
+    built: list[TrainerWindow] = []
+
+    def build() -> None:
+        """While the PIN is checked: the window, hidden (shown only past the gate)."""
+        if not built:
+            from backbeat.ui.trainer.window import TrainerWindow
+
+            built.append(TrainerWindow(gate.context))
+
+    gate.checking.connect(build)
     code = gate.exec()
     opening.thread.join()
     if opening.error is not None:
@@ -97,9 +109,11 @@ def run_trainer(open_db: Callable[[], Database], *, windowed: bool = False,
     elif code == PinGate.DialogCode.Accepted:
         from backbeat.ui.trainer.window import TrainerWindow
 
-        window = TrainerWindow(gate.context)
+        window = built[0] if built else TrainerWindow(gate.context)
     else:
         window = None
+        for unused in built:
+            unused.deleteLater()
     if window is None:
         return 0
     exit_after_first_frame(window)

@@ -12,8 +12,9 @@ is imported then, not with this module.
 from __future__ import annotations
 
 import math
+import threading
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -49,8 +50,16 @@ class PinGate(QDialog):
     the gate waits for one (:meth:`arrived`): it asks for the PIN meanwhile and
     keeps one submitted early until the context is there to check it."""
 
+    #: a PIN is being checked on another thread (``check_elsewhere``)
+    checking = Signal()
+    _checked = Signal(object)
+
     def __init__(self, context=None, parent: QWidget | None = None):
         super().__init__(parent)
+        #: check the PIN on a thread of its own (scrypt keeps the GUI thread free)
+        self.check_elsewhere = False
+        self._checking = False
+        self._checked.connect(self._checked_now)
         self.context = context
         self.db = None if context is None else context.db
         self.first_run = False
@@ -146,8 +155,38 @@ class PinGate(QDialog):
         if self.context.clock() < self.locked_until:
             self.refresh()
             return
-        result = check_trainer_pin(self.db, self.pin.text(), now=self.context.clock())
+        pin, now = self.pin.text(), self.context.clock()
+        if not self.check_elsewhere:
+            self._checked_now(check_trainer_pin(self.db, pin, now=now))
+            return
+        if self._checking:
+            return
+        self._checking = True
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self._say("Checking…")
+        threading.Thread(target=self._check_there, args=(pin, now), name="trainer-pin",
+                         daemon=True).start()
+        self.checking.emit()
+
+    def _check_there(self, pin: str, now: float) -> None:
+        """On the checking thread: the store's check (scrypt), handed to the GUI thread."""
+        from backbeat.store.auth import check_trainer_pin
+
+        try:
+            result = check_trainer_pin(self.db, pin, now=now)
+        except Exception as exc:  # the database went away: said in the gate, tried again
+            result = exc
+        self._checked.emit(result)
+
+    @Slot(object)
+    def _checked_now(self, result) -> None:
+        self._checking = False
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        if isinstance(result, Exception):
+            self._say(f"The PIN could not be checked: {result}. Try again.")
+            return
         if result.ok:
+            self._say("")
             self.accept()
             return
         self.pin.clear()
