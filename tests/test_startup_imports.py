@@ -20,7 +20,7 @@ CHILD = textwrap.dedent("""
     import backbeat.ui.application as application
     from PySide6.QtWidgets import QApplication
 
-    def report():
+    def report(leave=True):  # (a face that paints before its database goes on: not here)
         print("modules:", " ".join(sorted(sys.modules)), flush=True)
         QApplication.quit()
 
@@ -51,6 +51,11 @@ TRAINER_LATER = ("backbeat.ui.trainer.progress", "backbeat.ui.trainer.charts",
 #: The TV's first frame: no sound is rendered (numpy) until the stream opens after it,
 #: and the rest board is read (on its thread) once the frame is up.
 TV_LATER = ("numpy", "backbeat.audio.render", "backbeat.store.board")
+#: The TV and the kiosk paint their first frame from what this computer kept, then open
+#: the database on the event loop's next turn: SQLAlchemy, the store's models and the
+#: domain's (pydantic) come after it.
+BEFORE_THE_DATABASE = ("sqlalchemy", "sqlalchemy.orm", "pydantic", "backbeat.store.db",
+                       "backbeat.store.models", "backbeat.domain.program", "backbeat.engine.timeline")
 
 
 def first_frame_modules(tmp_path, *args: str) -> set[str]:
@@ -76,8 +81,9 @@ def gym(tmp_path):
 
 def test_the_tv_paints_its_first_frame_without_the_heavy_modules(gym):
     loaded = first_frame_modules(gym, "tv", "--windowed")
-    assert "backbeat.ui.tv.screen" in loaded  # it did paint the TV
-    assert not loaded & {*NEVER, *TV_LATER}, sorted(loaded & {*NEVER, *TV_LATER})
+    assert "backbeat.ui.tv.first_frame" in loaded  # it did paint the TV's first frame
+    later = {*NEVER, *TV_LATER, *BEFORE_THE_DATABASE}
+    assert not loaded & later, sorted(loaded & later)
 
 
 def test_the_kiosk_paints_its_first_frame_without_the_heavy_modules(gym):

@@ -370,19 +370,33 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_tv(args: argparse.Namespace) -> int:
-    db = _open_db(args, offline_ok=True)
-    if not db.offline:
-        _first_run(db)
-    return _run_tv(args, db)
+    """The TV's first frame is painted before the database (and SQLAlchemy) is
+    opened: ui/tv/first_frame.py; the rest follows on the event loop's next turn."""
+    from backbeat.ui.tv.first_frame import start_tv
+
+    def open_tv(first_frame):
+        from backbeat.ui.tv.app import open_tv
+
+        db = _open_db(args, offline_ok=True)
+        if not db.offline:
+            _first_run(db)
+        return open_tv(db, **_tv_options(args, db), first_frame=first_frame)
+
+    return start_tv(open_tv, program=args.program or "Precision Back", day=args.day,
+                    windowed=args.windowed, screen=args.screen)
+
+
+def _tv_options(args: argparse.Namespace, db, autostart: bool = False,
+                beside_kiosk: bool = False) -> dict:
+    return dict(program=args.program or "Precision Back", day=args.day, windowed=args.windowed,
+                screen=args.screen, resume=getattr(args, "resume", False), autostart=autostart,
+                beside_kiosk=beside_kiosk, remote=_remote_address(args, db), station=args.station)
 
 
 def _run_tv(args: argparse.Namespace, db, autostart: bool = False, beside_kiosk: bool = False) -> int:
     from backbeat.ui.tv.app import run_tv
 
-    return run_tv(db, program=args.program or "Precision Back", day=args.day,
-                  windowed=args.windowed, screen=args.screen,
-                  resume=getattr(args, "resume", False), autostart=autostart,
-                  beside_kiosk=beside_kiosk, remote=_remote_address(args, db), station=args.station)
+    return run_tv(db, **_tv_options(args, db, autostart, beside_kiosk))
 
 
 def _remote_address(args: argparse.Namespace, db) -> str | None:

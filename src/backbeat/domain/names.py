@@ -16,26 +16,20 @@ TV's one-line labels.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator
 
 from backbeat.domain.errors import InvalidInput
+from backbeat.domain.namekey import name_key  # noqa: F401  (the rule, re-exported)
 
-_SPACES = re.compile(r"\s+")
 #: Line and paragraph separators are white space to ``str.split`` but not "Cc".
 _FORBIDDEN_CATEGORIES = ("Cc", "Cs", "Zl", "Zp")
 #: The longest key a stored name may have (casefold and NFKC can lengthen a name).
 MAX_KEY_LENGTH = 400
 
 
-def name_key(name: str) -> str:
-    """The form two names are compared in: equal keys, the same name."""
-    text = unicodedata.normalize("NFKC", name)
-    text = unicodedata.normalize("NFKC", text.casefold())
-    return _SPACES.sub(" ", text).strip()
 
 
 def bad_character(name: str) -> str | None:

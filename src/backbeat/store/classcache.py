@@ -9,12 +9,15 @@ written every time the TV loads a class from the database.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backbeat.domain.exercise import Library
-from backbeat.domain.names import name_key
-from backbeat.domain.program import Program, program_from_data
+from backbeat.domain.namekey import name_key
 from backbeat.paths import data_dir
 from backbeat.store.kept import keep_json, read_json
+
+if TYPE_CHECKING:  # the domain's models (pydantic) load when a class is read, not before
+    from backbeat.domain.exercise import Library
+    from backbeat.domain.program import Program
 
 CACHE_NAME = "last-class.json"
 
@@ -31,12 +34,33 @@ def keep_class(program: Program, library: Library) -> None:
 
 def kept_class() -> tuple[Program, Library] | None:
     """The kept program and library, or None (never kept, or unreadable)."""
-    doc = read_json(cache_path())
+    from backbeat.domain.exercise import Library
+    from backbeat.domain.program import program_from_data
+
+    doc = kept_document()
     try:
         return (program_from_data(doc["program"], "the kept class"),
                 Library.model_validate(doc["library"]))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def kept_document() -> object | None:
+    """The kept file as it was written (JSON), unchecked: for the TV's first
+    frame, which shows the kept class's name before the domain's models load."""
+    return read_json(cache_path())
+
+
+def kept_title(program: str, day: int) -> tuple[str, str] | None:
+    """(program, day name) of the kept class when it is ``program`` and has ``day``, else None."""
+    doc = kept_document()
+    try:
+        kept = doc["program"]
+        if name_key(kept["name"]) == name_key(program):
+            return str(kept["name"]), str(kept["days"][day - 1]["name"])
+    except (KeyError, IndexError, TypeError, AttributeError):
+        pass
+    return None
 
 
 def kept_for(name: str) -> tuple[Program, Library] | None:

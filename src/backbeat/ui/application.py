@@ -116,10 +116,13 @@ def first_frame_reported() -> bool:
     return bool(os.environ.get(EXIT_AFTER_FIRST_FRAME))
 
 
-def report_first_frame() -> None:
-    """Say the first frame is painted (with this process's memory) and quit."""
+def report_first_frame(leave: bool = True) -> None:
+    """Say the first frame is painted (with this process's memory) and quit
+    (``leave=False``: go on, as a face does that paints before it opens the
+    database; it quits at its window's first frame)."""
     print(f"first-frame rss_kb={_rss_kb()}", flush=True)
-    QApplication.quit()
+    if leave:
+        QApplication.quit()
 
 
 def exit_after_first_frame(window) -> None:

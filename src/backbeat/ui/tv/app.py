@@ -4,7 +4,7 @@ offscreen snapshots of it."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication, QImage
@@ -77,12 +77,31 @@ def _or(default, read):
 def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
            screen: int | None = None, resume: bool = False, autostart: bool = False,
            beside_kiosk: bool = False, remote: str | None = None, station: str | None = None) -> int:
+    """The TV on ``db`` until it is closed (``backbeat tv`` paints its first frame
+    before the database is opened: ``first_frame.start_tv`` and :func:`open_tv`)."""
+    app = application()
+    finish = open_tv(db, program=program, day=day, windowed=windowed, screen=screen,
+                     resume=resume, autostart=autostart, beside_kiosk=beside_kiosk,
+                     remote=remote, station=station)
+    code = app.exec()
+    finish()
+    return code
+
+
+def open_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
+            screen: int | None = None, resume: bool = False, autostart: bool = False,
+            beside_kiosk: bool = False, remote: str | None = None, station: str | None = None,
+            first_frame=None) -> Callable[[], None]:
+    """The TV window on ``db``, shown (in place of ``first_frame``, the frame
+    painted before the database was opened, which it closes); returns what is
+    to be done once the event loop has ended."""
     from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
     from backbeat.ui.audio_service import AudioService
     from backbeat.ui.tv.window import TvWindow
 
-    app = application()
+    application()
     audio = AudioService(volume=float(get_setting(db, "audio.volume")),
                          muted=bool(get_setting(db, "audio.muted")))
     name = station_name("tv", station)
@@ -184,15 +203,24 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
     frame_log = os.environ.get("BACKBEAT_FRAME_LOG")
     if frame_log:  # the gym benchmark compares TVs frame by frame on the machine's monotonic clock
         window.on_frame = _frame_logger(frame_log, window, link)
+    if first_frame is not None:
+        first_frame.close()
     if first_frame_reported():  # start-up benchmark: report the first painted frame and leave
-        window.screen_widget.on_first_frame = report_first_frame
-    code = app.exec()
-    warm_up.stop()
-    if server is not None:
-        server.stop()
-    link.close()
-    backups.close()
-    return code
+        # (a first frame painted before the database has been reported already)
+        window.screen_widget.on_first_frame = (report_first_frame if first_frame is None
+                                               else QApplication.quit)
+
+    def finish() -> None:
+        warm_up.stop()
+        if server is not None:
+            server.stop()
+        link.close()
+        backups.close()
+
+    # what the window's life needs held (it ran inside this function's frame before;
+    # Python's collector would otherwise take these objects on any thread)
+    finish.keep = (window, audio, clock, link, backups, server, warm_up)
+    return finish
 
 
 def _rest_board(db: Database, slug: str, session: int | None, sets: int | None) -> list:
