@@ -6,7 +6,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,26 +26,52 @@ VIEWS = ("roster", "checkin", "log", "change", "caution", "pin", "substitute", "
 
 def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None,
               station: str | None = None, beside_tv: bool = False) -> int:
-    """The kiosk, fullscreen and locked (leaving needs the trainer PIN) unless windowed."""
+    """The kiosk, fullscreen and locked (leaving needs the trainer PIN) unless windowed
+    (``backbeat kiosk`` paints its first frame before the database is opened:
+    ``first_frame.start_kiosk`` and :func:`open_kiosk`)."""
+    app = application()
+    finish = open_kiosk(db, windowed=windowed, screen=screen, station=station, beside_tv=beside_tv)
+    try:
+        return app.exec()
+    finally:
+        finish()
+
+
+def open_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None,
+               station: str | None = None, beside_tv: bool = False,
+               first_frame=None) -> Callable[[], None]:
+    """The kiosk's window on ``db``, shown (in place of ``first_frame``, the frame
+    painted before the database was opened, which it closes); returns what is to
+    be done once the event loop has ended."""
+    from PySide6.QtCore import QTimer
+
     from backbeat.engine.gymclock import GymClock
     from backbeat.store.link import StationLink
+    from backbeat.ui.application import first_frame_reported
 
     app = application()
     name = station_name("kiosk", station)
     link = StationLink(db, name, "kiosk", GymClock())  # refuses a name another kiosk runs under
     window = KioskWindow(db, station=name, locked=not windowed, link=link)
     link.start()  # the kiosk's class, heartbeat and choice of class, off the GUI thread
-    exit_after_first_frame(window)
+    if first_frame is None:
+        exit_after_first_frame(window)
+    elif first_frame_reported():  # the first frame was reported: leave once the window is up
+        QTimer.singleShot(0, app.quit)
     place_kiosk(window, windowed=windowed, screen=screen, beside_tv=beside_tv)
+    if first_frame is not None:
+        first_frame.close()
     if db.offline:
         print("backbeat: the kiosk shows the roster it kept and keeps every tap until the "
               "database is back", file=sys.stderr)
     if os.environ.get("BACKBEAT_EXIT_AFTER_ROSTER"):  # start-up checks (tests)
         _leave_once_shown(app, window)
-    try:
-        return app.exec()
-    finally:
+
+    def finish() -> None:
         link.close()
+
+    finish.keep = (window, link)  # held for the window's life (see tv/app.open_tv)
+    return finish
 
 
 def _leave_once_shown(app, window: KioskWindow) -> None:

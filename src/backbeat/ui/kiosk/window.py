@@ -75,6 +75,7 @@ from backbeat.store.kiosk import LogView, RosterView, log_view, roster_or_kept
 from backbeat.store.live import class_now
 from backbeat.store.outbox import Outbox, TapOp, TapResult, TapSender, TapStatus
 from backbeat.ui.kiosk import style
+from backbeat.ui.kiosk.first_frame import READING
 from backbeat.ui.kiosk.logset import LogPage, SetForm, side_word
 from backbeat.ui.kiosk.roster import CheckInPage, ClassPage, PickerPage, RosterPage, TrainerPage
 from backbeat.ui.kiosk.widgets import PinPad
@@ -219,7 +220,7 @@ class KioskWindow(QMainWindow):
         self._timer.timeout.connect(self.tick)
         self._timer.start()
         self.apply_scale(style.BASE_W, style.BASE_H)
-        self.roster.class_label.setText("Reading the roster…")
+        self.roster.class_label.setText(READING)
         self.show_roster()
 
     # --- look ----------------------------------------------------------------------

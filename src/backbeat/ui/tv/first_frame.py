@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, QTimer
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QGuiApplication, QPainter
 from PySide6.QtWidgets import QWidget
 
@@ -41,7 +41,6 @@ class FirstFrame(QWidget):
         super().__init__()
         self.setWindowTitle("Backbeat TV")
         self.program, self.day_name = program, day_name
-        self.on_first_frame: Callable[[], None] | None = None
 
     def paintEvent(self, event) -> None:
         lay = first_frame_layout(self.width(), self.height(), self.program, self.day_name)
@@ -59,9 +58,6 @@ class FirstFrame(QWidget):
                      "right": item.rect.right() - lw}.get(item.align, item.rect.x())
                 p.drawText(QPointF(x, item.rect.y() + i * line_h + ascent), line)
         p.end()
-        if self.on_first_frame is not None:
-            callback, self.on_first_frame = self.on_first_frame, None
-            callback()
 
 
 def title(program: str, day: int) -> tuple[str, str]:
@@ -74,42 +70,22 @@ def title(program: str, day: int) -> tuple[str, str]:
 
 def start_tv(open_tv: Callable[[FirstFrame], Callable[[], None]], *, program: str, day: int,
              windowed: bool, screen: int | None) -> int:
-    """``backbeat tv``: the first frame on screen, then, on the event loop's next
-    turn, ``open_tv(frame)`` (the database opened, the TV window built in the
-    frame's place; it returns what is to be done after the loop). What it raises
-    is raised here, after the loop, as it would have been before the frame."""
-    from backbeat.ui import application as faces
+    """``backbeat tv``: the first frame on screen, then ``open_tv(frame)`` on the
+    event loop's next turn (``ui/first_frame.paint_then_open``)."""
+    from backbeat.ui.application import application
+    from backbeat.ui.first_frame import paint_then_open
 
-    app = faces.application()
-    frame = FirstFrame(*title(program, day))
-    started: dict = {}
+    application()
 
-    def go() -> None:
-        try:
-            started["finish"] = open_tv(frame)
-        except BaseException as exc:  # noqa: BLE001 (raised again after the loop)
-            started["error"] = exc
-            frame.close()
-            app.quit()
+    def show(frame: FirstFrame) -> None:
+        screens = QGuiApplication.screens()
+        target = (screens[screen] if screen is not None and 0 <= screen < len(screens)
+                  else QGuiApplication.primaryScreen())
+        frame.setGeometry(target.availableGeometry())
+        if windowed:
+            frame.resize(1280, 720)
+            frame.show()
+        else:
+            frame.showFullScreen()
 
-    def painted() -> None:
-        if faces.first_frame_reported():  # the start-up benchmark times this frame
-            faces.report_first_frame(leave=False)
-        QTimer.singleShot(0, go)
-
-    frame.on_first_frame = painted
-    screens = QGuiApplication.screens()
-    target = (screens[screen] if screen is not None and 0 <= screen < len(screens)
-              else QGuiApplication.primaryScreen())
-    frame.setGeometry(target.availableGeometry())
-    if windowed:
-        frame.resize(1280, 720)
-        frame.show()
-    else:
-        frame.showFullScreen()
-    code = app.exec()
-    if "error" in started:
-        raise started["error"]
-    if "finish" in started:
-        started["finish"]()
-    return code
+    return paint_then_open(FirstFrame(*title(program, day)), show, open_tv)
