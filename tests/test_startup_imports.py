@@ -20,7 +20,7 @@ CHILD = textwrap.dedent("""
     import backbeat.ui.application as application
     from PySide6.QtWidgets import QApplication
 
-    def report(leave=True):  # (a face that paints before its database goes on: not here)
+    def report(*args, **kwargs):  # (a face that paints before its database goes on: not here)
         print("modules:", " ".join(sorted(sys.modules)), flush=True)
         QApplication.quit()
 

@@ -116,16 +116,16 @@ def first_frame_reported() -> bool:
     return bool(os.environ.get(EXIT_AFTER_FIRST_FRAME))
 
 
-def report_first_frame(leave: bool = True) -> None:
+def report_first_frame(leave: bool = True, line: str = "first-frame") -> None:
     """Say the first frame is painted (with this process's memory) and quit
     (``leave=False``: go on, as a face does that paints before it opens the
-    database; it quits at its window's first frame)."""
-    print(f"first-frame rss_kb={_rss_kb()}", flush=True)
+    database; it says ``window-frame`` at its window's first frame and quits)."""
+    print(f"{line} rss_kb={_rss_kb()}", flush=True)
     if leave:
         QApplication.quit()
 
 
-def exit_after_first_frame(window) -> None:
+def exit_after_first_frame(window, line: str = "first-frame") -> None:
     """With :data:`EXIT_AFTER_FIRST_FRAME` set: :func:`report_first_frame` once
     ``window`` has painted its first frame (children included: the report waits
     for the event loop's next turn after the window's first paint event)."""
@@ -137,7 +137,7 @@ def exit_after_first_frame(window) -> None:
         def eventFilter(self, watched, event) -> bool:
             if event.type() == QEvent.Type.Paint:
                 window.removeEventFilter(self)
-                QTimer.singleShot(0, report_first_frame)
+                QTimer.singleShot(0, lambda: report_first_frame(line=line))
             return False
 
     window._first_paint = _FirstPaint(window)

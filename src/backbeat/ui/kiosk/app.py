@@ -43,21 +43,16 @@ def open_kiosk(db: Database, *, windowed: bool = False, screen: int | None = Non
     """The kiosk's window on ``db``, shown (in place of ``first_frame``, the frame
     painted before the database was opened, which it closes); returns what is to
     be done once the event loop has ended."""
-    from PySide6.QtCore import QTimer
-
     from backbeat.engine.gymclock import GymClock
     from backbeat.store.link import StationLink
-    from backbeat.ui.application import first_frame_reported
 
     app = application()
     name = station_name("kiosk", station)
     link = StationLink(db, name, "kiosk", GymClock())  # refuses a name another kiosk runs under
     window = KioskWindow(db, station=name, locked=not windowed, link=link)
     link.start()  # the kiosk's class, heartbeat and choice of class, off the GUI thread
-    if first_frame is None:
-        exit_after_first_frame(window)
-    elif first_frame_reported():  # the first frame was reported: leave once the window is up
-        QTimer.singleShot(0, app.quit)
+    # (a first frame painted before the database has been reported already)
+    exit_after_first_frame(window, "first-frame" if first_frame is None else "window-frame")
     place_kiosk(window, windowed=windowed, screen=screen, beside_tv=beside_tv)
     if first_frame is not None:
         first_frame.close()
