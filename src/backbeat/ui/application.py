@@ -137,7 +137,8 @@ def exit_after_first_frame(window, line: str = "first-frame") -> None:
         def eventFilter(self, watched, event) -> bool:
             if event.type() == QEvent.Type.Paint:
                 window.removeEventFilter(self)
-                QTimer.singleShot(0, lambda: report_first_frame(line=line))
+                QTimer.singleShot(0, report_first_frame if line == "first-frame"
+                                  else lambda: report_first_frame(line=line))
             return False
 
     window._first_paint = _FirstPaint(window)
