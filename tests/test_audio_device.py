@@ -107,3 +107,13 @@ def test_a_simpleaudio_build_that_frees_off_the_gil_is_refused(tmp_path, monkeyp
     assert "simpleaudio" in cue_player.reason and "crash" in cue_player.reason
     monkeypatch.setattr(simpleaudio._simpleaudio, "__file__", str(patched))
     assert player.CuePlayer().available
+
+
+def test_the_capture_child_reads_the_spoken_names_from_this_cache(tmp_path, monkeypatch):
+    from backbeat.audio.check import alsa_capture_env
+    from backbeat.paths import cache_dir
+
+    monkeypatch.delenv("BACKBEAT_CACHE_DIR", raising=False)
+    env, _ = alsa_capture_env(tmp_path / "child")
+    assert env["HOME"] == str(tmp_path / "child")
+    assert env["BACKBEAT_CACHE_DIR"] == str(cache_dir())  # not one under the child's HOME

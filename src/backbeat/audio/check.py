@@ -23,6 +23,7 @@ import numpy as np
 from backbeat.audio.render import sample_offset
 from backbeat.audio.samples import RATE
 from backbeat.engine.timeline import ClassPlan, Cue, CueKind
+from backbeat.paths import cache_dir
 
 #: A sample louder than this (of 32767) is sound. Every cue sound's first
 #: sample is louder (sounds/ trims leading silence), so the first loud sample
@@ -137,6 +138,8 @@ def alsa_capture_env(home: Path, rate: int = RATE) -> tuple[dict[str, str], Path
     (home / ".asoundrc").write_text(ASOUNDRC.format(rate=rate, path=out))
     env = dict(os.environ, HOME=str(home))
     env.pop("ALSA_CONFIG_PATH", None)
+    # the child's own HOME must not move its cache: it plays the spoken names made here
+    env.setdefault("BACKBEAT_CACHE_DIR", str(cache_dir()))
     return env, out
 
 
