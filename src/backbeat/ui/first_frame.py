@@ -10,7 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
+
+
+def show_on(frame: QWidget, screen: int | None, *, windowed: bool, size: tuple[int, int]) -> None:
+    """The frame on screen ``screen`` (the primary one when it is not there):
+    full screen, or ``windowed`` at ``size`` — where the face's window will be."""
+    screens = QGuiApplication.screens()
+    target = (screens[screen] if screen is not None and 0 <= screen < len(screens)
+              else QGuiApplication.primaryScreen())
+    frame.setGeometry(target.availableGeometry())
+    if windowed:
+        frame.resize(*size)
+        frame.show()
+    else:
+        frame.showFullScreen()
 
 
 def paint_then_open(frame: QWidget, show: Callable[[QWidget], None],

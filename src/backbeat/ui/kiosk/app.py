@@ -11,13 +11,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QImage
 
 from backbeat.domain.errors import InvalidInput
 from backbeat.store.db import Database
 from backbeat.store.seed import open_database
 from backbeat.store.stations import station_name
 from backbeat.ui.application import application, exit_after_first_frame
+from backbeat.ui.kiosk import style
 from backbeat.ui.kiosk.window import KioskWindow
 
 VIEWS = ("roster", "checkin", "log", "change", "caution", "pin", "substitute", "double-tap",
@@ -56,6 +57,8 @@ def open_kiosk(db: Database, *, windowed: bool = False, screen: int | None = Non
     place_kiosk(window, windowed=windowed, screen=screen, beside_tv=beside_tv)
     if first_frame is not None:
         first_frame.close()
+        if first_frame.trainer_tapped:  # tapped while the database was opened: not lost
+            window.trainer_tapped_early()
     if db.offline:
         print("backbeat: the kiosk shows the roster it kept and keeps every tap until the "
               "database is back", file=sys.stderr)
@@ -92,21 +95,16 @@ def _leave_once_shown(app, window: KioskWindow) -> None:
 def place_kiosk(window: KioskWindow, *, windowed: bool = False, screen: int | None = None,
                 beside_tv: bool = False) -> None:
     """Fullscreen on its screen; in a window; or (the demo) beside the TV on one screen."""
-    screens = QGuiApplication.screens()
-    target = screens[screen] if screen is not None and 0 <= screen < len(screens) else \
-        QGuiApplication.primaryScreen()
-    window.setGeometry(target.availableGeometry())
     if beside_tv:  # backbeat demo: the kiosk beside the TV on one screen, scaled to its room
         from backbeat.ui.application import demo_geometry, place_framed
 
         rect = demo_geometry("kiosk")
         window.apply_scale(rect.width(), rect.height() - 40)  # less a title bar
         place_framed(window, rect)
-    elif windowed:
-        window.resize(1280, 800)
-        window.show()
     else:
-        window.showFullScreen()
+        from backbeat.ui.first_frame import show_on
+
+        show_on(window, screen, windowed=windowed, size=(style.BASE_W, style.BASE_H))
 
 
 @contextmanager

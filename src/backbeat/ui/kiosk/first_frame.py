@@ -1,14 +1,15 @@
 """The kiosk's first frame, painted before the database and the store's modules
 (SQLAlchemy, pydantic) are imported (issue 11, "Start fast"): its roster page as
-the kiosk's window first shows it — "Tap your name", the roster being read —
-made of the same page and style. ``kiosk/app.start_kiosk`` opens the database on
-the event loop's next turn and puts the kiosk's window in its place."""
+the kiosk's window first shows it — "Tap your name", the roster being read, no
+CHECK IN until a class is known — made of the same page and style.
+``kiosk/app.open_kiosk`` opens the database on the event loop's next turn and
+puts the kiosk's window in its place. A tap on TRAINER meanwhile is not lost:
+the window opens the trainer's PIN pad as soon as it shows."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from backbeat.ui.kiosk import style
@@ -18,27 +19,24 @@ from backbeat.ui.kiosk.roster import RosterPage
 READING = "Reading the roster…"
 
 
-class FirstFrame(QWidget):
+class FirstFrame(style.ScaledStyle, QWidget):
     def __init__(self):
         super().__init__()
         self.setWindowTitle("Backbeat kiosk")
         self.roster = RosterPage()
         self.roster.class_label.setText(READING)
+        self.roster.check_in_button.hide()  # the window shows it once a class is running
+        #: TRAINER was tapped on this frame: the window opens the PIN pad when it shows
+        self.trainer_tapped = False
+        self.roster.trainer_tapped.connect(self._trainer)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.roster)
-        self._scale = None
         self.apply_scale(style.BASE_W, style.BASE_H)
 
-    def apply_scale(self, width: int, height: int) -> None:
-        scale = round(style.scale_for(width, height), 2)
-        if scale != self._scale:
-            self._scale = scale
-            self.setStyleSheet(style.stylesheet(scale))
-
-    def resizeEvent(self, event) -> None:
-        self.apply_scale(event.size().width(), event.size().height())
-        super().resizeEvent(event)
+    def _trainer(self) -> None:
+        self.trainer_tapped = True
+        self.roster.status_label.setText("The trainer's PIN pad opens in a moment…")
 
 
 def start_kiosk(open_kiosk: Callable[[FirstFrame], Callable[[], None]], *, windowed: bool,
@@ -46,19 +44,10 @@ def start_kiosk(open_kiosk: Callable[[FirstFrame], Callable[[], None]], *, windo
     """``backbeat kiosk``: the first frame on screen, then ``open_kiosk(frame)`` on
     the event loop's next turn (``ui/first_frame.paint_then_open``)."""
     from backbeat.ui.application import application
-    from backbeat.ui.first_frame import paint_then_open
+    from backbeat.ui.first_frame import paint_then_open, show_on
 
     application()
-
-    def show(frame: FirstFrame) -> None:
-        screens = QGuiApplication.screens()
-        target = (screens[screen] if screen is not None and 0 <= screen < len(screens)
-                  else QGuiApplication.primaryScreen())
-        frame.setGeometry(target.availableGeometry())
-        if windowed:
-            frame.resize(1280, 800)
-            frame.show()
-        else:
-            frame.showFullScreen()
-
-    return paint_then_open(FirstFrame(), show, open_kiosk)
+    return paint_then_open(
+        FirstFrame(),
+        lambda frame: show_on(frame, screen, windowed=windowed, size=(style.BASE_W, style.BASE_H)),
+        open_kiosk)

@@ -88,3 +88,20 @@ def stylesheet(scale: float) -> str:
     QPushButton[role="quiet"] {{ background: transparent; color: {muted};
                                 border: {p(2)}px solid {dim}; font-size: {p(24)}px; }}
     """
+
+
+class ScaledStyle:
+    """For a kiosk top-level widget: its stylesheet follows its size (:func:`scale_for`),
+    set again only when the scale moves. Mixed in before ``QWidget``."""
+
+    _scale = 0.0
+
+    def apply_scale(self, width: int, height: int) -> None:
+        scale = round(scale_for(width, height), 2)
+        if scale != self._scale:
+            self._scale = scale
+            self.setStyleSheet(stylesheet(scale))
+
+    def resizeEvent(self, event) -> None:
+        self.apply_scale(event.size().width(), event.size().height())
+        super().resizeEvent(event)

@@ -375,6 +375,8 @@ class TileGrid(QWidget):
         self.tiles: list[TileButton] = []
         self._spacers: list[QWidget] = []
         self.letter_buttons: dict[str, QPushButton] = {}
+        self._build_letters([])
+        self._fill()  # empty until its items come: no letters, no MORE
 
     @property
     def per_page(self) -> int:

@@ -109,7 +109,7 @@ def _gym_wall(clock) -> Callable[[], datetime]:
     return lambda: datetime.fromtimestamp(clock.now_ns() / 1e9, UTC)
 
 
-class KioskWindow(QMainWindow):
+class KioskWindow(style.ScaledStyle, QMainWindow):
     def __init__(self, db: Database, *, station: str = "kiosk",
                  clock: Callable[[], float] = time.monotonic,
                  today: Callable[[], date] | None = None,
@@ -193,7 +193,6 @@ class KioskWindow(QMainWindow):
         self._undo_until = 0.0
         self._last_touch = clock()
         self._last_refresh = -1e9
-        self._scale = 0.0
         self._last_entry: SetEntry | None = None
         self._delivered_note = ""
         self._roster_message_until = 0.0
@@ -221,18 +220,8 @@ class KioskWindow(QMainWindow):
         self._timer.start()
         self.apply_scale(style.BASE_W, style.BASE_H)
         self.roster.class_label.setText(READING)
+        self.roster.check_in_button.hide()  # until the roster read says a class runs
         self.show_roster()
-
-    # --- look ----------------------------------------------------------------------
-    def apply_scale(self, width: int, height: int) -> None:
-        scale = round(style.scale_for(width, height), 2)
-        if scale != self._scale:
-            self._scale = scale
-            self.setStyleSheet(style.stylesheet(scale))
-
-    def resizeEvent(self, event) -> None:
-        self.apply_scale(event.size().width(), event.size().height())
-        super().resizeEvent(event)
 
     # --- lockdown: no keyboard, no leaving without the trainer PIN -------------------------
     def keyPressEvent(self, event) -> None:
@@ -289,6 +278,16 @@ class KioskWindow(QMainWindow):
                               "the trainer desktop (backbeat trainer).")
             return
         self._ask_pin("trainer", None, "Trainer PIN")
+
+    _trainer_door = False
+
+    def trainer_tapped_early(self) -> None:
+        """TRAINER was tapped on the first frame, before this window: the trainer's
+        door opens as it would have, once the roster read says whether a PIN is set."""
+        if self.view is not None:
+            self.trainer_tapped()
+        else:
+            self._trainer_door = True
 
     def show_trainer(self, warning: str = "") -> None:
         if warning:
@@ -375,6 +374,9 @@ class KioskWindow(QMainWindow):
         self._pins = {}
         self._trainer_state = None
         self._show_roster_items()
+        if self._trainer_door:  # TRAINER tapped before the roster (and its PIN) was read
+            self._trainer_door = False
+            self.trainer_tapped()
 
     def _roster_failed(self, exc: BaseException) -> None:
         self._roster_reading = False

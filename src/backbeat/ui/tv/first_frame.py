@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QGuiApplication, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
 from backbeat.ui import theme
@@ -73,19 +73,9 @@ def start_tv(open_tv: Callable[[FirstFrame], Callable[[], None]], *, program: st
     """``backbeat tv``: the first frame on screen, then ``open_tv(frame)`` on the
     event loop's next turn (``ui/first_frame.paint_then_open``)."""
     from backbeat.ui.application import application
-    from backbeat.ui.first_frame import paint_then_open
+    from backbeat.ui.first_frame import paint_then_open, show_on
 
     application()
-
-    def show(frame: FirstFrame) -> None:
-        screens = QGuiApplication.screens()
-        target = (screens[screen] if screen is not None and 0 <= screen < len(screens)
-                  else QGuiApplication.primaryScreen())
-        frame.setGeometry(target.availableGeometry())
-        if windowed:
-            frame.resize(1280, 720)
-            frame.show()
-        else:
-            frame.showFullScreen()
-
-    return paint_then_open(FirstFrame(*title(program, day)), show, open_tv)
+    return paint_then_open(FirstFrame(*title(program, day)),
+                           lambda frame: show_on(frame, screen, windowed=windowed, size=(1280, 720)),
+                           open_tv)
