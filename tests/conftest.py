@@ -50,6 +50,25 @@ def _running_qt_objects() -> list[str]:
 QT_FIXTURES = {"qtbot", "qapp"}
 
 
+def _quit_left_pending() -> bool:
+    """A ``QApplication.quit()``/``exit()`` made while no ``app.exec()`` ran stays
+    pending: every later ``QEventLoop.exec`` — a dialog's ``exec``, qtbot's waits —
+    returns at once, until the next ``app.exec()``. Found here (and cleared), so the
+    test that made it fails, not the tests after it."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    app = QCoreApplication.instance()
+    if app is None:
+        return False
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop, loop.quit)
+    if loop.exec() == 0:
+        return False
+    QTimer.singleShot(0, app, app.quit)
+    app.exec()  # a run of the main loop clears it
+    return True
+
+
 @pytest.fixture(autouse=True)
 def _no_leaks(request):
     """A test that leaves a Python thread, a QThread or a running QTimer behind fails:
@@ -72,6 +91,9 @@ def _no_leaks(request):
             leaked.append(f"thread {thread.name!r}")
     if qt:
         leaked += _running_qt_objects()
+    if "PySide6.QtCore" in sys.modules and _quit_left_pending():  # any test that ran Qt
+        leaked.append("an event loop told to quit while none ran (QCoreApplication.exit): "
+                      "later dialogs and waits would return at once")
     if leaked:
         pytest.fail("left running after the test: " + ", ".join(leaked), pytrace=False)
 

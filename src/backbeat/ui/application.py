@@ -10,7 +10,7 @@ from __future__ import annotations
 import atexit
 import sys
 
-from PySide6.QtCore import QRect, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -32,6 +32,17 @@ def application() -> QApplication:
         app.setWindowIcon(app_icon())
     diagnostics.on_screen(show_problem)
     return app
+
+
+def run_event_loop() -> int:
+    """``app.exec()``, leaving nothing of its end behind: a last window closed as
+    the loop ends posts a Quit, and that Quit, run later by another loop (a
+    dialog's, a test's waits), would tell every loop after it to end at once
+    (``QCoreApplication.exit`` with no loop running stays pending)."""
+    app = application()
+    code = app.exec()
+    QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+    return code
 
 
 def app_icon() -> QIcon:

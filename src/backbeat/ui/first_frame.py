@@ -60,7 +60,7 @@ def paint_then_open(frame: QWidget, show: Callable[[QWidget], None],
     painted = _Painted(frame)
     frame.installEventFilter(painted)
     show(frame)
-    code = app.exec()
+    code = faces.run_event_loop()
     if "error" in started:
         raise started["error"]
     if "finish" in started:

@@ -17,7 +17,7 @@ from backbeat.domain.errors import InvalidInput
 from backbeat.store.db import Database
 from backbeat.store.seed import open_database
 from backbeat.store.stations import station_name
-from backbeat.ui.application import application, exit_after_first_frame
+from backbeat.ui.application import application, exit_after_first_frame, run_event_loop
 from backbeat.ui.kiosk import style
 from backbeat.ui.kiosk.window import KioskWindow
 
@@ -30,10 +30,10 @@ def run_kiosk(db: Database, *, windowed: bool = False, screen: int | None = None
     """The kiosk, fullscreen and locked (leaving needs the trainer PIN) unless windowed
     (``backbeat kiosk`` paints its first frame before the database is opened:
     ``first_frame.start_kiosk`` and :func:`open_kiosk`)."""
-    app = application()
+    application()
     finish = open_kiosk(db, windowed=windowed, screen=screen, station=station, beside_tv=beside_tv)
     try:
-        return app.exec()
+        return run_event_loop()
     finally:
         finish()
 

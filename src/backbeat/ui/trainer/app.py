@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSize, Signal, Slot
 from PySide6.QtGui import QImage
 
-from backbeat.ui.application import application, exit_after_first_frame
+from backbeat.ui.application import application, exit_after_first_frame, run_event_loop
 from backbeat.ui.trainer.context import TrainerContext
 from backbeat.ui.trainer.pin_gate import PinGate
 
@@ -86,7 +86,7 @@ def run_trainer(open_db: Callable[[], Database], *, windowed: bool = False,
     ``setup_due(db)`` the gate gives way to ``setup(db)`` and is asked again."""
     opening = _Opening(open_db, setup_due)
     opening.thread.start()  # before Qt's own start-up: the two overlap
-    app = application()
+    application()
     gate = opening.gate = PinGate()
     gate.check_elsewhere = True
     built: list[TrainerWindow] = []
@@ -122,7 +122,7 @@ def run_trainer(open_db: Callable[[], Database], *, windowed: bool = False,
         window.show()
     else:
         window.showMaximized()
-    return app.exec()
+    return run_event_loop()
 
 
 def snapshot_trainer(db: Database, *, size: QSize, tab: str | None = None,

@@ -27,6 +27,7 @@ from backbeat.ui.application import (
     first_frame_reported,
     place_framed,
     report_first_frame,
+    run_event_loop,
 )
 
 
@@ -79,11 +80,11 @@ def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
            beside_kiosk: bool = False, remote: str | None = None, station: str | None = None) -> int:
     """The TV on ``db`` until it is closed (``backbeat tv`` paints its first frame
     before the database is opened: ``first_frame.start_tv`` and :func:`open_tv`)."""
-    app = application()
+    application()
     finish = open_tv(db, program=program, day=day, windowed=windowed, screen=screen,
                      resume=resume, autostart=autostart, beside_kiosk=beside_kiosk,
                      remote=remote, station=station)
-    code = app.exec()
+    code = run_event_loop()
     finish()
     return code
 
