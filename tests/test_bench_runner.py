@@ -29,3 +29,15 @@ def test_an_unknown_benchmark_is_refused():
     assert proc.returncode == 2
     assert "no benchmark named sound" in proc.stderr and "audio" in proc.stderr
     assert _run("--runs", "0").returncode == 2
+
+
+def test_startup_children_start_from_byte_code_as_an_installed_backbeat_does(tmp_path, monkeypatch):
+    """The untimed first start writes the byte code the timed starts read, whatever
+    the shell says (PYTHONDONTWRITEBYTECODE would have every start compile source)."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    import bench_startup
+
+    env = bench_startup.environment(str(tmp_path))
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["PYTHONPYCACHEPREFIX"].startswith(str(tmp_path))  # in the run's folder, not src/
