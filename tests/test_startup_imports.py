@@ -47,7 +47,17 @@ NEVER = ("pyqtgraph", "reportlab", "aiohttp", "alembic", "segno", "sqlalchemy.di
 #: the modules only they use, are built when first shown.
 TRAINER_LATER = ("backbeat.ui.trainer.progress", "backbeat.ui.trainer.charts",
                  "backbeat.ui.trainer.athletes", "backbeat.ui.trainer.remote_tab",
-                 "backbeat.ui.trainer.history_import", "backbeat.ui.trainer.sheet")
+                 "backbeat.ui.trainer.history_import", "backbeat.ui.trainer.sheet",
+                 # the Programs tab lists athletes (store.athletes), it reads no logs nor
+                 # equipment, and makes spoken names only when a program is saved
+                 "backbeat.store.history", "backbeat.domain.analytics",
+                 "backbeat.domain.history_import", "backbeat.store.equipment",
+                 "backbeat.audio.speech", "backbeat.audio.samples")
+#: Opening a database that has its library and checking the trainer PIN (the
+#: trainer's path to its gate's answer): the seeding's and the roster's code come later.
+OPEN_AND_CHECK_LATER = ("backbeat.domain.exercise", "backbeat.domain.program",
+                        "backbeat.store.library", "backbeat.store.programs",
+                        "backbeat.store.athletes")
 #: The TV's first frame: no sound is rendered (numpy) until the stream opens after it,
 #: and the rest board is read (on its thread) once the frame is up.
 TV_LATER = ("numpy", "backbeat.audio.render", "backbeat.store.board")
@@ -98,3 +108,19 @@ def test_the_trainer_past_its_gate_builds_only_the_tab_on_screen(gym):
     assert "backbeat.ui.trainer.program_editor" in loaded  # the Programs tab is on screen
     later = {*NEVER, *TRAINER_LATER, "numpy"}  # (the preview's strip plots just after the frame)
     assert not loaded & later, sorted(loaded & later)
+
+
+def test_opening_a_set_up_database_and_checking_the_pin_do_without_the_program_code(gym):
+    child = textwrap.dedent(f"""
+        import sys
+        from backbeat.store.seed import open_database
+        from backbeat.store.auth import check_trainer_pin
+        db = open_database("sqlite:///{gym / 'gym.db'}")
+        assert check_trainer_pin(db, "246813").ok
+        print("modules:", " ".join(sorted(sys.modules)))
+    """)
+    proc = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    loaded = set(proc.stdout.split("modules:")[1].split())
+    assert "backbeat.store.models" in loaded
+    assert not loaded & set(OPEN_AND_CHECK_LATER), sorted(loaded & set(OPEN_AND_CHECK_LATER))

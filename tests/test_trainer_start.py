@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 
 import pytest
 
@@ -167,3 +169,137 @@ def test_the_pin_is_checked_on_its_own_thread_and_its_answer_comes_back(gate, db
     gate.submit()
     qtbot.waitUntil(lambda: gate.result() == PinGate.DialogCode.Accepted)
     assert get_setting(db, "trainer.pin_failures")["count"] == 0
+
+
+# -- the PIN's hash read before the store: scrypt while the store loads ---------------------
+
+def test_the_hint_is_the_stored_hash_read_without_the_store(db, db_url, tmp_path):
+    from backbeat.store.pin_hint import trainer_pin_hash
+
+    assert trainer_pin_hash(db_url) is None  # no PIN set yet
+    set_trainer_pin(db, "246813")
+    assert trainer_pin_hash(db_url) == get_setting(db, "trainer.pin")
+    missing = tmp_path / "none.db"
+    assert trainer_pin_hash(f"sqlite:///{missing}") is None and not missing.exists()  # made by nobody
+    other = tmp_path / "other.db"
+    other.write_bytes(b"not a database at all" * 100)
+    assert trainer_pin_hash(f"sqlite:///{other}") is None
+    assert trainer_pin_hash("postgresql://gym/backbeat") is None  # read once the store is open
+    assert trainer_pin_hash("sqlite://") is None
+
+
+def test_reading_the_hint_imports_no_store(db_url):
+    child = ("import sys; from backbeat.store.pin_hint import trainer_pin_hash; "
+             f"trainer_pin_hash({db_url!r}); print(' '.join(sorted(sys.modules)))")
+    loaded = set(subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                                timeout=60, check=True).stdout.split())
+    assert "backbeat.store.pin_hint" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in NOT_AT_THE_GATE or m in NOT_AT_THE_GATE}
+
+
+@pytest.fixture
+def scrypts(monkeypatch):
+    """Each scrypt run (domain.pin.verify_pin), as (pin, hash)."""
+    from backbeat.domain import pin
+
+    runs, real = [], pin.verify_pin
+    monkeypatch.setattr(pin, "verify_pin", lambda p, stored: runs.append((p, stored)) or real(p, stored))
+    return runs
+
+
+def test_a_pin_typed_early_runs_through_scrypt_before_the_database_and_only_once(gate, db, scrypts):
+    set_trainer_pin(db, "246813")
+    stored = get_setting(db, "trainer.pin")
+    gate.hint(stored)
+    gate.pin.setText("246813")
+    gate.submit()
+    assert gate.submitted_early and scrypts == [("246813", stored)]  # begun before the store
+    gate.arrived(TrainerContext(db))
+    assert gate.result() == PinGate.DialogCode.Accepted
+    assert scrypts == [("246813", stored)]  # the store's check took that answer
+
+
+def test_the_hint_may_come_after_the_pin_and_a_wrong_pin_is_still_counted(gate, db, scrypts):
+    set_trainer_pin(db, "246813")
+    gate.pin.setText("135791")
+    gate.submit()
+    assert scrypts == []  # no hash yet
+    gate.hint(get_setting(db, "trainer.pin"))
+    assert len(scrypts) == 1
+    gate.arrived(TrainerContext(db))
+    assert gate.result() != PinGate.DialogCode.Accepted and "Wrong PIN" in gate.message.text()
+    assert get_setting(db, "trainer.pin_failures")["count"] == 1 and len(scrypts) == 1
+
+
+def test_an_early_answer_is_never_taken_for_another_hash_or_past_the_back_off(qtbot, db, scrypts):
+    from backbeat.domain.pin import TRAINER_COST, hash_pin
+
+    set_trainer_pin(db, "246813")
+    stale = hash_pin("246813", TRAINER_COST)  # the right PIN, but not the stored hash
+    gate = PinGate()
+    qtbot.addWidget(gate)
+    gate.hint(stale)
+    gate.pin.setText("246813")
+    gate.submit()
+    gate.arrived(TrainerContext(db))
+    assert gate.result() == PinGate.DialogCode.Accepted
+    assert [s for _p, s in scrypts] == [stale, get_setting(db, "trainer.pin")]  # checked afresh
+
+    for _ in range(4):  # locked out now
+        assert not check_trainer_pin(db, "111111").ok
+    locked = PinGate()
+    qtbot.addWidget(locked)
+    locked.hint(get_setting(db, "trainer.pin"))
+    locked.pin.setText("246813")
+    locked.submit()
+    locked.arrived(TrainerContext(db))
+    assert locked.result() != PinGate.DialogCode.Accepted  # right PIN, early answer yes: still waits
+    assert "Too many wrong PINs" in locked.message.text()
+
+
+def test_backbeat_trainer_reads_the_hint_before_the_database_opens(qtbot, db, monkeypatch):
+    """run_trainer: ``pin_hint()`` on the worker thread before ``open_db()``, handed to the gate."""
+    import backbeat.ui.application as application
+    from backbeat.ui.trainer import app
+    from backbeat.ui.trainer import pin_gate as gates
+
+    set_trainer_pin(db, "246813")
+    stored = get_setting(db, "trainer.pin")
+    order, begun = [], []
+    shown = PinGate.exec
+
+    def typed(gate):
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: (gate.pin.setText("246813"), gate.submit()))
+        return shown(gate)
+
+    class Recorded(gates.VerifyAhead):
+        def __init__(self, pin, hashed):
+            begun.append((pin, hashed, list(order)))
+            super().__init__(pin, hashed)
+
+    def open_db():
+        deadline = time.monotonic() + 30
+        while not begun and time.monotonic() < deadline:  # the PIN in scrypt before the database
+            threading.Event().wait(0.01)
+        order.append("open")
+        return db
+
+    monkeypatch.setattr(PinGate, "exec", typed)
+    monkeypatch.setattr(gates, "VerifyAhead", Recorded)
+    monkeypatch.setattr(application, "first_frame_reported", lambda: True)
+    monkeypatch.setattr(application, "report_first_frame",
+                        lambda *a, **k: application.QApplication.exit(0))
+    assert app.run_trainer(open_db, windowed=True,
+                           pin_hint=lambda: order.append("hint") or stored) == 0
+    assert begun == [("246813", stored, ["hint"])]
+    assert get_setting(db, "trainer.pin_failures")["count"] == 0
+    from backbeat.ui.trainer.window import TrainerWindow
+
+    windows = [w for w in application.QApplication.topLevelWidgets() if isinstance(w, TrainerWindow)]
+    assert windows  # past the gate
+    for window in windows:
+        window.confirm_discard = lambda _what: True
+        window.close()
+        window.deleteLater()

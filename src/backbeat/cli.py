@@ -597,8 +597,13 @@ def cmd_trainer(args: argparse.Namespace) -> int:
     from backbeat.ui.application import setup_due
     from backbeat.ui.trainer.app import run_trainer
 
+    def pin_hint():
+        from backbeat.store.pin_hint import trainer_pin_hash
+
+        return trainer_pin_hash(args.db)
+
     return run_trainer(lambda: _open_db(args), windowed=args.windowed, setup=_first_run,
-                       setup_due=setup_due)
+                       setup_due=setup_due, pin_hint=pin_hint)
 
 
 def _int_arg(flag: str) -> Callable[[str], int]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from backbeat.domain.errors import InvalidInput
 
@@ -49,6 +51,24 @@ def verify_pin(pin: str, stored: str) -> bool:
     except (ValueError, MemoryError):
         return False  # a damaged hash is no way in
     return hmac.compare_digest(got.hex(), digest)
+
+
+@dataclass(frozen=True)
+class PinState:
+    """A PIN as a kiosk checks it on its own thread (an athlete's, or the trainer's:
+    store.athletes.pin_states, store.auth.trainer_pin_state): the hash and the
+    back-off so far."""
+
+    pin_hash: str
+    failures: int = 0
+    failed_at: datetime | None = None  # UTC
+
+    def wait_s(self, now: datetime) -> float:
+        """Seconds still to wait before the next try (:func:`lockout_s`)."""
+        if not self.failures or self.failed_at is None:
+            return 0.0
+        since = (now - self.failed_at.replace(tzinfo=self.failed_at.tzinfo or UTC)).total_seconds()
+        return max(0.0, lockout_s(self.failures) - since)
 
 
 def lockout_s(failures: int) -> float:

@@ -1,4 +1,8 @@
-"""Athletes, screenings, substitutions, notes and progression decisions in the database."""
+"""Athletes, screenings, substitutions, notes and progression decisions in the database.
+
+The logs' read-back (store/history.py) and the gym's equipment are imported by
+the progression functions that read them, not with the roster (the trainer's
+first frame lists athletes only: tests/test_startup_imports.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from backbeat.domain.equipment import Equipment, LoadMenu
 from backbeat.domain.errors import InvalidInput
 from backbeat.domain.exercise import RiskFlag
 from backbeat.domain.names import clean_name, name_key
-from backbeat.domain.pin import lockout_s
+from backbeat.domain.pin import PinState
 from backbeat.domain.program import MAX_LOAD_KG, MAX_REPS
 from backbeat.domain.progression import (
     DEFAULT_RULES,
@@ -28,8 +32,6 @@ from backbeat.domain.progression import (
 from backbeat.domain.screening import Findings
 from backbeat.domain.tempo import parse_tempo
 from backbeat.store.db import Database
-from backbeat.store.equipment import get_equipment
-from backbeat.store.history import planned_work, recent_sets
 from backbeat.store.models import (
     AthletePrescriptionRow,
     AthleteRow,
@@ -94,22 +96,6 @@ def athlete_pin_hash(db: Database, athlete_id: int) -> str | None:
     with db.read() as s:
         row = s.get(AthleteRow, athlete_id)
         return row.pin_hash if row else None
-
-
-@dataclass(frozen=True)
-class PinState:
-    """An athlete's PIN as the kiosk checks it: the hash and the back-off so far."""
-
-    pin_hash: str
-    failures: int = 0
-    failed_at: datetime | None = None  # UTC
-
-    def wait_s(self, now: datetime) -> float:
-        """Seconds still to wait before the next try (domain.pin's back-off)."""
-        if not self.failures or self.failed_at is None:
-            return 0.0
-        since = (now - self.failed_at.replace(tzinfo=self.failed_at.tzinfo or UTC)).total_seconds()
-        return max(0.0, lockout_s(self.failures) - since)
 
 
 def pin_states(db: Database) -> dict[int, PinState]:
@@ -374,6 +360,8 @@ def _rules_for(rules: ProgressionRules, equipment: Equipment, ex: ExerciseRow) -
 
 def _progress_row(db: Database, s, athlete_id: int, ex: ExerciseRow,
                   planned: dict, rules: ProgressionRules, equipment: Equipment) -> ProgressRow:
+    from backbeat.store.history import recent_sets
+
     rules = _rules_for(rules, equipment, ex)
     decision = _decision(s, athlete_id, ex.id, ex.slug)
     since = decision.decided_at if decision else None
@@ -394,6 +382,9 @@ def _progress_row(db: Database, s, athlete_id: int, ex: ExerciseRow,
 def progress_rows(db: Database, athlete_id: int,
                   rules: ProgressionRules = DEFAULT_RULES) -> list[ProgressRow]:
     """Every exercise the athlete has logged, with its prescription, suggestion and decision."""
+    from backbeat.store.equipment import get_equipment
+    from backbeat.store.history import planned_work
+
     planned, _ = planned_work(db)
     equipment = get_equipment(db)
     with db.read() as s:
@@ -411,6 +402,9 @@ def progress_for(db: Database, athlete_id: int, exercise: str,
                  equipment: Equipment | None = None) -> ProgressRow:
     """One exercise's prescription, suggestion and decision (for the kiosk and the TV).
     ``planned``/``equipment``: already read (the board asks for many athletes)."""
+    from backbeat.store.equipment import get_equipment
+    from backbeat.store.history import planned_work
+
     planned = planned if planned is not None else planned_work(db)[0]
     equipment = equipment if equipment is not None else get_equipment(db)
     with db.read() as s:

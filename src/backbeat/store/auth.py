@@ -7,6 +7,7 @@ reset the back-off.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,12 +17,12 @@ from backbeat.domain.errors import InvalidInput
 from backbeat.domain.pin import (
     TRAINER_COST,
     TRAINER_PIN_DIGITS,
+    PinState,
     hash_pin,
     lockout_s,
     validate_pin,
     verify_pin,
 )
-from backbeat.store.athletes import PinState
 from backbeat.store.db import Database
 from backbeat.store.models import SettingRow
 from backbeat.store.settings import DEFAULTS, get_setting, set_setting
@@ -86,7 +87,11 @@ def record_trainer_pin_try(db: Database, ok: bool, at: datetime) -> bool:
     return True
 
 
-def check_trainer_pin(db: Database, pin: str, *, now: float | None = None) -> PinCheck:
+def check_trainer_pin(db: Database, pin: str, *, now: float | None = None,
+                      verify: Callable[[str, str], bool] = verify_pin) -> PinCheck:
+    """The back-off first, then the PIN against the stored hash with ``verify``
+    (domain.pin.verify_pin; the trainer's gate passes one that may already have
+    the answer for this PIN and hash: ui/trainer/pin_gate.py)."""
     now = time.time() if now is None else now
     stored = get_setting(db, "trainer.pin")
     if not stored:
@@ -95,7 +100,7 @@ def check_trainer_pin(db: Database, pin: str, *, now: float | None = None) -> Pi
     wait = failures["last"] + lockout_s(failures["count"]) - now
     if wait > 0:
         return PinCheck(False, wait_s=wait, message=f"too many wrong PINs: wait {wait:.0f} s")
-    if verify_pin(pin, stored):
+    if verify(pin, stored):
         if failures["count"]:
             set_setting(db, _FAILURES, {"count": 0, "last": 0.0})
         return PinCheck(True)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from backbeat.paths import default_db_url
+from backbeat.store.sqlite_url import sqlite_file
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 log = logging.getLogger(__name__)
@@ -57,14 +58,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
 #: Tables every Backbeat database has (a file without them is someone else's).
 BACKBEAT_TABLES = frozenset({"exercise", "program", "athlete", "set_log"})
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite URL (None: not SQLite, or in memory)."""
-    if not url.startswith("sqlite"):
-        return None
-    path = url.split("///", 1)[-1].split("?", 1)[0].removeprefix("file:")
-    return Path(path) if path and path != ":memory:" else None
 
 
 def keep_private(path: Path, *, folder: bool = True) -> None:

@@ -1,19 +1,26 @@
-"""First-run content: the built-in exercise library and the sample programs."""
+"""First-run content: the built-in exercise library and the sample programs.
+
+The domain's models (pydantic) and the program and library code are imported
+only to seed an empty database: opening one that has its library does without
+them (the trainer's start, tests/test_startup_imports.py)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
 
-from backbeat.domain.exercise import Library
-from backbeat.domain.program import parse_program
 from backbeat.paths import resources_dir
 from backbeat.store.db import Database
-from backbeat.store.library import save_library
 from backbeat.store.models import ExerciseRow, ProgramRow
-from backbeat.store.programs import save_program
+
+if TYPE_CHECKING:
+    from backbeat.domain.exercise import Library
 
 
 def builtin_library() -> Library:
+    from backbeat.domain.exercise import Library
+
     return Library.model_validate_json((resources_dir() / "library.json").read_text("utf-8"))
 
 
@@ -36,6 +43,10 @@ def seed_if_empty(db: Database) -> bool:
     with db.read() as s:
         if s.scalar(select(func.count()).select_from(ExerciseRow)):
             return False
+    from backbeat.domain.program import parse_program
+    from backbeat.store.library import save_library
+    from backbeat.store.programs import save_program
+
     save_library(db, builtin_library(), builtin=True)
     with db.read() as s:
         has_programs = s.scalar(select(func.count()).select_from(ProgramRow))

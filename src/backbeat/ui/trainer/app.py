@@ -2,9 +2,11 @@
 
 At start the PIN gate is on screen before the store (SQLAlchemy, the models,
 pydantic) is imported: the database is opened on a worker thread while the PIN
-is typed, and the trainer window's modules are imported there next. The PIN is
-checked on a thread of its own (scrypt, which lets other threads run) while the
-window is built, hidden: it is shown only once the PIN is right."""
+is typed, and the trainer window's modules are imported there next. That thread
+first reads the PIN's hash without the store (store/pin_hint.py, SQLite only), so
+a PIN typed meanwhile goes through scrypt (which lets other threads run) while
+the store loads. The PIN is checked on a thread of its own once the database is
+open, while the window is built, hidden: it is shown only once the PIN is right."""
 
 from __future__ import annotations
 
@@ -46,18 +48,26 @@ class _Opening(QObject):
     thread (this object lives there) with the database or the error."""
 
     opened = Signal()
+    hinted = Signal(object)  # the PIN's hash read before the store (str), or None
 
-    def __init__(self, open_db: Callable[[], Database], setup_due: Callable[[Database], bool]):
+    def __init__(self, open_db: Callable[[], Database], setup_due: Callable[[Database], bool],
+                 pin_hint: Callable[[], str | None] = lambda: None):
         super().__init__()
         self.gate: PinGate | None = None  # set before the event loop runs, so before _arrived
         self.setup_due = setup_due
         self.db: Database | None = None
         self.error: BaseException | None = None
         self.opened.connect(self._arrived)
-        self.thread = threading.Thread(target=self._work, args=(open_db,), name="trainer-open",
-                                       daemon=True)
+        self.hinted.connect(self._hinted)
+        self.thread = threading.Thread(target=self._work, args=(open_db, pin_hint),
+                                       name="trainer-open", daemon=True)
 
-    def _work(self, open_db: Callable[[], Database]) -> None:
+    def _work(self, open_db: Callable[[], Database], pin_hint: Callable[[], str | None]) -> None:
+        try:
+            hint = pin_hint()
+        except Exception:  # only a hint: the check runs once the database is open
+            hint = None
+        self.hinted.emit(hint)
         try:
             self.db = open_db()
             importlib.import_module("backbeat.store.auth")  # what the gate checks the PIN with
@@ -67,6 +77,10 @@ class _Opening(QObject):
         if self.error is None:
             for name in WINDOW_MODULES:
                 importlib.import_module(name)
+
+    @Slot(object)
+    def _hinted(self, stored: str | None) -> None:
+        self.gate.hint(stored)
 
     @Slot()
     def _arrived(self) -> None:
@@ -80,11 +94,13 @@ class _Opening(QObject):
 
 def run_trainer(open_db: Callable[[], Database], *, windowed: bool = False,
                 setup: Callable[[Database], None] = lambda _db: None,
-                setup_due: Callable[[Database], bool] = lambda _db: False) -> int:
+                setup_due: Callable[[Database], bool] = lambda _db: False,
+                pin_hint: Callable[[], str | None] = lambda: None) -> int:
     """The trainer's desktop: the PIN gate at once, ``open_db()`` on a worker
-    thread meanwhile (its error is raised here once the gate is down); when
+    thread meanwhile (its error is raised here once the gate is down), after
+    ``pin_hint()``, the PIN's hash read without the store (or None); when
     ``setup_due(db)`` the gate gives way to ``setup(db)`` and is asked again."""
-    opening = _Opening(open_db, setup_due)
+    opening = _Opening(open_db, setup_due, pin_hint)
     opening.thread.start()  # before Qt's own start-up: the two overlap
     application()
     gate = opening.gate = PinGate()

@@ -6,7 +6,11 @@ does not reset it); while locked out the field is disabled and says how long.
 At start the gate shows before the database is open (``PinGate()`` with no
 context; ui/trainer/app.py opens it on a worker thread): a PIN typed before the
 database arrives is checked when it does (:meth:`PinGate.arrived`). The store
-is imported then, not with this module.
+is imported then, not with this module. When the hash could be read before the
+store (store/pin_hint.py, :meth:`PinGate.hint`), such a PIN goes through scrypt
+at once, on a thread of its own, while the store loads; the store's check then
+takes that answer for that very PIN and hash, after the back-off, as always
+(:class:`VerifyAhead`).
 """
 
 from __future__ import annotations
@@ -29,6 +33,33 @@ from backbeat.ui import theme
 
 #: How often the lockout countdown is redrawn. It reads the clock; it counts nothing.
 COUNTDOWN_REFRESH_MS = 250
+
+
+class VerifyAhead:
+    """``domain.pin.verify_pin(pin, stored)`` begun on a thread of its own before
+    it is asked for. :meth:`verify` is what ``store.auth.check_trainer_pin`` is
+    given: for this very PIN and hash it waits for the answer begun here; for any
+    other (the PIN was edited, the stored hash changed) it runs verify_pin afresh."""
+
+    def __init__(self, pin: str, stored: str):
+        self.pin, self.stored = pin, stored
+        self._ok: bool | None = None
+        self._thread = threading.Thread(target=self._run, name="trainer-pin-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from backbeat.domain.pin import verify_pin
+
+        self._ok = verify_pin(self.pin, self.stored)
+
+    def verify(self, pin: str, stored: str) -> bool:
+        from backbeat.domain.pin import verify_pin
+
+        if pin == self.pin and stored == self.stored:
+            self._thread.join()
+            if self._ok is not None:
+                return self._ok
+        return verify_pin(pin, stored)
 
 
 def _pin_field(placeholder: str) -> QLineEdit:
@@ -68,6 +99,9 @@ class PinGate(QDialog):
 
             self.first_run = not has_trainer_pin(self.db)
         self.submitted_early = False
+        #: the stored hash read before the store (:meth:`hint`), and the scrypt begun with it
+        self.pin_hash_hint: str | None = None
+        self._ahead: VerifyAhead | None = None
         self.locked_until = 0.0
         self.setWindowTitle("Backbeat — trainer")
         self.setMinimumWidth(420)
@@ -124,10 +158,32 @@ class PinGate(QDialog):
             self._say("")
             self._check()
 
+    def hint(self, stored: str | None) -> None:
+        """The stored hash, read before the store is open (store/pin_hint.py; None:
+        no hint): a PIN submitted early goes through scrypt now (:class:`VerifyAhead`)."""
+        self.pin_hash_hint = stored
+        self._verify_ahead()
+
+    def _verify_ahead(self) -> None:
+        pin, stored = self.pin.text(), self.pin_hash_hint
+        if self.context is not None or not self.submitted_early or not stored:
+            return
+        if self._ahead is None or (self._ahead.pin, self._ahead.stored) != (pin, stored):
+            self._ahead = VerifyAhead(pin, stored)
+
+    def _verify(self):
+        """What the store's check verifies the PIN with (the answer begun early, if any)."""
+        if self._ahead is not None:
+            return self._ahead.verify
+        from backbeat.domain.pin import verify_pin
+
+        return verify_pin
+
     def submit(self) -> None:
         if self.context is None:
             self.submitted_early = True
             self._say("Opening the gym's database…")
+            self._verify_ahead()
             return
         if self.first_run:
             self._set_first_pin()
@@ -157,23 +213,23 @@ class PinGate(QDialog):
             return
         pin, now = self.pin.text(), self.context.clock()
         if not self.check_elsewhere:
-            self._checked_now(check_trainer_pin(self.db, pin, now=now))
+            self._checked_now(check_trainer_pin(self.db, pin, now=now, verify=self._verify()))
             return
         if self._checking:
             return
         self._checking = True
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self._say("Checking…")
-        threading.Thread(target=self._check_there, args=(pin, now), name="trainer-pin",
-                         daemon=True).start()
+        threading.Thread(target=self._check_there, args=(pin, now, self._verify()),
+                         name="trainer-pin", daemon=True).start()
         self.checking.emit()
 
-    def _check_there(self, pin: str, now: float) -> None:
+    def _check_there(self, pin: str, now: float, verify) -> None:
         """On the checking thread: the store's check (scrypt), handed to the GUI thread."""
         from backbeat.store.auth import check_trainer_pin
 
         try:
-            result = check_trainer_pin(self.db, pin, now=now)
+            result = check_trainer_pin(self.db, pin, now=now, verify=verify)
         except Exception as exc:  # the database went away: said in the gate, tried again
             result = exc
         self._checked.emit(result)
@@ -181,6 +237,7 @@ class PinGate(QDialog):
     @Slot(object)
     def _checked_now(self, result) -> None:
         self._checking = False
+        self._ahead = None  # asked once; a later try is verified afresh
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         if isinstance(result, Exception):
             self._say(f"The PIN could not be checked: {result}. Try again.")

@@ -4,18 +4,22 @@ Each save starts one short-lived worker that renders the texts not cached yet
 (espeak-ng takes about 50 ms a text); the GUI thread looks for its result on a
 timer and reports one line — what was made, or why nothing could be — through
 :attr:`SpeechMaker.done` (emitted on the GUI thread, never from the worker).
+``audio/speech.py`` is imported at the first save, not with the program editor
+(the trainer's first frame does without it: tests/test_startup_imports.py).
 """
 
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from backbeat.audio.speech import prepare
-from backbeat.domain.exercise import Library
-from backbeat.domain.program import Program
 from backbeat.engine.timeline import program_spoken_texts
+
+if TYPE_CHECKING:
+    from backbeat.domain.exercise import Library
+    from backbeat.domain.program import Program
 
 POLL_MS = 100
 
@@ -34,7 +38,7 @@ class SpeechMaker(QObject):
 
     def make(self, program: Program, library: Library) -> threading.Thread:
         texts = program_spoken_texts(program, library)
-        from backbeat.audio.speech import speech_dir
+        from backbeat.audio.speech import prepare, speech_dir
 
         folder = speech_dir()  # resolved here, where the settings of this process are
         result = self._result = []
