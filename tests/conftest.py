@@ -54,18 +54,23 @@ def _quit_left_pending() -> bool:
     """A ``QApplication.quit()``/``exit()`` made while no ``app.exec()`` ran stays
     pending: every later ``QEventLoop.exec`` — a dialog's ``exec``, qtbot's waits —
     returns at once, until the next ``app.exec()``. Found here (and cleared), so the
-    test that made it fails, not the tests after it."""
-    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+    test that made it fails, not the tests after it: a Quit still queued is taken
+    first (the next test's first turn of events would take it), and the loop that
+    clears it is ended with ``exit``, not ``quit`` — ``quit`` closes every window
+    still open and, as the last one closes, posts the very Quit this clears."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
 
     app = QCoreApplication.instance()
     if app is None:
         return False
+    QCoreApplication.processEvents()
     loop = QEventLoop()
     QTimer.singleShot(0, loop, loop.quit)
     if loop.exec() == 0:
         return False
-    QTimer.singleShot(0, app, app.quit)
+    QTimer.singleShot(0, app, lambda: QCoreApplication.exit(0))
     app.exec()  # a run of the main loop clears it
+    QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
     return True
 
 

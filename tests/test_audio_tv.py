@@ -214,10 +214,6 @@ def test_run_tv_shows_why_sound_is_off_and_keeps_volume_and_mute(db, qapp, monke
 
     QTimer.singleShot(0, look_and_leave)
     assert run_tv(db, program="Precision Back", windowed=True) == 0
-    # closing the last window posted a second quit; left queued, the next event loop
-    # (any later test's qtbot.wait) would take it and every loop after would return at once
-    from PySide6.QtCore import QCoreApplication, QEvent
-    QCoreApplication.removePostedEvents(QCoreApplication.instance(), QEvent.Type.Quit)
     assert {k: seen[k] for k in ("status", "available")} == {
         "status": ["SOUND OFF: no sound device found"], "available": False}
     kind = stream_mod.StreamPlayer if backend == "stream" else CuePlayer
@@ -288,8 +284,6 @@ def test_run_tv_on_the_stream_sounds_the_class_on_the_gym_s_clock(db, qapp, monk
 
     QTimer.singleShot(0, play_and_listen)
     assert run_tv(db, program="Precision Back", windowed=True) == 0
-    from PySide6.QtCore import QCoreApplication, QEvent
-    QCoreApplication.removePostedEvents(QCoreApplication.instance(), QEvent.Type.Quit)
     assert seen["clock_is_gym"] == "GymClock"
     assert seen["history"], "no cue was started in 2.5 s of class"
     assert seen["sound"] > 0
