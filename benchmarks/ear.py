@@ -199,10 +199,11 @@ def tv_child(argv: list[str]) -> int:
     stalled: list[tuple[int, int]] = []
     original = type(screen).paintEvent
 
-    def paint(event) -> None:
-        seg = runner.now().segment.index
+    def paint(event) -> None:  # the segment of the instant the frame really shows
         original(screen, event)
-        paints.append((time.monotonic_ns(), seg))
+        shown = screen.painted_now
+        if shown is not None:
+            paints.append((time.monotonic_ns(), shown.segment.index))
 
     screen.paintEvent = paint
 
@@ -226,8 +227,8 @@ def tv_child(argv: list[str]) -> int:
         runner.play()
         window.tick()
         sampler.start()
-        for at_ms, ms in stalls:
-            QTimer.singleShot(max(0, round(at_ms - start_s * 1000)), lambda ms=ms: stall(ms))
+        for at_ms, ms in stalls:  # on the class's clock as it stands now, after the first tick
+            QTimer.singleShot(max(0, round(at_ms - runner.position_ms())), lambda ms=ms: stall(ms))
         QTimer.singleShot(round(seconds * 1000), finish)
 
     def finish() -> None:

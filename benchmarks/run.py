@@ -19,7 +19,10 @@ ROOT = HERE.parent
 #: Environment knobs the benchmarks read (also settable with the options below).
 KNOBS = {
     "BENCH_RUNS": "runs per measure (default 5; the median and min–max are printed)",
-    "BENCH_EAR_S": "audio: class seconds played into the paced sink per run (default 30)",
+    "BENCH_EAR_S": "audio: class seconds the stream plays into the paced sink per run (default "
+                   "122: 66 phase changes; shorter while developing)",
+    "BENCH_EAR_CONDITIONS": "audio: which backend:condition runs (comma-separated; default all: "
+                            "stream:idle,stream:stalls,stream:hogs,simpleaudio:idle,simpleaudio:stalls)",
     "BENCH_REAL_S": "tv: length of the real-clock drift run in seconds (default 600)",
     "BENCH_KIOSK_RUNS": "kiosk: paced latency runs (default: BENCH_RUNS)",
     "BENCH_GYM_MINUTES": "gym: minutes of the follower-vs-leader phase measure (default 10)",

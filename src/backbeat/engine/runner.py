@@ -98,8 +98,31 @@ class ClassRunner:
         self.position_ns()  # reaching the end re-anchors there
         return self._anchor_pos_ns, self._anchor_clock_ns
 
-    def now(self) -> Now:
+    def now(self, ahead_ns: int = 0) -> Now:
+        """The class now — or, with ``ahead_ns``, as it will be that long from now if
+        nothing is pressed (a TV frame shows the instant it will be on screen)."""
         pos_ns = self.position_ns()
+        if ahead_ns > 0 and self._state is RunState.RUNNING:
+            pos_ns = min(pos_ns + ahead_ns, self.duration_ns)
+        return self._now(pos_ns)
+
+    def now_at(self, clock_ns: int) -> Now:
+        """The class at clock time ``clock_ns`` (running: on its anchor, up to its end;
+        paused or ready: where it stands). Changes nothing."""
+        self.position_ns()  # reaching the end while running ends the class
+        if self._state is not RunState.RUNNING:
+            return self._now(self._anchor_pos_ns)
+        pos_ns = self._anchor_pos_ns + (clock_ns - self._anchor_clock_ns)
+        return self._now(min(max(pos_ns, 0), self.duration_ns))
+
+    def clock_ns_at(self, position_ms: float) -> int | None:
+        """The clock time at which the running class reaches ``position_ms`` (None
+        while it does not run): an absolute deadline on the class's own clock."""
+        if self.state is not RunState.RUNNING:
+            return None
+        return self._anchor_clock_ns + (round(position_ms * NS_PER_MS) - self._anchor_pos_ns)
+
+    def _now(self, pos_ns: int) -> Now:
         pos_ms = pos_ns / NS_PER_MS
         seg = self.timeline.segment_at_ms(pos_ms)
         return Now(

@@ -8,12 +8,20 @@ is drawn once into a cached layer, at the screen's own pixel density, and
 patched where the layout changes (about once a second); each frame then
 repaints only where the moving shapes (the ring, the breathing disc, the rest
 bar) changed, over the layer, for the display its region was measured for.
+
+A frame shows the class as it will be when it is on screen
+(:mod:`backbeat.engine.pacing`: the clock plus the measured time from a
+frame's state being read to its paint being done). The frame of a phase change
+is prepared ahead (:meth:`TvScreen.prepare`: laid out, the still layer's
+patched copy drawn) and, at the boundary, painted by swapping that layer in:
+what is left to do then is the blit of what changed and the moving shapes.
 """
 
 from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
@@ -32,7 +40,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from backbeat.engine.display import Display, describe
-from backbeat.engine.runner import ClassRunner, RunState
+from backbeat.engine.pacing import Latency
+from backbeat.engine.runner import ClassRunner, Now, RunState
 from backbeat.paths import media_path
 from backbeat.ui import theme
 from backbeat.ui.qr import paint_qr
@@ -122,6 +131,28 @@ def media_frame(name: str | None) -> QPixmap | None:
     return movie.currentPixmap() if movie is not None else None
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A phase change's frame made ahead: the instant it shows, the still layer as it
+    will be (a patched copy of the layer it was made from), its layout, and the
+    whole frame composed (that layer with the moving shapes of the instant)."""
+
+    at: Now
+    display: Display
+    line: tuple  # (runner, epoch) it was made for
+    base_key: tuple  # the layout the layer held when this was made
+    key: tuple  # the scene it is for
+    layout: Layout
+    layer: QImage
+    frame: QImage
+    changed: QRegion  # where its still layer differs from the one it was made from
+    region: QRegion  # what its frame repaints: that, and every moving shape
+
+
+#: Layouts kept by scene (the one on screen, the prepared next one, the one before).
+_LAYOUTS_KEPT = 4
+
+
 class TvScreen(QWidget):
     def __init__(self, runner: ClassRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -145,13 +176,43 @@ class TvScreen(QWidget):
         self.between = None  # domain.timetable.Between: no class here, the timetable's next one
         self.ask_choice = 0  # the lit answer while the TV asks about a missed class
         self._pending: Display | None = None  # what dirty_region measured: the next frame paints it
+        self._pending_now: Now | None = None  # the class instant that display is of
+        #: the class instant the last painted frame shows (what is on screen)
+        self.painted_now: Now | None = None
+        self._painted_line: tuple | None = None  # (runner, epoch) of painted_now
+        #: frames show the class this much ahead of the clock: the measured time from
+        #: choosing a frame's instant (dirty_region) to its paint being done
+        self.latency = Latency()
+        self.pace = True  # False: every frame shows the clock's now (snapshots, tests)
+        self._sampled_ns: int | None = None
+        self._layouts: OrderedDict[tuple, Layout] = OrderedDict()
+        self._prepared: _Prepared | None = None
+        self._spare: QImage | None = None  # the layer before the last swap, drawn into next
+        self._frame: QImage | None = None  # the buffer a frame made ahead is composed in
+        self._blit: _Prepared | None = None  # the frame made ahead the next paint shows
         #: How often the still layer was drawn whole, patched, and the scene laid out: a
         #: running set draws its layer once, patches it when a text changes (about once a
         #: second) and lays out once a second (the layout check in the tests reads these).
-        self.counts = {"layer": 0, "patch": 0, "lay_out": 0}
+        self.counts = {"layer": 0, "patch": 0, "lay_out": 0, "prepared": 0, "swap": 0}
 
     def display(self) -> Display:
         return describe(self.runner.now(), self.runner.timeline)
+
+    def _frame_now(self) -> Now:
+        """The instant the next frame shows: the clock plus the measured latency — and
+        never an instant before the one already on screen (a phase change painted on
+        its deadline is not taken back by the next frame)."""
+        at = self.runner.now(self.ahead_ns())
+        shown = self.painted_now
+        if (shown is not None and self._painted_line == (id(self.runner), at.epoch)
+                and at.state is RunState.RUNNING and shown.state is RunState.RUNNING
+                and at.position_ms < shown.position_ms):
+            return shown
+        return at
+
+    def ahead_ns(self) -> int:
+        """How far ahead of the clock the next frame shows (0 when not pacing)."""
+        return self.latency.ns() if self.pace else 0
 
     # --- layout -------------------------------------------------------------------
     def scene(self, d: Display | None = None) -> Scene:
@@ -180,17 +241,89 @@ class TvScreen(QWidget):
         scene = self.scene(d)
         key = scene.key()
         if key != self._layout_key or self._layout is None:
-            self._layout = lay_out(scene)
+            self._layout = self._laid_out(scene, key)
             self._layout_key = key
-            self.counts["lay_out"] += 1
         return self._layout
+
+    def _laid_out(self, scene: Scene, key: tuple) -> Layout:
+        lay = self._layouts.get(key)
+        if lay is None:
+            lay = self._layouts[key] = lay_out(scene)
+            self.counts["lay_out"] += 1
+            while len(self._layouts) > _LAYOUTS_KEPT:
+                self._layouts.popitem(last=False)
+        else:
+            self._layouts.move_to_end(key)
+        return lay
+
+    # --- the frame of a phase change, made ahead ---------------------------------
+    def prepare(self, at: Now) -> bool:
+        """Make the frame of instant ``at`` (the coming phase) ahead of it: its layout,
+        a copy of the still layer patched to it, and the whole frame composed on that
+        copy — so at the boundary the frame is one blit of what changes. False when
+        there is nothing to make ahead (nothing painted yet, or nothing still changes)."""
+        if not self._layer_fits() or self._painted is None or self._layer_layout is None:
+            return False
+        d = describe(at, self.runner.timeline)
+        scene = self.scene(d)
+        key = scene.key()
+        if key == self._layer_key:
+            return False
+        lay = self._laid_out(scene, key)
+        changed = _difference(self._layer_layout, lay)
+        layer = _copy_into(self._spare, self._layer)
+        self._spare = None
+        self._draw_into(layer, lay, d, changed)
+        frame = self._frame = _copy_into(self._frame, layer)
+        p = QPainter(frame)
+        self._draw_moving(p, lay, d, None, frame.devicePixelRatio())
+        p.end()
+        region = QRegion(changed)
+        for layout in (self._layer_layout, lay):  # where moving things are, and were
+            for shape in layout.shapes:
+                if shape.moves:
+                    region += _grow(shape.rect, layout.u).toAlignedRect()
+            for item in layout.texts:
+                if item.over_shape:
+                    region += item.rect.toAlignedRect()
+        self._prepared = _Prepared(at, d, (id(self.runner), at.epoch), self._layer_key, key, lay,
+                                   layer, frame, changed, region & QRegion(self.rect()))
+        self.counts["prepared"] += 1
+        return True
+
+    def layer_changes(self) -> bool:
+        """Whether the frame dirty_region measured changes the still layer."""
+        return not self._layer_fits() or self._layout_key != self._layer_key
+
+    def prepared(self) -> Now | None:
+        """The instant of the frame made ahead, while it can still be shown as made:
+        the same class and line, the layer it was made from, the same scene."""
+        pre = self._prepared
+        if (pre is None or pre.line != (id(self.runner), self.runner.epoch)
+                or pre.base_key != self._layer_key or not self._layer_fits()
+                or self.scene(pre.display).key() != pre.key):
+            return None
+        return pre.at
+
+    def show_now(self) -> bool:
+        """Paint the frame made ahead now (not on the event loop's next turn): one blit
+        of what it changes. False (nothing painted) when it can no longer be shown as
+        made — the caller then paints the usual way."""
+        if self.prepared() is None:
+            return False
+        self._blit = self._prepared
+        self._sampled_ns = None  # woken for a deadline: measured by the caller
+        self.repaint(self._prepared.region)
+        return True
 
     def dirty_region(self) -> QRegion:
         """What the next frame must repaint: where the moving shapes changed since the
         last painted frame, and where the layout changed (a second, a word, a state):
         only the texts, plates and shapes that differ, not the whole screen."""
         full = QRegion(self.rect())
-        d = self._pending = self.display()
+        self._sampled_ns = self.runner.clock.now_ns()
+        at = self._pending_now = self._frame_now()
+        d = self._pending = describe(at, self.runner.timeline)
         lay = self.layout(d)
         if not self._layer_fits() or self._painted is None:
             return full
@@ -209,17 +342,30 @@ class TvScreen(QWidget):
 
     # --- painting ---------------------------------------------------------------
     def paintEvent(self, event) -> None:
+        if self._blit is not None:
+            self._paint_made_ahead(event)
+            return
         # the display the repaint region was measured for (a moment ago, this tick), so
         # the region covers exactly what changes; a paint nobody measured asks the clock
-        d, self._pending = self._pending or self.display(), None
+        if self._pending is None:
+            self._pending_now = self._frame_now()
+            self._pending = describe(self._pending_now, self.runner.timeline)
+        d, self._pending = self._pending, None
         self.last_display = d
         lay = self.layout(d)
+        pre = self._prepared
         if not self._layer_fits():
             self._layer = self._draw_layer(lay, d)
         elif self._layer_key != self._layout_key:
-            changed = _difference(self._layer_layout, lay)
-            self._draw_into(self._layer, lay, d, changed)
-            self.counts["patch"] += 1
+            if pre is not None and pre.base_key == self._layer_key and pre.key == self._layout_key:
+                # the frame made ahead: its layer swapped in, nothing drawn into it now
+                self._spare, self._layer = self._layer, pre.layer
+                changed = pre.changed
+                self.counts["swap"] += 1
+            else:
+                changed = _difference(self._layer_layout, lay)
+                self._draw_into(self._layer, lay, d, changed)
+                self.counts["patch"] += 1
             if not event.region().contains(changed.boundingRect()):
                 self.update(changed)  # painted for another reason: show the change too
         self._layer_key, self._layer_layout = self._layout_key, lay
@@ -234,19 +380,54 @@ class TvScreen(QWidget):
             p.drawImage(QRectF(bounds), self._layer,
                         QRectF(bounds.x() * dpr, bounds.y() * dpr, bounds.width() * dpr,
                                bounds.height() * dpr))
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for shape in lay.shapes:
-            if shape.moves and region.intersects(_grow(shape.rect, lay.u).toAlignedRect()):
-                self._moving(p, shape, d, lay.u)
-        for item in lay.texts:
-            if item.over_shape and region.intersects(item.rect.toAlignedRect()):
-                color = theme.BACKGROUND if _disc_behind_digits(d) else item.color
-                _draw_text(p, item, color, dpr)
+        self._draw_moving(p, lay, d, region, dpr)
         p.end()
         self._painted = d
+        self.painted_now = self._pending_now
+        self._painted_line = (id(self.runner), self._pending_now.epoch)
+        if pre is not None and pre.base_key != self._layer_key:
+            self._prepared = None  # made from a layer that is no longer there, or used
+        if self._sampled_ns is not None:
+            self.latency.add(self.runner.clock.now_ns() - self._sampled_ns)
+            self._sampled_ns = None
         if self.on_first_frame is not None:
             callback, self.on_first_frame = self.on_first_frame, None
             callback()
+
+    def _draw_moving(self, p: QPainter, lay: Layout, d: Display, region: QRegion | None,
+                     dpr: float) -> None:
+        """The moving shapes of ``d`` and the texts over them (where ``region`` says)."""
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for shape in lay.shapes:
+            if shape.moves and (region is None
+                                or region.intersects(_grow(shape.rect, lay.u).toAlignedRect())):
+                self._moving(p, shape, d, lay.u)
+        for item in lay.texts:
+            if item.over_shape and (region is None or region.intersects(item.rect.toAlignedRect())):
+                color = theme.BACKGROUND if _disc_behind_digits(d) else item.color
+                _draw_text(p, item, color, dpr)
+
+    def _paint_made_ahead(self, event) -> None:
+        """The frame made ahead, blitted: its layer becomes the still layer."""
+        pre, self._blit = self._blit, None
+        region = event.region()
+        p = QPainter(self)
+        p.setClipRegion(region)
+        bounds = region.boundingRect()
+        dpr = pre.frame.devicePixelRatio()
+        p.drawImage(QRectF(bounds), pre.frame,
+                    QRectF(bounds.x() * dpr, bounds.y() * dpr, bounds.width() * dpr,
+                           bounds.height() * dpr))
+        p.end()
+        self._spare, self._layer = self._layer, pre.layer
+        self._layer_key, self._layer_layout = pre.key, pre.layout
+        self._layout, self._layout_key = pre.layout, pre.key
+        self._prepared = None
+        self._pending = None
+        self._painted = self.last_display = pre.display
+        self.painted_now = pre.at
+        self._painted_line = pre.line
+        self.counts["swap"] += 1
 
     @property
     def painted(self) -> bool:
@@ -388,6 +569,18 @@ def _ring_corners(x: float, y: float, w: float, h: float, stroke: float
         outs.append(QPointF(c.x() + outer * math.cos(rad), c.y() - outer * math.sin(rad)))
         ins.append(QPointF(c.x() + inner * math.cos(rad), c.y() - inner * math.sin(rad)))
     return tuple(outs), tuple(ins)
+
+
+def _copy_into(image: QImage | None, source: QImage) -> QImage:
+    """``source``'s pixels in ``image`` (reused when it has the same size and density)."""
+    if (image is None or image.size() != source.size()
+            or image.devicePixelRatio() != source.devicePixelRatio()):
+        return source.copy()
+    p = QPainter(image)
+    p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+    p.drawImage(QPointF(0, 0), source)
+    p.end()
+    return image
 
 
 def _pieces(lay: Layout) -> dict[tuple, QRectF]:

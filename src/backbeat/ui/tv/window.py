@@ -24,8 +24,18 @@ from PySide6.QtWidgets import QMainWindow
 from backbeat.domain.timetable import Action, Between, between, from_ns
 from backbeat.engine.commands import CommandRefused, apply_command
 from backbeat.engine.gymclass import ClassState, Event, position_ms
+from backbeat.engine.pacing import (
+    EDGE_QUANTILE,
+    MAX_LEAD_NS,
+    NS_PER_MS,
+    PREPARE_NS,
+    Latency,
+    shown_at,
+    wake_in_ms,
+)
 from backbeat.engine.runner import EXTEND_STEP_S, ClassRunner, RunState
 from backbeat.engine.timeline import WORKING
+from backbeat.threads import background, latency_sensitive
 from backbeat.ui.tv.scenes import ASK_ITEMS, MENU_ITEMS
 from backbeat.ui.tv.screen import TvScreen
 
@@ -97,6 +107,9 @@ class TvWindow(QMainWindow):
                  board: Callable[[str, int | None, int | None], list] | None = None,
                  link=None, timetable: TimetableSource | None = None):
         super().__init__()
+        # this thread paints each phase change on its deadline: let on to a core when it
+        # wakes, on a computer busy with other programs (backbeat.threads)
+        self.short_slice = latency_sensitive()
         self.setWindowTitle(f"Backbeat — {runner.timeline.program}, day {runner.timeline.day}")
         self.runner = runner
         self.screen_widget = TvScreen(runner, self)
@@ -118,7 +131,8 @@ class TvWindow(QMainWindow):
         self._on_start = on_start
         # the rest board (athletes' loads for what comes next) is fetched off the GUI thread
         self._board = board
-        self._board_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rest-board")
+        self._board_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rest-board",
+                                              initializer=background)
         self._board_future: Future | None = None
         self._board_for: str | None = None
         # the gym's shared class (store.link.StationLink): followed on every frame
@@ -135,7 +149,8 @@ class TvWindow(QMainWindow):
         self._board_asked = -1e9  # time.monotonic() of the last ask: it is asked again
         # the week's timetable: between classes the next one, started on its minute
         self.timetable = timetable
-        self._tt_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timetable")
+        self._tt_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timetable",
+                                           initializer=background)
         self._tt_read = None  # store.timetable.TvTimetable, the latest read
         self._tt_future: Future | None = None
         self._tt_asked = -1e9
@@ -167,13 +182,19 @@ class TvWindow(QMainWindow):
         self._timer.setInterval(REPAINT_MS)
         self._timer.timeout.connect(self.tick)
         self._timer.start()
-        # a phase change is painted on its own millisecond, not up to a frame after
-        # its sound (the class's clock is the sound's: see AudioService.clock)
+        # a phase change is on screen with its sound, not up to a frame after it (the
+        # class's clock is the sound's: see AudioService.clock): its frame is made ahead
+        # and woken for at the boundary less the measured time to the screen
         self._edge_timer = QTimer(self)
         self._edge_timer.setSingleShot(True)
         self._edge_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._edge_timer.timeout.connect(self._at_edge)
         self._edge_for: tuple | None = None
+        self._edge_ns: int | None = None  # the boundary woken for, on the class's clock
+        self._edge_made = False  # its frame is made ahead
+        self._wake_ns = 0  # when the edge timer was aimed to fire, on the class's clock
+        #: from the edge timer's aim to the phase change's frame being painted, lately
+        self.edge_lead = Latency(MAX_LEAD_NS, quantile=EDGE_QUANTILE)
         self._region = QRegion()  # what the last tick asked to be repainted
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(SAVE_EVERY_MS)
@@ -238,16 +259,46 @@ class TvWindow(QMainWindow):
         self._region = self.screen_widget.dirty_region()
         self.screen_widget.update(self._region)
         edge = (now.segment.index, now.epoch)
-        if (now.state is RunState.RUNNING and now.segment_left_ms < 2 * REPAINT_MS
-                and edge != self._edge_for):
-            self._edge_for = edge  # once per segment: a clock that stands still is no busy loop
-            self._edge_timer.start(math.ceil(now.segment_left_ms))
+        if now.state is RunState.RUNNING and now.segment_left_ms * NS_PER_MS < PREPARE_NS:
+            if edge != self._edge_for:
+                self._edge_for = edge  # once per segment: a clock that stands still is no busy loop
+                self._edge_ns = self.runner.clock_ns_at(now.segment.end_ms)
+                self._edge_made = False
+                if self._edge_ns is not None:
+                    self._arm_edge()
+            # made ahead on a frame that leaves the still layer as it is (one that changes
+            # it would leave the copy made from it out of date): this one or a next one
+            if (self._edge_ns is not None and not self._edge_made
+                    and not self.screen_widget.layer_changes()):
+                self._edge_made = self.screen_widget.prepare(self.runner.now_at(self._edge_ns))
+
+    def _arm_edge(self) -> None:
+        """Wake at the boundary less the measured lead — worked out from the clock now,
+        after this tick's work, so the time that work took does not make it late."""
+        lead = self.edge_lead.ns()
+        self._wake_ns = self._edge_ns - lead
+        self._edge_timer.start(wake_in_ms(self.runner.clock.now_ns(), self._edge_ns, lead))
 
     def _at_edge(self) -> None:
-        self.tick()
+        clock = self.runner.clock
+        if self._edge_ns is None or self.runner.state is not RunState.RUNNING:
+            self.tick()
+            return
+        if clock.now_ns() < self._wake_ns - NS_PER_MS:
+            self._arm_edge()  # the clock was re-aimed at the device since: not yet
+            return
+        screen = self.screen_widget
         # now, not when the event loop next gets round to it; what changed, not the whole
         # screen (a 4K frame blitted whole costs more than the frame's budget)
-        self.screen_widget.repaint(self._region)
+        if screen.show_now():
+            self.edge_lead.add(clock.now_ns() - self._wake_ns)
+        elif not (screen.prepare(self.runner.now_at(shown_at(clock.now_ns(), self._edge_ns,
+                                                             screen.ahead_ns())))
+                  and screen.show_now()):  # not made ahead (or no longer as made): made now
+            self.tick()
+            screen.repaint(self._region)
+            return
+        self.tick()  # the rest of the frame's work, after the frame is up
 
     def _follow_link(self) -> None:
         """Take up the shared class as the store has it (read off this thread by the link)."""
