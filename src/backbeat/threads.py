@@ -65,9 +65,12 @@ def latency_sensitive(slice_ns: int = GUI_SLICE_NS) -> bool:
         if libc.syscall(set_nr, 0, ctypes.byref(attr), 0) != 0:
             log.debug("short time slice refused: %s", os.strerror(ctypes.get_errno()))
             return False
+        check = _SchedAttr()  # a kernel without custom slices takes the call and ignores it
+        if libc.syscall(get_nr, 0, ctypes.byref(check), ctypes.sizeof(_SchedAttr), 0) != 0:
+            return False
     except (OSError, AttributeError):
         return False
-    return True
+    return check.sched_runtime == slice_ns
 
 
 def background() -> None:
