@@ -211,6 +211,8 @@ def one_run(sink, backend: str, condition: str, stalls: list, span: tuple[float,
     result.load = max(started_load, load())
     if condition == "stalls" and len(log["stalls"]) != len(stalls):
         raise ear.SinkError(f"{len(log['stalls'])} of {len(stalls)} stalls happened")
+    result.stall_offsets_ms = [pos - at for (_m, pos), (at, _ms) in zip(log["stalls"], stalls,
+                                                                        strict=True)]
     return result
 
 
@@ -261,6 +263,9 @@ def ear_rows(backend: str, condition: str, results: list, failures: list[str], b
               f"{spread([r.floor_spread_ms for r in results], '.2f', 'ms')} (IQR), the floor ran "
               f"dry {sum(r.floor_dry for r in results)} time(s), the TV "
               f"{sum(r.underflows for r in results)}")
+    offsets = [abs(o) for r in results for o in r.stall_offsets_ms]
+    if offsets:
+        print(f"  {what}: the stalls began within {max(offsets):.0f} ms of their planned class times")
     notes = [n for r in results for n in r.notes]
     if notes:
         print(f"  {what}: the log said: {notes[:4]}{' …' if len(notes) > 4 else ''}")

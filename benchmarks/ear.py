@@ -164,7 +164,7 @@ def tv_child(argv: list[str]) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(ROOT / "src"))
     start_s, seconds, stalls = float(argv[0]), float(argv[1]), json.loads(argv[2])
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
 
     from backbeat.domain.program import parse_program
     from backbeat.engine.gymclock import GymClock, Sample
@@ -197,6 +197,7 @@ def tv_child(argv: list[str]) -> int:
     paints: list[tuple[int, int]] = []  # (monotonic ns when painted, segment shown)
     clocks: list[tuple[int, int]] = []  # (monotonic ns, class clock ns)
     stalled: list[tuple[int, int]] = []
+    stall_timers: list = []
     original = type(screen).paintEvent
 
     def paint(event) -> None:  # the segment of the instant the frame really shows
@@ -228,7 +229,12 @@ def tv_child(argv: list[str]) -> int:
         window.tick()
         sampler.start()
         for at_ms, ms in stalls:  # on the class's clock as it stands now, after the first tick
-            QTimer.singleShot(max(0, round(at_ms - runner.position_ms())), lambda ms=ms: stall(ms))
+            timer = QTimer()  # precise: a single shot of 2 s or more is coarse (5 % off)
+            timer.setSingleShot(True)
+            timer.setTimerType(Qt.TimerType.PreciseTimer)
+            timer.timeout.connect(lambda ms=ms: stall(ms))
+            timer.start(max(0, round(at_ms - runner.position_ms())))
+            stall_timers.append(timer)
         QTimer.singleShot(round(seconds * 1000), finish)
 
     def finish() -> None:
@@ -263,6 +269,7 @@ class RunResult:
     underflows: int = 0  # the TV stream's
     notes: list[str] = field(default_factory=list)
     load: float = 0.0
+    stall_offsets_ms: list[int] = field(default_factory=list)  # when each stall began, vs plan
 
     @property
     def mean_abs_ms(self) -> float:
