@@ -75,15 +75,12 @@ def _or(default, read):
         return default
 
 
-def run_tv(db: Database, *, program: str, day: int = 1, windowed: bool = False,
-           screen: int | None = None, resume: bool = False, autostart: bool = False,
-           beside_kiosk: bool = False, remote: str | None = None, station: str | None = None) -> int:
-    """The TV on ``db`` until it is closed (``backbeat tv`` paints its first frame
-    before the database is opened: ``first_frame.start_tv`` and :func:`open_tv`)."""
+def run_tv(db: Database, **options) -> int:
+    """The TV on ``db`` until it is closed; ``options`` are :func:`open_tv`'s
+    (``backbeat tv`` paints its first frame before the database is opened:
+    ``first_frame.start_tv`` and :func:`open_tv`)."""
     application()
-    finish = open_tv(db, program=program, day=day, windowed=windowed, screen=screen,
-                     resume=resume, autostart=autostart, beside_kiosk=beside_kiosk,
-                     remote=remote, station=station)
+    finish = open_tv(db, **options)
     code = run_event_loop()
     finish()
     return code

@@ -372,14 +372,7 @@ class TvScreen(QWidget):
         region = event.region()
         p = QPainter(self)
         p.setClipRegion(region)
-        bounds = region.boundingRect()
-        dpr = self._layer.devicePixelRatio()
-        if dpr == 1.0:
-            p.drawImage(bounds, self._layer, bounds)
-        else:  # the layer's own pixels, one to one with the screen's
-            p.drawImage(QRectF(bounds), self._layer,
-                        QRectF(bounds.x() * dpr, bounds.y() * dpr, bounds.width() * dpr,
-                               bounds.height() * dpr))
+        dpr = _draw_pixels(p, self._layer, region.boundingRect())
         self._draw_moving(p, lay, d, region, dpr)
         p.end()
         self._painted = d
@@ -413,11 +406,7 @@ class TvScreen(QWidget):
         region = event.region()
         p = QPainter(self)
         p.setClipRegion(region)
-        bounds = region.boundingRect()
-        dpr = pre.frame.devicePixelRatio()
-        p.drawImage(QRectF(bounds), pre.frame,
-                    QRectF(bounds.x() * dpr, bounds.y() * dpr, bounds.width() * dpr,
-                           bounds.height() * dpr))
+        _draw_pixels(p, pre.frame, region.boundingRect())
         p.end()
         self._spare, self._layer = self._layer, pre.layer
         self._layer_key, self._layer_layout = pre.key, pre.layout
@@ -569,6 +558,18 @@ def _ring_corners(x: float, y: float, w: float, h: float, stroke: float
         outs.append(QPointF(c.x() + outer * math.cos(rad), c.y() - outer * math.sin(rad)))
         ins.append(QPointF(c.x() + inner * math.cos(rad), c.y() - inner * math.sin(rad)))
     return tuple(outs), tuple(ins)
+
+
+def _draw_pixels(p: QPainter, image: QImage, bounds: QRect) -> float:
+    """``image``'s pixels under ``bounds`` (widget coordinates), one to one with the
+    screen's at the image's own density; that density."""
+    dpr = image.devicePixelRatio()
+    if dpr == 1.0:
+        p.drawImage(bounds, image, bounds)
+    else:
+        p.drawImage(QRectF(bounds), image, QRectF(bounds.x() * dpr, bounds.y() * dpr,
+                                                  bounds.width() * dpr, bounds.height() * dpr))
+    return dpr
 
 
 def _copy_into(image: QImage | None, source: QImage) -> QImage:
